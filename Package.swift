@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// System libraries (Debian): libgsl-dev, liblapacke-dev, libopenblas-dev.
+/// We link `blas` (Debian's alternative, which points to OpenBLAS) directly, never
+/// `gslcblas`: libgsl itself depends on libgslcblas, so `blas` must be a direct
+/// dependency of every binary for `cblas_dgemm` to bind to OpenBLAS (see DESIGN §3).
+let systemLibraries: [LinkerSetting] = [
+    .linkedLibrary("gsl"), .linkedLibrary("lapacke"), .linkedLibrary("blas"), .linkedLibrary("m"),
+]
+
+let package = Package(
+    name: "rbm-study",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rbm-study", targets: ["rbm-study"]),
+        .executable(name: "rbm-bench", targets: ["rbm-bench"]),
+        .library(name: "NumericsCore", targets: ["NumericsCore"]),
+        .library(name: "Estimators", targets: ["Estimators"]),
+        .library(name: "ParticleSystems", targets: ["ParticleSystems"]),
+        .library(name: "Studies", targets: ["Studies"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CNumerics", linkerSettings: systemLibraries),
+        .target(name: "NumericsCore", dependencies: ["CNumerics"]),
+        .target(name: "Estimators", dependencies: ["NumericsCore"]),
+        .target(name: "ParticleSystems", dependencies: ["Estimators", "NumericsCore", "CNumerics"]),
+        .target(name: "Studies", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
+        .executableTarget(
+            name: "rbm-study",
+            dependencies: ["Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "rbm-bench", dependencies: ["Studies", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .testTarget(
+            name: "RBMStudyTests",
+            dependencies: ["Studies", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
+            path: "Tests/RBMStudyTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

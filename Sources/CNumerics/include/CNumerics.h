@@ -1,0 +1,64 @@
+#ifndef CNUMERICS_H
+#define CNUMERICS_H
+/*
+ * The one C header the Swift code sees: GSL (random numbers, distributions,
+ * statistics, fits, CDFs, linear algebra, odeiv2), the CBLAS declarations taken
+ * from GSL's own header (never OpenBLAS's <cblas.h>, which clashes with it), and
+ * LAPACKE.  Swift 6 cannot touch GSL's global tables, so they are exposed through
+ * static inline accessors below.
+ */
+#include <stdint.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <gsl/gsl_odeiv2.h>
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+
+/* ---- Philox4x32-10 as a GSL generator ------------------------------------ */
+
+/// The Philox4x32-10 counter-based generator (Salmon et al., SC'11) registered as a
+/// `gsl_rng_type`, so every GSL sampler can draw from it.  A stream is fixed by a
+/// 64-bit key and a 96-bit stream identifier; the remaining 32 counter bits count
+/// blocks of four 32-bit outputs (2^34 outputs per stream).
+const gsl_rng_type *cnumerics_rng_philox4x32(void);
+
+/// Positions a Philox generator at the start of stream (key, streamHigh, streamLow).
+void cnumerics_philox_set_stream(gsl_rng *rng, uint64_t key, uint64_t streamHigh, uint32_t streamLow);
+
+/// One Philox4x32-10 block: counter (4 words) and key (2 words) -> 4 output words.
+void cnumerics_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+
+/* ---- accessors for GSL globals ------------------------------------------- */
+
+static inline const gsl_odeiv2_step_type *cnumerics_odeiv2_step_rk8pd(void) { return gsl_odeiv2_step_rk8pd; }
+static inline const gsl_rng_type *cnumerics_rng_mt19937(void) { return gsl_rng_mt19937; }
+
+/// The right-hand side signature of gsl_odeiv2 (kept here so Swift can form a
+/// `@convention(c)` function with the right shape).
+typedef int (*cnumerics_odeiv2_function)(double t, const double y[], double dydt[], void *params);
+
+/// Allocates a gsl_odeiv2_system on the heap (the driver keeps the pointer).
+gsl_odeiv2_system *cnumerics_odeiv2_system_alloc(cnumerics_odeiv2_function function, size_t dimension, void *params);
+void cnumerics_odeiv2_system_free(gsl_odeiv2_system *system);
+
+/* ---- process facts ------------------------------------------------------- */
+
+/// Path of the shared object that provides `cblas_dgemm` in this process (dladdr),
+/// written into buffer; returns 0 on success.
+int cnumerics_cblas_dgemm_provider(char *buffer, size_t capacity);
+
+/// Sets the OpenBLAS thread count if the BLAS in use is OpenBLAS; returns 1 if it was,
+/// 0 otherwise.
+int cnumerics_set_blas_threads(int threads);
+
+/// OpenBLAS's configuration string, or "unknown".
+const char *cnumerics_blas_config(void);
+
+#endif

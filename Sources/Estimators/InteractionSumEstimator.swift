@@ -1,0 +1,33 @@
+import NumericsCore
+
+/// An estimator of the mean-field interaction sum at a fixed configuration x ∈ ℝ^{N×d}:
+///
+///     yᵢ(x) = (1/(N−1)) Σ_{j≠i} k(xᵢ, xⱼ),   i = 1..N.
+///
+/// This is the single seam of the toolkit (DESIGN §1): the same estimator object is
+/// measured statically (bias, variance) and drives the dynamics (an integrator's drift).
+/// Estimators hold no mutable state; scratch space lives in an ``EstimatorWorkspace`` and
+/// randomness comes from the caller's ``RandomStream``.
+public protocol InteractionSumEstimator: Sendable {
+    /// Command-line name, e.g. "exact", "random-batch".
+    var name: String { get }
+    /// The estimator's size parameter (batch size p, keep probability π, …), if any.
+    var size: Double? { get }
+    /// E[ŷᵢ] = yᵢ for every configuration.
+    var isUnbiased: Bool { get }
+    /// Expected number of pair interactions evaluated per particle per call.
+    func expectedCost(particles: Int) -> Double
+    /// Writes ŷ (N×d, row-major) into `out`, overwriting it.
+    func estimate(interaction: any PairInteraction, positions: UnsafeBufferPointer<Double>,
+                  particles: Int, dimension: Int, into out: UnsafeMutableBufferPointer<Double>,
+                  workspace: EstimatorWorkspace, stream: RandomStream)
+}
+
+/// Scratch memory for estimators, allocated once per trajectory (hot loops allocate nothing).
+public final class EstimatorWorkspace {
+    public var permutation: [Int32]
+
+    public init(particles: Int) {
+        permutation = (0..<Int32(particles)).map { $0 }
+    }
+}

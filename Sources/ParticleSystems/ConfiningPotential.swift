@@ -1,0 +1,25 @@
+/// An external potential V: ℝᵈ → ℝ acting on each particle; integrators need −∇V.
+public protocol ConfiningPotential: Sendable {
+    /// out[0..<d] += −∇V(x).
+    func addNegativeGradient(at x: UnsafePointer<Double>, dimension: Int, into out: UnsafeMutablePointer<Double>)
+    /// V(x), for energies and documentation.
+    func value(at x: UnsafePointer<Double>, dimension: Int) -> Double
+}
+
+/// V(x) = ½·a·‖x‖², −∇V(x) = −a·x: strongly convex with constant a.
+public struct QuadraticPotential: ConfiningPotential {
+    public let strength: Double
+
+    public init(strength: Double) { self.strength = strength }
+
+    @inline(__always)
+    public func addNegativeGradient(at x: UnsafePointer<Double>, dimension: Int, into out: UnsafeMutablePointer<Double>) {
+        for c in 0..<dimension { out[c] -= strength * x[c] }
+    }
+
+    public func value(at x: UnsafePointer<Double>, dimension: Int) -> Double {
+        var s = 0.0
+        for c in 0..<dimension { s += x[c] * x[c] }
+        return 0.5 * strength * s
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import NumericsCore
+
+/// How the initial configuration X(0) ∈ ℝ^{N×d} is produced.
+public enum InitialCondition: Sendable {
+    /// i.i.d. N(0, s²·I) particles, drawn from the trajectory's initial-condition stream.
+    case gaussian(standardDeviation: Double)
+    /// Deterministic (d = 1): the N quantiles (k − ½)/N of the semicircle law on [−R, R],
+    /// ρ(x) = 2/(πR²)·√(R² − x²) (Dyson reference problem).
+    case semicircleQuantiles(radius: Double)
+
+    /// Writes X(0) (row-major N×d) into `positions`.
+    public func fill(_ positions: inout [Double], particles n: Int, dimension d: Int, stream: RandomStream) {
+        precondition(positions.count == n * d, "initial condition shape")
+        switch self {
+        case .gaussian(let s):
+            stream.fillGaussian(&positions, scale: s)
+        case .semicircleQuantiles(let radius):
+            precondition(d == 1, "semicircle quantiles need d = 1")
+            for k in 0..<n {
+                positions[k] = SemicircleLaw(radius: radius).quantile((Double(k) + 0.5) / Double(n))
+            }
+        }
+    }
+}
+
+/// The Wigner semicircle law on [−R, R]: density 2/(πR²)·√(R²−x²).
+public struct SemicircleLaw: Sendable {
+    public let radius: Double
+    public init(radius: Double) { self.radius = radius }
+
+    /// F(x) = ½ + x√(R²−x²)/(πR²) + arcsin(x/R)/π.
+    public func cdf(_ x: Double) -> Double {
+        if x <= -radius { return 0 }
+        if x >= radius { return 1 }
+        let r2 = radius * radius
+        return 0.5 + x * (r2 - x * x).squareRoot() / (Double.pi * r2) + asin(x / radius) / Double.pi
+    }
+
+    /// F⁻¹(u) by bisection to machine precision (F is strictly increasing on [−R, R]).
+    public func quantile(_ u: Double) -> Double {
+        var lo = -radius, hi = radius
+        for _ in 0..<200 {
+            let mid = 0.5 * (lo + hi)
+            if cdf(mid) < u { lo = mid } else { hi = mid }
+            if hi - lo <= 4 * Double.ulpOfOne * radius { break }
+        }
+        return 0.5 * (lo + hi)
+    }
+}

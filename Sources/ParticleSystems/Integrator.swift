@@ -1,0 +1,66 @@
+import Estimators
+import NumericsCore
+
+/// A one-step method for dX = b(X) dt + σ dW with additive noise (problem / algorithm /
+/// solution separation: the step is exposed, ``integrate(_:from:timeStep:steps:drift:brownianPath:workspace:stream:)`` builds on it).
+public protocol Integrator: Sendable {
+    var name: String { get }
+    /// Global order of accuracy for deterministic problems (σ = 0).
+    var deterministicOrder: Int { get }
+    /// Advances `positions` by one step of size dt. `brownianIncrement` holds ΔW (N·d
+    /// variates, each N(0, dt)) or is nil for a deterministic step; the drift's estimator draws
+    /// from `stream`.
+    func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
+              drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream)
+}
+
+/// Buffers for integrators and estimators, allocated once per trajectory.
+public final class IntegratorWorkspace {
+    public let estimator: EstimatorWorkspace
+    var stages: [[Double]]
+    var trial: [Double]
+
+    public init(particles n: Int, dimension d: Int) {
+        estimator = EstimatorWorkspace(particles: n)
+        stages = Array(repeating: [Double](repeating: 0, count: n * d), count: 4)
+        trial = [Double](repeating: 0, count: n * d)
+    }
+
+    /// stages[s] ← b(x).
+    func evaluate(_ drift: ParticleDrift, at x: [Double], stage s: Int, stream: RandomStream) {
+        x.withUnsafeBufferPointer { px in
+            stages[s].withUnsafeMutableBufferPointer { drift.evaluate(px, into: $0, workspace: estimator, stream: stream) }
+        }
+    }
+}
+
+extension Integrator {
+    /// Integrates `steps` steps of size dt from `positions`. With a Brownian path (steps·N·d
+    /// increments, step-major) the noise σ·ΔW of the drift's problem is added; without, the
+    /// deterministic flow is integrated. Returns false if the state became non-finite (the
+    /// state is left as it was at that point: reported, not hidden).
+    @discardableResult
+    public func integrate(_ positions: inout [Double], timeStep dt: Double, steps: Int, drift: ParticleDrift,
+                          brownianPath: [Double]? = nil, workspace: IntegratorWorkspace, stream: RandomStream) -> Bool {
+        let size = positions.count
+        for s in 0..<steps {
+            if let path = brownianPath {
+                path.withUnsafeBufferPointer { p in
+                    step(&positions, timeStep: dt, brownianIncrement: UnsafeBufferPointer(rebasing: p[(s * size)..<((s + 1) * size)]),
+                         drift: drift, workspace: workspace, stream: stream)
+                }
+            } else {
+                step(&positions, timeStep: dt, brownianIncrement: nil, drift: drift, workspace: workspace, stream: stream)
+            }
+            if !positions.allSatisfy({ $0.isFinite }) { return false }
+        }
+        return true
+    }
+}
+
+@inline(__always)
+func addNoise(_ positions: inout [Double], noise sigma: Double, increment: UnsafeBufferPointer<Double>?) {
+    guard let dW = increment, sigma != 0 else { return }
+    precondition(dW.count == positions.count, "Brownian increment has \(dW.count) entries for \(positions.count) coordinates")
+    for k in positions.indices { positions[k] += sigma * dW[k] }
+}

@@ -1,0 +1,25 @@
+import Estimators
+import NumericsCore
+
+/// The drift b(X)ᵢ = −∇V(Xᵢ) + ŷᵢ(X) of a particle problem, with the interaction sum ŷ
+/// supplied by any ``InteractionSumEstimator``: exact for the N-body reference, random batch
+/// for RBM, or any other scheme. This is the seam between the dynamics and the estimators.
+public struct ParticleDrift: Sendable {
+    public let problem: ParticleProblem
+    public let estimator: any InteractionSumEstimator
+
+    public init(problem: ParticleProblem, estimator: any InteractionSumEstimator) {
+        self.problem = problem
+        self.estimator = estimator
+    }
+
+    /// out ← b(positions). Cost: the estimator's cost plus O(N·d).
+    public func evaluate(_ positions: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
+                         workspace: EstimatorWorkspace, stream: RandomStream) {
+        let n = problem.particles, d = problem.dimension
+        estimator.estimate(interaction: problem.interaction, positions: positions, particles: n, dimension: d,
+                           into: out, workspace: workspace, stream: stream)
+        let x = positions.baseAddress!, y = out.baseAddress!
+        for i in 0..<n { problem.potential.addNegativeGradient(at: x + i * d, dimension: d, into: y + i * d) }
+    }
+}

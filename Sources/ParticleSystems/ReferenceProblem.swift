@@ -1,0 +1,43 @@
+import Foundation
+
+/// The reference problems of METHODS §1 that the toolkit ships.
+public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
+    /// V = ½‖x‖², K(z) = 0.25·z/√(1+‖z‖²), σ = 0.5 by default; X(0) i.i.d. N(0, I).
+    /// No closed form; K is bounded and 0.25-Lipschitz < 1 = strong convexity of V, so the RBM
+    /// strong-error theorem applies uniformly in time.
+    case smooth
+    /// V = ½a‖x‖² (a = 1), K(z) = −κz (κ = 0.5), σ: a linear SDE, so the mean and covariance
+    /// of the particle vector are known exactly (``LinearMeanField``).
+    case linear
+    /// Dyson Brownian motion, d = 1: dλⱼ = −λⱼ dt + (1/N) Σ_{k≠j} dt/(λⱼ−λₖ) + √(2/(βN)) dBⱼ
+    /// (β = 2). X(0) = quantiles of the semicircle of radius 1; the mean-field limit stays a
+    /// semicircle with R(t)² = 2 + (R(0)²−2)e^{−2t}. The kernel is singular: a batch of two
+    /// repels hard, so steps must be small enough not to let particles cross.
+    case dyson
+
+    /// The problem with N particles in dimension d (ignored for dyson, which has d = 1) and
+    /// noise σ (nil: the problem's default; ignored for dyson, whose σ = √(2/(βN))).
+    public func make(particles n: Int, dimension d: Int, noise: Double?) -> ParticleProblem {
+        switch self {
+        case .smooth:
+            return ParticleProblem(
+                name: rawValue, particles: n, dimension: d, potential: QuadraticPotential(strength: 1),
+                interaction: BoundedSmoothKernel(strength: 0.25), noise: noise ?? 0.5,
+                initialCondition: .gaussian(standardDeviation: 1),
+                knownFacts: "V = ½‖x‖², K(z) = 0.25·z/√(1+‖z‖²): K bounded and 0.25-Lipschitz, V 1-strongly convex; no closed form.")
+        case .linear:
+            let model = LinearMeanField(confinement: 1, coupling: 0.5, noise: noise ?? 0.5, initialStandardDeviation: 1)
+            return model.problem(particles: n, dimension: d)
+        case .dyson:
+            let beta = 2.0
+            return ParticleProblem(
+                name: rawValue, particles: n, dimension: 1, potential: QuadraticPotential(strength: 1),
+                interaction: InverseDistanceKernel(strength: Double(n - 1) / Double(n)),
+                noise: (2 / (beta * Double(n))).squareRoot(), initialCondition: .semicircleQuantiles(radius: 1),
+                knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.")
+        }
+    }
+
+    /// The default dimension of the problem (dyson is one-dimensional).
+    public func dimension(requested d: Int) -> Int { self == .dyson ? 1 : d }
+}
