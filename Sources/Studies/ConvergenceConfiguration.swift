@@ -1,0 +1,77 @@
+import Foundation
+import ParticleSystems
+
+/// Everything that defines a convergence study; validated before any work starts.
+public struct ConvergenceConfiguration: Codable, Sendable {
+    public var system: ReferenceProblem = .smooth
+    public var particles: Int = 64
+    public var dimension: Int = 2
+    public var batchSizes: [Int] = [2, 4, 8]
+    /// Time steps τ (the re-batching interval); any grid, each an integer multiple of the
+    /// reference step (finest τ / referenceRefinement), with the horizon a multiple of each.
+    public var timeSteps: [Double] = (3...8).map { pow(2.0, -Double($0)) }
+    public var horizon: Double = 2
+    /// σ; nil means the system's default (0.5 for smooth and linear).
+    public var noise: Double? = nil
+    public var trajectories: Int = 100
+    public var seed: UInt64 = 20_251_123
+    public var threads: Int = 1
+    /// Reference step = finest τ / referenceRefinement (≥ 4, METHODS §10).
+    public var referenceRefinement: Int = 4
+    /// Bootstrap replicates for the second confidence interval of each order.
+    public var bootstrapReplicates: Int = 400
+
+    public init() {}
+
+    /// The problem this configuration describes.
+    public var problem: ParticleProblem {
+        system.make(particles: particles, dimension: system.dimension(requested: dimension), noise: noise)
+    }
+
+    /// The reference step h = min τ / referenceRefinement.
+    public var referenceStep: Double { (timeSteps.min() ?? 1) / Double(referenceRefinement) }
+
+    /// Number of steps of size `dt` in the horizon.
+    public func steps(of dt: Double) -> Int { Int((horizon / dt).rounded()) }
+
+    /// Checks every option against its allowed range; throws ``InvalidInput`` naming the option.
+    public func validate() throws {
+        try require(particles >= 2 && particles <= 10_000_000, "--particles", "must be an integer in [2, 10000000] (got \(particles))")
+        try require(dimension >= 1 && dimension <= 4096, "--dim", "must be an integer in [1, 4096] (got \(dimension))")
+        try require(!batchSizes.isEmpty, "--batch-sizes", "needs at least one batch size")
+        for p in batchSizes {
+            try require(p >= 2 && p <= particles, "--batch-sizes", "each batch size must be in [2, N = \(particles)] (got \(p))")
+        }
+        try require(Set(batchSizes).count == batchSizes.count, "--batch-sizes", "batch sizes must be distinct")
+        try require(horizon.isFinite && horizon > 0, "--horizon", "must be a finite number > 0 (got \(horizon))")
+        try require(timeSteps.count >= 2, "--dt", "needs at least two time steps to fit an order (got \(timeSteps.count))")
+        for dt in timeSteps {
+            try require(dt.isFinite && dt > 0, "--dt", "each time step must be a finite number > 0 (got \(dt))")
+            try require(dt <= horizon, "--dt", "each time step must be ≤ the horizon \(horizon) (got \(dt))")
+        }
+        try require(Set(timeSteps).count == timeSteps.count, "--dt", "time steps must be distinct")
+        if let sigma = noise {
+            try require(sigma.isFinite && sigma >= 0, "--noise", "must be a finite number ≥ 0 (got \(sigma))")
+        }
+        try require(trajectories >= 2 && trajectories <= 10_000_000, "--trajectories", "must be an integer in [2, 10000000] (got \(trajectories))")
+        try require(threads >= 1 && threads <= 1024, "--threads", "must be an integer in [1, 1024] (got \(threads))")
+        try require(referenceRefinement >= 4, "--reference-refinement", "must be ≥ 4 (got \(referenceRefinement))")
+        let h = referenceStep
+        for dt in timeSteps + [horizon] {
+            let ratio = dt / h
+            try require(abs(ratio - ratio.rounded()) <= 1e-9 * ratio, "--dt",
+                        "every time step and the horizon must be integer multiples of the reference step \(h) (= finest dt / \(referenceRefinement)); \(dt) is not")
+            _ = ratio
+        }
+        for dt in timeSteps {
+            let n = horizon / dt
+            try require(abs(n - n.rounded()) <= 1e-9 * n, "--dt", "the horizon \(horizon) must be an integer multiple of every time step; \(dt) does not divide it")
+        }
+        let referenceSteps = Double(steps(of: h))
+        try require(referenceSteps * Double(particles) <= 1e12, "--dt",
+                    "the reference run would take \(Int(referenceSteps)) steps of \(particles) particles; use a coarser finest dt or a shorter horizon")
+        let pathDoubles = timeSteps.reduce(0.0) { $0 + Double(steps(of: $1)) } * Double(particles * problem.dimension)
+        try require(pathDoubles * 8 * Double(threads) <= 8e9, "--dt",
+                    "the coarse Brownian paths need \(Int(pathDoubles * 8 / 1e6)) MB per thread; use fewer levels, fewer particles or a shorter horizon")
+    }
+}

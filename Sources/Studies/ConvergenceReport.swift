@@ -1,0 +1,203 @@
+import Foundation
+import Estimators
+import NumericsCore
+import ParticleSystems
+
+/// One (estimator, batch size, τ) row of a convergence study (JSON contract, DESIGN §4).
+public struct ConvergenceLevel: Codable, Sendable {
+    public var estimator: String
+    public var batchSize: Int
+    public var dt: Double
+    public var trajectories: Int
+    /// RMS over particles and trajectories of RBM-EM(τ) − reference at T.
+    public var strongError: Estimate
+    /// Mean of f(RBM-EM(τ)) − f(reference), paired on the same noise.
+    public var weakError: Estimate
+    /// RMS of RBM-EM(τ) − full-EM(τ) on the same Brownian increments.
+    public var batchError: Estimate
+    /// RMS of full-EM(τ) − reference.
+    public var timeError: Estimate
+    /// False when |weak error| < 2·SE: the level carries no information about the weak order.
+    public var weakErrorInformative: Bool
+    public var flags: [String]
+}
+
+/// A fitted order for one error kind and batch size (JSON contract, DESIGN §4).
+public struct ConvergenceFit: Codable, Sendable {
+    public var estimator: String
+    public var batchSize: Int
+    /// "strong" | "weak" | "batch" | "time".
+    public var kind: String
+    public var order: Double
+    public var ci95: [Double]
+    public var bootstrapCI95: [Double]?
+    public var standardError: Double
+    public var localOrders: [Double?]
+    public var lackOfFitP: Double?
+    public var theoryOrder: Double?
+    public var method: String
+    public var warnings: [String]
+}
+
+/// Measured ratio of batch errors at the finest τ between two batch sizes, against the theory
+/// √((1/(p₁−1) − 1/(N−1)) / (1/(p₂−1) − 1/(N−1))) (METHODS §2).
+public struct BatchSizeRatio: Codable, Sendable {
+    public var batchSizes: [Int]
+    public var dt: Double
+    public var measured: Estimate
+    public var theory: Double
+    /// |log measured − log theory| ≤ 1.96·SE(log measured).
+    public var consistent95: Bool
+}
+
+/// The complete, Codable result of a convergence study.
+public struct ConvergenceReport: Codable, Sendable {
+    public var schema = "rbm-study/convergence/1"
+    public var manifest: RunManifest
+    public var configuration: ConvergenceConfiguration
+    public var problem: ProblemSummary
+    public var observable: String
+    public var reference: ReferenceSummary
+    public var levels: [ConvergenceLevel]
+    public var fits: [ConvergenceFit]
+    public var batchSizeRatios: [BatchSizeRatio]
+    public var warnings: [String]
+
+    public struct ProblemSummary: Codable, Sendable {
+        public var name: String
+        public var particles: Int
+        public var dimension: Int
+        public var noise: Double
+        public var knownFacts: String
+    }
+
+    public struct ReferenceSummary: Codable, Sendable {
+        /// "euler-maruyama" at `step` on the shared Brownian path (σ > 0) or "gsl-rk8pd" (σ = 0).
+        public var method: String
+        public var step: Double?
+        /// RMS distance between the reference and full-EM at the finest tested τ.
+        public var referenceVsFinest: Estimate
+    }
+}
+
+// MARK: - Assembly from per-trajectory samples
+
+extension ConvergenceReport {
+    static func assemble(configuration c: ConvergenceConfiguration, problem: ParticleProblem,
+                         trajectories: [TrajectoryErrors], wallSeconds: Double) throws -> ConvergenceReport {
+        let m = trajectories.count
+        let levels = c.timeSteps
+        let bootstrapStream = { (index: Int) in
+            RandomStream(seed: c.seed, trajectory: 0, purpose: .bootstrap, index: UInt32(index))
+        }
+        func rms(_ samples: [Double]) -> Estimate { rootMeanSquare(samples) }
+
+        var rows: [ConvergenceLevel] = []
+        var fits: [ConvergenceFit] = []
+        var warnings: [String] = []
+        let nonFinite = trajectories.reduce(0) { $0 + $1.nonFiniteRuns }
+        if nonFinite > 0 {
+            warnings.append("\(nonFinite) runs became non-finite (overflow or particle collision); their errors are NaN and propagate into the affected levels")
+        }
+
+        let timeErrors = levels.indices.map { k in rms(trajectories.map { $0.timeSquared[k] }) }
+        for (b, p) in c.batchSizes.enumerated() {
+            for (k, dt) in levels.enumerated() {
+                let weak = RunningMoments(trajectories.map { $0.weak[b][k] }).meanEstimate
+                let informative = abs(weak.value) >= 2 * weak.standardError
+                rows.append(ConvergenceLevel(
+                    estimator: "random-batch", batchSize: p, dt: dt, trajectories: m,
+                    strongError: rms(trajectories.map { $0.strongSquared[b][k] }),
+                    weakError: weak,
+                    batchError: rms(trajectories.map { $0.batchSquared[b][k] }),
+                    timeError: timeErrors[k], weakErrorInformative: informative,
+                    flags: informative ? [] : ["weak error within 2 SE of zero: no information on the weak order"]))
+            }
+            let kinds: [(String, ErrorMeasure, Double, (TrajectoryErrors) -> [Double])] = [
+                ("strong", .rootMeanSquare, 0.5, { $0.strongSquared[b] }),
+                ("batch", .rootMeanSquare, 0.5, { $0.batchSquared[b] }),
+                ("weak", .signedMean, 1.0, { $0.weak[b] }),
+            ]
+            for (index, (kind, measure, theory, samples)) in kinds.enumerated() {
+                fits.append(try fit(kind: kind, estimator: "random-batch", batchSize: p, measure: measure, theory: theory,
+                                    timeSteps: levels, samples: trajectories.map(samples),
+                                    replicates: c.bootstrapReplicates, stream: bootstrapStream(b * 8 + index)))
+            }
+        }
+        fits.append(try fit(kind: "time", estimator: "exact", batchSize: problem.particles, measure: .rootMeanSquare,
+                            theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
+                            replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
+        for f in fits { warnings += f.warnings.map { "\(f.kind) fit, p = \(f.batchSize): \($0)" } }
+
+        let finest = levels.indices.min { levels[$0] < levels[$1] }!
+        let ratios = batchSizeRatios(configuration: c, trajectories: trajectories, level: finest)
+        for r in ratios where !r.consistent95 {
+            warnings.append("batch-error ratio p = \(r.batchSizes[0]) : \(r.batchSizes[1]) at τ = \(r.dt) is \(format(r.measured.value)) ± \(format(r.measured.standardError)), theory \(format(r.theory))")
+        }
+        let reference = ReferenceSummary(method: problem.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
+                                         step: problem.noise > 0 ? c.referenceStep : nil,
+                                         referenceVsFinest: timeErrors[finest])
+        return ConvergenceReport(
+            manifest: RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: wallSeconds),
+            configuration: c,
+            problem: ProblemSummary(name: problem.name, particles: problem.particles, dimension: problem.dimension,
+                                    noise: problem.noise, knownFacts: problem.knownFacts),
+            observable: ConvergenceStudy.observableDescription, reference: reference,
+            levels: rows, fits: fits, batchSizeRatios: ratios, warnings: warnings)
+    }
+
+    static func fit(kind: String, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double,
+                    timeSteps: [Double], samples: [[Double]], replicates: Int, stream: RandomStream) throws -> ConvergenceFit {
+        let result = try OrderFit.fit(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: measure, theoryOrder: theory),
+                                      bootstrapReplicates: replicates, stream: stream)
+        return ConvergenceFit(estimator: estimator, batchSize: batchSize, kind: kind, order: result.order,
+                              ci95: result.ci95, bootstrapCI95: result.bootstrapCI95, standardError: result.standardError,
+                              localOrders: result.localOrders, lackOfFitP: result.lackOfFitP,
+                              theoryOrder: result.theoryOrder, method: result.method, warnings: result.warnings)
+    }
+
+    /// Ratios of batch errors between consecutive batch sizes at one level, with the delta-method
+    /// SE of log(e₁/e₂) = ½(log S₁ − log S₂) using the covariance of S₁, S₂ over trajectories.
+    static func batchSizeRatios(configuration c: ConvergenceConfiguration, trajectories: [TrajectoryErrors],
+                                level k: Int) -> [BatchSizeRatio] {
+        let sizes = c.batchSizes.enumerated().sorted { $0.element < $1.element }
+        guard sizes.count >= 2 else { return [] }
+        let n = c.particles, m = Double(trajectories.count)
+        return zip(sizes, sizes.dropFirst()).map { first, second in
+            let s1 = trajectories.map { $0.batchSquared[first.offset][k] }
+            let s2 = trajectories.map { $0.batchSquared[second.offset][k] }
+            let mean1 = s1.reduce(0, +) / m, mean2 = s2.reduce(0, +) / m
+            var v1 = 0.0, v2 = 0.0, cov = 0.0
+            for t in s1.indices {
+                v1 += (s1[t] - mean1) * (s1[t] - mean1)
+                v2 += (s2[t] - mean2) * (s2[t] - mean2)
+                cov += (s1[t] - mean1) * (s2[t] - mean2)
+            }
+            v1 /= m - 1; v2 /= m - 1; cov /= m - 1
+            let ratio = (mean1 / mean2).squareRoot()
+            let varLog = 0.25 * (v1 / (mean1 * mean1) + v2 / (mean2 * mean2) - 2 * cov / (mean1 * mean2)) / m
+            let seLog = max(0, varLog).squareRoot()
+            let g1 = RandomBatchInteractionSum(batchSize: first.element).varianceFactor(particles: n)
+            let g2 = RandomBatchInteractionSum(batchSize: second.element).varianceFactor(particles: n)
+            let theory = (g1 / g2).squareRoot()
+            return BatchSizeRatio(batchSizes: [first.element, second.element], dt: c.timeSteps[k],
+                                  measured: Estimate(value: ratio, standardError: ratio * seLog, count: trajectories.count),
+                                  theory: theory, consistent95: abs(log(ratio) - log(theory)) <= 1.96 * seLog)
+        }
+    }
+}
+
+/// RMS error √(mean S) from per-trajectory mean squares S, with the delta-method SE
+/// SE(√S̄) = SE(S̄)/(2√S̄).
+public func rootMeanSquare(_ meanSquares: [Double]) -> Estimate {
+    let moments = RunningMoments(meanSquares)
+    let root = moments.mean.squareRoot()
+    return Estimate(value: root, standardError: root > 0 ? moments.standardErrorOfMean / (2 * root) : 0,
+                    count: moments.count)
+}
+
+func format(_ x: Double, digits: Int = 3) -> String {
+    guard x.isFinite else { return "nan" }
+    if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) { return String(format: "%.\(digits - 1)e", x) }
+    return String(format: "%.\(digits)g", x)
+}

@@ -1,0 +1,89 @@
+import Foundation
+import NumericsCore
+
+extension ConvergenceReport {
+    /// A table a researcher reads at a glance: errors ± 1 SE per level, fitted orders with both
+    /// 95% CIs and the theory, batch-size ratios, and warnings.
+    public func table() -> String {
+        var out: [String] = []
+        let c = configuration
+        out.append("rbm-study convergence — \(problem.name): N = \(problem.particles), d = \(problem.dimension), σ = \(format(problem.noise)), T = \(format(c.horizon)), \(c.trajectories) trajectories, seed \(c.seed)")
+        let refStep = reference.step.map { " at h = \(format($0))" } ?? ""
+        out.append("reference: \(reference.method)\(refStep); reference vs finest τ: \(pm(reference.referenceVsFinest)); errors at T are RMS over particles and trajectories ± 1 SE")
+        out.append("weak observable: \(observable)")
+        out.append("")
+        out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""], widths: [5, 10, 22, 22, 22, 24, 2]))
+        for level in levels {
+            out.append(row([String(level.batchSize), format(level.dt), pm(level.strongError), pm(level.batchError),
+                            pm(level.timeError), pm(level.weakError), level.weakErrorInformative ? "" : "~"],
+                           widths: [5, 10, 22, 22, 22, 24, 2]))
+        }
+        out.append("  (~: weak error within 2 SE of zero, no information on the weak order)")
+        out.append("")
+        out.append("fitted orders e ≈ C·τ^q (95% CIs: GLS with cross-level covariance | trajectory bootstrap)")
+        let widths = [7, 7, 8, 18, 18, 8, 7, 30]
+        out.append(row(["p", "kind", "q", "CI (GLS)", "CI (bootstrap)", "theory", "LoF p", "local orders (coarse → fine)"], widths: widths))
+        for f in fits {
+            let boot = f.bootstrapCI95.map(interval) ?? "—"
+            let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " ")
+            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind, format(f.order), interval(f.ci95), boot,
+                            f.theoryOrder.map { format($0) } ?? "—", f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
+                           widths: widths))
+        }
+        if !batchSizeRatios.isEmpty {
+            out.append("")
+            out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = 1/(p−1) − 1/(N−1):")
+            for r in batchSizeRatios {
+                out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured))   theory \(format(r.theory))   \(r.consistent95 ? "consistent (95%)" : "INCONSISTENT (95%)")")
+            }
+        }
+        if !warnings.isEmpty {
+            out.append("")
+            out.append("warnings:")
+            out += warnings.map { "  - \($0)" }
+        }
+        out.append("")
+        out.append("wall time \(format(manifest.wallSeconds)) s on \(manifest.threads) thread(s); BLAS \(manifest.blas); commit \(manifest.gitCommit)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Levels as CSV (one row per batch size and τ; estimates as value and SE columns).
+    public func levelsCSV() -> String {
+        var lines = ["estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative"]
+        for l in levels {
+            lines.append([l.estimator, String(l.batchSize), csv(l.dt), String(l.trajectories),
+                          csv(l.strongError.value), csv(l.strongError.standardError),
+                          csv(l.batchError.value), csv(l.batchError.standardError),
+                          csv(l.timeError.value), csv(l.timeError.standardError),
+                          csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative)]
+                .joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Fits as CSV.
+    public func fitsCSV() -> String {
+        var lines = ["estimator,batchSize,kind,order,ci95Low,ci95High,bootstrapLow,bootstrapHigh,standardError,lackOfFitP,theoryOrder"]
+        for f in fits {
+            lines.append([f.estimator, String(f.batchSize), f.kind, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]),
+                          csv(f.bootstrapCI95?[0]), csv(f.bootstrapCI95?[1]), csv(f.standardError),
+                          csv(f.lackOfFitP), csv(f.theoryOrder)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+func pm(_ e: Estimate) -> String { "\(format(e.value)) ± \(format(e.standardError, digits: 2))" }
+func interval(_ ci: [Double]) -> String { "[\(format(ci[0])), \(format(ci[1]))]" }
+func csv(_ x: Double?) -> String { x.map { $0.isFinite ? String($0) : "nan" } ?? "" }
+func row(_ cells: [String], widths: [Int]) -> String {
+    zip(cells, widths).map { cell, w in cell.count >= w ? cell + " " : cell + String(repeating: " ", count: w - cell.count) }
+        .joined().trimmingCharacters(in: .whitespaces)
+}

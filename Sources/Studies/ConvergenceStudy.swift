@@ -1,0 +1,147 @@
+import Foundation
+import Estimators
+import NumericsCore
+import ParticleSystems
+
+/// Error versus time step for the Random Batch Method, decomposed (METHODS §2):
+///
+/// - batch error: RBM-EM(τ) − full-EM(τ) on the same Brownian increments (theory O(√(τ·g)),
+///   g = 1/(p−1) − 1/(N−1));
+/// - time error: full-EM(τ) − reference (strong order 1 for additive noise);
+/// - total (strong) error: RBM-EM(τ) − reference; and the paired weak error of the observable
+///   f(X) = (1/N) Σᵢ ‖Xᵢ‖² (second moment of the empirical measure).
+///
+/// Coupling: every run of a trajectory starts from the same X(0) and, for σ > 0, uses the same
+/// Brownian path, drawn at the reference step h = min τ / r (r ≥ 4) and summed into coarse
+/// increments; the reference is full Euler–Maruyama at h. For σ = 0 the reference is GSL's
+/// adaptive rk8pd. Batch partitions come from their own stream per (trajectory, level, batch
+/// size), independent of the Brownian stream. Strong errors are RMS over particles and
+/// trajectories at the final time T.
+///
+/// Trajectories run in parallel; each writes only its own record and all reductions run in
+/// trajectory order, so the report is bit-identical for any thread count.
+///
+/// Cost per trajectory: O((T/h)·N² + Σ_τ (T/τ)·(N² + |P|·p·N)) pair interactions.
+public enum ConvergenceStudy {
+    /// Observable of the weak error: the second moment of the empirical measure.
+    public static let observableDescription = "f(X) = (1/N) Σᵢ ‖Xᵢ(T)‖² (second moment of the empirical measure)"
+
+    public static func secondMoment(_ x: [Double], particles n: Int) -> Double {
+        x.reduce(0) { $0 + $1 * $1 } / Double(n)
+    }
+
+    /// Runs the study. `progress(done, total)` is called after each trajectory (from worker
+    /// threads, serialised); `record` receives each trajectory's errors as soon as they exist
+    /// (for streaming to disk).
+    public static func run(_ configuration: ConvergenceConfiguration,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> ConvergenceReport {
+        try configuration.validate()
+        let start = Date()
+        if configuration.threads > 1 { BLAS.setThreads(1) }
+        let problem = configuration.problem
+        let m = configuration.trajectories
+        var results = [TrajectoryErrors?](repeating: nil, count: m)
+        let lock = NSLock()
+        var done = 0
+        var firstError: Error?
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            parallelForEach(m, threads: configuration.threads) { trajectory in
+                do {
+                    let errors = try runTrajectory(trajectory, configuration: configuration, problem: problem)
+                    slots[trajectory] = errors
+                    record?(errors)
+                } catch {
+                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+                }
+                lock.lock(); done += 1; let count = done; lock.unlock()
+                progress?(count, m)
+            }
+        }
+        if let error = firstError { throw error }
+        return try ConvergenceReport.assemble(configuration: configuration, problem: problem,
+                                              trajectories: results.map { $0! },
+                                              wallSeconds: Date().timeIntervalSince(start))
+    }
+
+    /// One trajectory: the reference, then full-EM and RBM-EM at every level.
+    static func runTrajectory(_ trajectory: Int, configuration c: ConvergenceConfiguration,
+                              problem: ParticleProblem) throws -> TrajectoryErrors {
+        let n = problem.particles, d = problem.dimension, size = n * d
+        let levels = c.timeSteps, h = c.referenceStep
+        let seed = c.seed, t64 = UInt64(trajectory)
+        var initial = [Double](repeating: 0, count: size)
+        problem.initialCondition.fill(&initial, particles: n, dimension: d,
+                                      stream: RandomStream(seed: seed, trajectory: t64, purpose: .initialCondition))
+        let workspace = IntegratorWorkspace(particles: n, dimension: d)
+        let exactDrift = ParticleDrift(problem: problem, estimator: ExactInteractionSum())
+        let euler = EulerMaruyamaIntegrator()
+        let unused = RandomStream(seed: seed, trajectory: t64, purpose: .estimatorDraws)
+        var nonFinite = 0
+
+        // Reference solution and, for σ > 0, the coarse Brownian paths of every level.
+        var reference = initial
+        var coarsePaths: [[Double]] = []
+        if problem.noise > 0 {
+            let fineSteps = c.steps(of: h)
+            let ratios = levels.map { Int(($0 / h).rounded()) }
+            coarsePaths = levels.map { [Double](repeating: 0, count: c.steps(of: $0) * size) }
+            let brownian = RandomStream(seed: seed, trajectory: t64, purpose: .brownianNoise)
+            var increment = [Double](repeating: 0, count: size)
+            let scale = h.squareRoot()
+            for s in 0..<fineSteps {
+                brownian.fillGaussian(&increment, scale: scale)
+                for (k, ratio) in ratios.enumerated() {
+                    let offset = (s / ratio) * size
+                    coarsePaths[k].withUnsafeMutableBufferPointer { path in
+                        for e in 0..<size { path[offset + e] += increment[e] }
+                    }
+                }
+                increment.withUnsafeBufferPointer { dW in
+                    euler.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
+                               workspace: workspace, stream: unused)
+                }
+            }
+        } else {
+            try AdaptiveReferenceIntegrator(drift: exactDrift).integrate(&reference, from: 0, to: c.horizon)
+        }
+        if !reference.allSatisfy({ $0.isFinite }) { nonFinite += 1 }
+        let referenceMoment = secondMoment(reference, particles: n)
+
+        var result = TrajectoryErrors(
+            trajectory: trajectory, timeSquared: [], timeWeak: [],
+            strongSquared: Array(repeating: [], count: c.batchSizes.count),
+            batchSquared: Array(repeating: [], count: c.batchSizes.count),
+            weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0)
+        for (k, dt) in levels.enumerated() {
+            let steps = c.steps(of: dt)
+            let path: [Double]? = problem.noise > 0 ? coarsePaths[k] : nil
+            var full = initial
+            if !euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
+                                workspace: workspace, stream: unused) { nonFinite += 1 }
+            result.timeSquared.append(meanSquaredDistance(full, reference, particles: n))
+            result.timeWeak.append(secondMoment(full, particles: n) - referenceMoment)
+            for (b, p) in c.batchSizes.enumerated() {
+                let drift = ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: p))
+                let batches = RandomStream(seed: seed, trajectory: t64, purpose: .batchPartition,
+                                           index: UInt32(k << 12 | b))
+                var rbm = initial
+                if !euler.integrate(&rbm, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
+                                    workspace: workspace, stream: batches) { nonFinite += 1 }
+                result.strongSquared[b].append(meanSquaredDistance(rbm, reference, particles: n))
+                result.batchSquared[b].append(meanSquaredDistance(rbm, full, particles: n))
+                result.weak[b].append(secondMoment(rbm, particles: n) - referenceMoment)
+            }
+        }
+        result.nonFiniteRuns = nonFinite
+        return result
+    }
+
+    /// (1/N) Σᵢ ‖aᵢ − bᵢ‖².
+    static func meanSquaredDistance(_ a: [Double], _ b: [Double], particles n: Int) -> Double {
+        var s = 0.0
+        for k in a.indices { let e = a[k] - b[k]; s += e * e }
+        return s / Double(n)
+    }
+}

@@ -1,0 +1,1 @@
+print("rbm-bench: see README")

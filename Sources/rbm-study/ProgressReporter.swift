@@ -1,0 +1,30 @@
+import Foundation
+
+/// Progress with an ETA on stderr, at most a few times a second, and only once a run has
+/// lasted a couple of seconds (short runs stay quiet).
+final class ProgressReporter: @unchecked Sendable {
+    private let label: String
+    private let start = Date()
+    private var lastPrint = Date.distantPast
+    private var printed = false
+    private let lock = NSLock()
+    private let interactive = isatty(STDERR_FILENO) != 0
+
+    init(label: String) { self.label = label }
+
+    func update(done: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date(), elapsed = now.timeIntervalSince(start)
+        guard elapsed > 2, now.timeIntervalSince(lastPrint) > (interactive ? 0.25 : 5) || done == total else { return }
+        lastPrint = now
+        let eta = elapsed / Double(done) * Double(total - done)
+        let line = String(format: "%@: %d/%d trajectories, %.0f s elapsed, ETA %.0f s", label, done, total, elapsed, eta)
+        FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive ? "" : "\n")).utf8))
+        printed = true
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if printed && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

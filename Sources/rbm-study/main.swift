@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Studies
+
+/// `rbm-study`: error, variance and cost studies of random-batch approximations.
+/// Exit codes: 0 success, 1 a checked claim was rejected, 2 bad input (one-line message).
+struct RBMStudy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rbm-study",
+        abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
+        subcommands: [Convergence.self])
+}
+
+/// Maps every failure to the documented exit codes with a one-line message on stderr.
+func runMain() -> Never {
+    do {
+        var command = try RBMStudy.parseAsRoot()
+        try command.run()
+        exit(0)
+    } catch let error as InvalidInput {
+        fail("error: \(error.option): \(error.message)", code: 2)
+    } catch let error as ClaimRejected {
+        fail("claim rejected: \(error.message)", code: 1)
+    } catch {
+        if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
+        let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let isUsage = error is ValidationError || RBMStudy.exitCode(for: error) == .validationFailure
+        fail("error: \(message)", code: isUsage ? 2 : 3)
+    }
+}
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(code)
+}
+
+/// A checked claim did not hold (exit code 1).
+struct ClaimRejected: Error { let message: String }
+
+runMain()
