@@ -37,6 +37,28 @@ public struct ConvergenceFit: Codable, Sendable {
     public var theoryOrder: Double?
     public var method: String
     public var warnings: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case estimator, batchSize, kind, order, ci95, bootstrapCI95, standardError, localOrders, lackOfFitP,
+             theoryOrder, method, warnings
+    }
+
+    /// Every contract field is present; unknown values are JSON null rather than missing keys.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(estimator, forKey: .estimator)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(order.isFinite ? order : nil, forKey: .order)
+        try c.encode(ci95.map { $0.isFinite ? $0 : nil }, forKey: .ci95)
+        try c.encode(bootstrapCI95?.map { $0.isFinite ? $0 : nil }, forKey: .bootstrapCI95)
+        try c.encode(standardError.isFinite ? standardError : nil, forKey: .standardError)
+        try c.encode(localOrders.map { $0.flatMap { $0.isFinite ? $0 : nil } }, forKey: .localOrders)
+        try c.encode(lackOfFitP, forKey: .lackOfFitP)
+        try c.encode(theoryOrder, forKey: .theoryOrder)
+        try c.encode(method, forKey: .method)
+        try c.encode(warnings, forKey: .warnings)
+    }
 }
 
 /// Measured ratio of batch errors at the finest τ between two batch sizes, against the theory

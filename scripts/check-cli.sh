@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Checks the command-line contract of rbm-study: bad input exits 2 with a one-line message
+# naming the option and leaves no output file; a small valid run exits 0 and writes JSON with
+# the contract's fields. Prints "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product rbm-study >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+bin=.build/release/rbm-study
+tmp=$(mktemp -d)
+passed=0; failed=0
+expect_bad() {  # option-name, args...
+  local option=$1; shift
+  rm -rf "$tmp/out"
+  local err; err=$("$bin" convergence "$@" --out "$tmp/out" 2>&1 >/dev/null); local code=$?
+  local lines; lines=$(printf '%s\n' "$err" | grep -c .)
+  if [ $code -eq 2 ] && [ "$lines" -eq 1 ] && [[ "$err" == *"$option"* ]] && [ ! -e "$tmp/out/convergence.json" ]; then
+    passed=$((passed+1))
+  else
+    failed=$((failed+1)); echo "FAIL: $* -> exit $code, message: $err"
+  fi
+}
+expect_bad --particles --particles 1
+expect_bad --batch-sizes --batch-sizes 1
+expect_bad --batch-sizes --batch-sizes 2,100
+expect_bad --batch-sizes --batch-sizes 2,x
+expect_bad --dt --dt 0,0.1
+expect_bad --dt --dt nan,0.1
+expect_bad --dt --dt 4,0.1
+expect_bad --horizon --horizon -1
+expect_bad --horizon --horizon inf
+expect_bad --trajectories --trajectories 1
+expect_bad --system --system nosuch
+expect_bad --noise --noise -0.5
+expect_bad --format --format xml
+expect_bad --report --report notes.txt
+if "$bin" convergence --particles 16 --batch-sizes 2,4 --dt 0.25,0.125 --horizon 1 --trajectories 4 \
+     --format json --out "$tmp/ok" > "$tmp/ok.json" 2>/dev/null \
+   && python3 -c "
+import json,sys
+d=json.load(open('$tmp/ok.json'))
+assert d['schema']=='rbm-study/convergence/1'
+for k in ['seed','command','version','gitCommit','swiftVersion','blas','threads','wallSeconds']: assert k in d['manifest'], k
+l=d['levels'][0]
+for k in ['estimator','batchSize','dt','trajectories','strongError','weakError','batchError','timeError']: assert k in l, k
+assert set(l['strongError'])=={'value','standardError','count'}
+f=d['fits'][0]
+for k in ['estimator','batchSize','kind','order','ci95','localOrders','lackOfFitP','theoryOrder']: assert k in f, k
+assert json.load(open('$tmp/ok/convergence.json'))['levels']==d['levels']
+" && [ -f "$tmp/ok/trajectories.csv" ] && [ ! -e "$tmp/ok/trajectories.csv.partial" ]; then
+  passed=$((passed+1))
+else
+  failed=$((failed+1)); echo "FAIL: valid run did not produce the contract's JSON"
+fi
+rm -rf "$tmp"
+echo "cli: $passed passed, $failed failed"
+[ $failed -eq 0 ]

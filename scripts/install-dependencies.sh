@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system libraries rbm-study needs, only those that are missing (Debian, as root
+# or with sudo): GSL, LAPACKE, OpenBLAS (behind libblas.so.3), pkg-config, and gnuplot-nox
+# for the report plots.
+set -euo pipefail
+packages=(libgsl-dev liblapacke-dev libopenblas-dev pkg-config)
+plot_packages=(gnuplot-nox)
+missing=()
+for p in "${packages[@]}" "${plot_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system libraries: all present" >&2
+  exit 0
+fi
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+for p in "${missing[@]}"; do
+  if [[ " ${plot_packages[*]} " == *" $p "* ]]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+  else
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$p" >/dev/null
+  fi
+done
+echo "installed: ${missing[*]}" >&2
