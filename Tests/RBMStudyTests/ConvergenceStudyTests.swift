@@ -106,7 +106,7 @@ struct ConvergenceValidationTests {
         rejects("--dt") { $0.timeSteps = [0.1, -0.1] }
         rejects("--dt") { $0.timeSteps = [.nan, 0.1] }
         rejects("--dt") { $0.timeSteps = [4, 2] }
-        rejects("--dt") { $0.timeSteps = [0.125, 0.1] }
+        rejects("--dt") { $0.timeSteps = [0.125, 0.3] }
         rejects("--horizon") { $0.horizon = .infinity }
         rejects("--horizon") { $0.horizon = 0 }
         rejects("--trajectories") { $0.trajectories = 1 }
