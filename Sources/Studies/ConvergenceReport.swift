@@ -37,10 +37,13 @@ public struct ConvergenceFit: Codable, Sendable {
     public var theoryOrder: Double?
     public var method: String
     public var warnings: [String]
+    /// For RMS errors with K ≥ 4 levels: the asymptotic order with the leading O(τ) correction
+    /// modelled (``CorrectedOrderFit``); nil otherwise.
+    public var corrected: CorrectedOrderFit?
 
     private enum CodingKeys: String, CodingKey {
         case estimator, batchSize, kind, order, ci95, bootstrapCI95, standardError, localOrders, lackOfFitP,
-             theoryOrder, method, warnings
+             theoryOrder, method, warnings, corrected
     }
 
     /// Every contract field is present; unknown values are JSON null rather than missing keys.
@@ -58,6 +61,7 @@ public struct ConvergenceFit: Codable, Sendable {
         try c.encode(theoryOrder, forKey: .theoryOrder)
         try c.encode(method, forKey: .method)
         try c.encode(warnings, forKey: .warnings)
+        try c.encode(corrected, forKey: .corrected)
     }
 }
 
@@ -141,12 +145,12 @@ extension ConvergenceReport {
                 ("weak", .signedMean, 1.0, { $0.weak[b] }),
             ]
             for (index, (kind, measure, theory, samples)) in kinds.enumerated() {
-                fits.append(try fit(kind: kind, estimator: "random-batch", batchSize: p, measure: measure, theory: theory,
+                fits.append(fit(kind: kind, estimator: "random-batch", batchSize: p, measure: measure, theory: theory,
                                     timeSteps: levels, samples: trajectories.map(samples),
                                     replicates: c.bootstrapReplicates, stream: bootstrapStream(b * 8 + index)))
             }
         }
-        fits.append(try fit(kind: "time", estimator: "exact", batchSize: problem.particles, measure: .rootMeanSquare,
+        fits.append(fit(kind: "time", estimator: "exact", batchSize: problem.particles, measure: .rootMeanSquare,
                             theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
         for f in fits { warnings += f.warnings.map { "\(f.kind) fit, p = \(f.batchSize): \($0)" } }
@@ -169,13 +173,27 @@ extension ConvergenceReport {
     }
 
     static func fit(kind: String, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double,
-                    timeSteps: [Double], samples: [[Double]], replicates: Int, stream: RandomStream) throws -> ConvergenceFit {
-        let result = try OrderFit.fit(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: measure, theoryOrder: theory),
+                    timeSteps: [Double], samples: [[Double]], replicates: Int, stream: RandomStream) -> ConvergenceFit {
+        let result: OrderFitResult
+        do {
+            result = try OrderFit.fit(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: measure, theoryOrder: theory),
                                       bootstrapReplicates: replicates, stream: stream)
+        } catch {
+            // Non-finite runs or all-zero errors: report that no order could be fitted.
+            return ConvergenceFit(estimator: estimator, batchSize: batchSize, kind: kind, order: .nan, ci95: [.nan, .nan],
+                                  bootstrapCI95: nil, standardError: .nan, localOrders: [], lackOfFitP: nil,
+                                  theoryOrder: theory, method: "none", warnings: ["no order fitted: \(error)"], corrected: nil)
+        }
+        let corrected = measure == .rootMeanSquare ? try? CorrectedOrderFit(timeSteps: timeSteps, samples: samples) : nil
+        var warnings = result.warnings
+        if let theory = result.theoryOrder, let corrected, theory >= corrected.ci95[0], theory <= corrected.ci95[1],
+           let index = warnings.firstIndex(where: { $0.contains("theory order") && $0.contains("outside") }) {
+            warnings[index] += "; with the O(τ) correction modelled the order is \(format(corrected.order)) [\(format(corrected.ci95[0])), \(format(corrected.ci95[1]))], covering it"
+        }
         return ConvergenceFit(estimator: estimator, batchSize: batchSize, kind: kind, order: result.order,
                               ci95: result.ci95, bootstrapCI95: result.bootstrapCI95, standardError: result.standardError,
                               localOrders: result.localOrders, lackOfFitP: result.lackOfFitP,
-                              theoryOrder: result.theoryOrder, method: result.method, warnings: result.warnings)
+                              theoryOrder: result.theoryOrder, method: result.method, warnings: warnings, corrected: corrected)
     }
 
     /// Ratios of batch errors between consecutive batch sizes at one level, with the delta-method

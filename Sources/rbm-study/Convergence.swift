@@ -33,6 +33,8 @@ struct Convergence: ParsableCommand {
     var seed: UInt64 = 20_251_123
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
+    @Option(name: .customLong("reference-refinement"), help: "Reference step = finest dt / this (≥ 4). Larger values reduce the reference's own bias in the time error.")
+    var referenceRefinement: Int = 4
     @Option(help: "Stdout format: table, json or csv.")
     var format: OutputFormat = .table
     @Option(help: "Directory for every artifact (convergence.json, levels.csv, fits.csv, trajectories.csv).")
@@ -55,6 +57,7 @@ struct Convergence: ParsableCommand {
         c.trajectories = trajectories
         c.seed = seed
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        c.referenceRefinement = referenceRefinement
         if let report { try require(report.hasSuffix(".md"), "--report", "must name a Markdown file ending in .md (got '\(report)')") }
         try c.validate()
 
