@@ -114,8 +114,10 @@ public enum ConvergenceNotebook {
             s.append("EOD")
             let color = index + 1
             plots.append("$batch\(p) using 1:2:3:4 with yerrorbars lc \(color) pt 7 title 'batch error, p = \(p)'")
-            if let fit = r.fits.first(where: { $0.kind == "batch" && $0.batchSize == p }), let first = rows.first {
-                let c = first.batchError.value / pow(first.dt, fit.order)
+            if let fit = r.fits.first(where: { $0.kind == "batch" && $0.batchSize == p }), fit.order.isFinite {
+                // Intercept for the fitted slope: C = exp(mean_k(log e_k − q·log τ_k)).
+                let logs = rows.filter { $0.batchError.value > 0 }.map { log($0.batchError.value) - fit.order * log($0.dt) }
+                let c = exp(logs.reduce(0, +) / Double(max(1, logs.count)))
                 plots.append("\(c)*x**\(fit.order) with lines lc \(color) notitle")
             }
         }
