@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-dependencies.sh
 echo "building (release)..." >&2
-swift build -c release --product rbm-study 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | tail -3 >&2
+swift build -c release --product rbm-study 2>&1 | grep -E "error|Compiling|complete" | tail -3 >&2
 mkdir -p results/convergence
 .build/release/rbm-study convergence --out results/convergence --report results/convergence/report.md
 echo "results written to results/convergence/" >&2
