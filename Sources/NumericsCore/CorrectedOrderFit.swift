@@ -23,23 +23,13 @@ public struct CorrectedOrderFit: Codable, Sendable, Equatable {
 
     /// - Parameter samples: samples[m][k], per-trajectory mean squared errors.
     public init(timeSteps: [Double], samples: [[Double]]) throws {
-        let k = timeSteps.count, m = samples.count
+        let data = try OrderFit.LevelData(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: .rootMeanSquare))
+        let k = data.levels, m = data.trajectories, means = data.means
         guard k >= 4, m > k else { throw FitInputError("corrected order needs K ≥ 4 levels and M > K trajectories (K = \(k), M = \(m))") }
-        var means = [Double](repeating: 0, count: k)
-        for row in samples {
-            guard row.count == k, row.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw FitInputError("non-finite or negative sample") }
-            for l in 0..<k { means[l] += row[l] / Double(m) }
-        }
-        guard means.allSatisfy({ $0 > 0 }) else { throw FitInputError("a level has zero error") }
+        guard means.allSatisfy({ $0 > 0 }) else { throw FitInputError("corrected order: a level has zero error") }
         var covariance = Matrix(rows: k, columns: k)
         for a in 0..<k {
-            for b in a..<k {
-                var s = 0.0
-                for row in samples { s += (row[a] - means[a]) * (row[b] - means[b]) }
-                let value = 0.25 * s / Double(m - 1) / Double(m) / (means[a] * means[b])
-                covariance[a, b] = value
-                covariance[b, a] = value
-            }
+            for b in 0..<k { covariance[a, b] = 0.25 * data.sampleCovariance[a, b] / (Double(m) * means[a] * means[b]) }
         }
         var design = Matrix(rows: k, columns: 3)
         for l in 0..<k {
