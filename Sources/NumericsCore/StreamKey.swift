@@ -6,7 +6,6 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case batchPartition = 3
     case estimatorDraws = 4
     case bootstrap = 5
-    case configuration = 6
 }
 
 /// The identity of one independent random stream: (seed, trajectory, purpose, index).

@@ -34,15 +34,30 @@ public final class IntegratorWorkspace {
     }
 }
 
+/// What happened during ``Integrator/integrate(_:timeStep:steps:drift:brownianPath:workspace:stream:)``:
+/// numerical trouble is reported, never hidden.
+public struct IntegrationOutcome: Sendable, Equatable {
+    /// The step after which the state first became non-finite (integration stopped there).
+    public var nonFiniteStep: Int?
+    /// For problems whose particles must stay ordered (``ParticleProblem/requiresOrdering``): the
+    /// first step after which two particles had crossed. Integration continues.
+    public var firstCrossingStep: Int?
+
+    public var isClean: Bool { nonFiniteStep == nil && firstCrossingStep == nil }
+}
+
 extension Integrator {
     /// Integrates `steps` steps of size dt from `positions`. With a Brownian path (steps·N·d
     /// increments, step-major) the noise σ·ΔW of the drift's problem is added; without, the
-    /// deterministic flow is integrated. Returns false if the state became non-finite (the
-    /// state is left as it was at that point: reported, not hidden).
+    /// deterministic flow is integrated. Stops at the first non-finite state; for problems that
+    /// require ordered particles, records the first crossing.
     @discardableResult
     public func integrate(_ positions: inout [Double], timeStep dt: Double, steps: Int, drift: ParticleDrift,
-                          brownianPath: [Double]? = nil, workspace: IntegratorWorkspace, stream: RandomStream) -> Bool {
+                          brownianPath: [Double]? = nil, workspace: IntegratorWorkspace,
+                          stream: RandomStream) -> IntegrationOutcome {
         let size = positions.count
+        var outcome = IntegrationOutcome()
+        let ordering = drift.problem.requiresOrdering ? OrderingMonitor(positions) : nil
         for s in 0..<steps {
             if let path = brownianPath {
                 path.withUnsafeBufferPointer { p in
@@ -52,8 +67,28 @@ extension Integrator {
             } else {
                 step(&positions, timeStep: dt, brownianIncrement: nil, drift: drift, workspace: workspace, stream: stream)
             }
-            if !positions.allSatisfy({ $0.isFinite }) { return false }
+            if !positions.allSatisfy({ $0.isFinite }) {
+                outcome.nonFiniteStep = s
+                return outcome
+            }
+            if outcome.firstCrossingStep == nil, let ordering, !ordering.isPreserved(by: positions) {
+                outcome.firstCrossingStep = s
+            }
         }
+        return outcome
+    }
+}
+
+/// Checks that one-dimensional particles keep their initial order (no two have crossed). O(N).
+public struct OrderingMonitor: Sendable {
+    private let order: [Int]
+
+    public init(_ initial: [Double]) {
+        order = initial.indices.sorted { initial[$0] < initial[$1] }
+    }
+
+    public func isPreserved(by positions: [Double]) -> Bool {
+        for k in order.indices.dropFirst() where positions[order[k - 1]] >= positions[order[k]] { return false }
         return true
     }
 }

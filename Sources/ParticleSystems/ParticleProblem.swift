@@ -17,10 +17,13 @@ public struct ParticleProblem: Sendable {
     public let initialCondition: InitialCondition
     /// What is known exactly about this problem (used in reports).
     public let knownFacts: String
+    /// True for one-dimensional singular kernels (Dyson): particles must never cross, and
+    /// integrators report the first step at which they do.
+    public let requiresOrdering: Bool
 
     public init(name: String, particles: Int, dimension: Int, potential: any ConfiningPotential,
                 interaction: any PairInteraction, noise: Double, initialCondition: InitialCondition,
-                knownFacts: String) {
+                knownFacts: String, requiresOrdering: Bool = false) {
         precondition(particles >= 2 && dimension >= 1 && noise >= 0 && noise.isFinite,
                      "problem \(name): N = \(particles), d = \(dimension), σ = \(noise)")
         self.name = name
@@ -31,5 +34,6 @@ public struct ParticleProblem: Sendable {
         self.noise = noise
         self.initialCondition = initialCondition
         self.knownFacts = knownFacts
+        self.requiresOrdering = requiresOrdering
     }
 }

@@ -34,7 +34,8 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
                 name: rawValue, particles: n, dimension: 1, potential: QuadraticPotential(strength: 1),
                 interaction: InverseDistanceKernel(strength: Double(n - 1) / Double(n)),
                 noise: (2 / (beta * Double(n))).squareRoot(), initialCondition: .semicircleQuantiles(radius: 1),
-                knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.")
+                knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.",
+                requiresOrdering: true)
         }
     }
 

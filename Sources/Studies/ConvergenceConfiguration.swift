@@ -31,6 +31,11 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     /// The reference step h = min τ / referenceRefinement.
     public var referenceStep: Double { (timeSteps.min() ?? 1) / Double(referenceRefinement) }
 
+    /// Rank of each time step in decreasing order and of each batch size in increasing order:
+    /// random streams are keyed by these ranks, so the order of the lists does not change results.
+    public var timeStepRanks: [Int] { timeSteps.map { dt in timeSteps.filter { $0 > dt }.count } }
+    public var batchSizeRanks: [Int] { batchSizes.map { p in batchSizes.filter { $0 < p }.count } }
+
     /// Number of steps of size `dt` in the horizon.
     public func steps(of dt: Double) -> Int { Int((horizon / dt).rounded()) }
 
@@ -55,8 +60,15 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         }
         try require(trajectories >= 2 && trajectories <= 10_000_000, "--trajectories", "must be an integer in [2, 10000000] (got \(trajectories))")
         try require(threads >= 1 && threads <= 1024, "--threads", "must be an integer in [1, 1024] (got \(threads))")
-        try require(referenceRefinement >= 4, "--reference-refinement", "must be ≥ 4 (got \(referenceRefinement))")
+        try require(referenceRefinement >= 4 && referenceRefinement <= 1024, "--reference-refinement", "must be an integer in [4, 1024] (got \(referenceRefinement))")
+        try require(timeSteps.count <= 64, "--dt", "at most 64 time steps (got \(timeSteps.count))")
+        try require(batchSizes.count <= 64, "--batch-sizes", "at most 64 batch sizes (got \(batchSizes.count))")
+        if system == .dyson {
+            try require(noise == nil, "--noise", "dyson fixes σ = √(2/(βN)) with β = 2; omit --noise")
+            try require(dimension == 1, "--dim", "dyson is one-dimensional: --dim must be 1 (got \(dimension))")
+        }
         let h = referenceStep
+        try require(horizon / h <= 1e9, "--dt", "the reference step \(h) (finest dt / \(referenceRefinement)) needs more than 10⁹ steps to reach the horizon \(horizon)")
         for dt in timeSteps + [horizon] {
             let ratio = dt / h
             try require(abs(ratio - ratio.rounded()) <= 1e-9 * ratio, "--dt",
@@ -67,9 +79,9 @@ public struct ConvergenceConfiguration: Codable, Sendable {
             let n = horizon / dt
             try require(abs(n - n.rounded()) <= 1e-9 * n, "--dt", "the horizon \(horizon) must be an integer multiple of every time step; \(dt) does not divide it")
         }
-        let referenceSteps = Double(steps(of: h))
-        try require(referenceSteps * Double(particles) <= 1e12, "--dt",
-                    "the reference run would take \(Int(referenceSteps)) steps of \(particles) particles; use a coarser finest dt or a shorter horizon")
+        let referencePairs = Double(steps(of: h)) * Double(particles) * Double(particles) * Double(trajectories)
+        try require(referencePairs <= 1e15, "--dt",
+                    "the reference runs would take \(steps(of: h)) steps × N² = \(particles)² pair interactions × \(trajectories) trajectories (> 10¹⁵); use a coarser finest dt, fewer particles or a shorter horizon")
         let pathDoubles = timeSteps.reduce(0.0) { $0 + Double(steps(of: $1)) } * Double(particles * problem.dimension)
         try require(pathDoubles * 8 * Double(threads) <= 8e9, "--dt",
                     "the coarse Brownian paths need \(Int(pathDoubles * 8 / 1e6)) MB per thread; use fewer levels, fewer particles or a shorter horizon")

@@ -10,6 +10,9 @@ extension ConvergenceReport {
         out.append("rbm-study convergence — \(problem.name): N = \(problem.particles), d = \(problem.dimension), σ = \(format(problem.noise)), T = \(format(c.horizon)), \(c.trajectories) trajectories, seed \(c.seed)")
         let refStep = reference.step.map { " at h = \(format($0))" } ?? ""
         out.append("reference: \(reference.method)\(refStep); reference vs finest τ: \(pm(reference.referenceVsFinest)); errors at T are RMS over particles and trajectories ± 1 SE")
+        if reference.step != nil {
+            out.append("  (time and weak errors include the reference's own O(h) error; --reference-refinement raises its accuracy)")
+        }
         out.append("weak observable: \(observable)")
         out.append("")
         out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""], widths: [5, 10, 22, 22, 22, 24, 2]))
@@ -34,7 +37,7 @@ extension ConvergenceReport {
         }
         if !batchSizeRatios.isEmpty {
             out.append("")
-            out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = 1/(p−1) − 1/(N−1):")
+            out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p | N):")
             for r in batchSizeRatios {
                 out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured))   theory \(format(r.theory))   \(r.consistent95 ? "consistent (95%)" : "INCONSISTENT (95%)")")
             }

@@ -6,7 +6,7 @@ import ParticleSystems
 /// Error versus time step for the Random Batch Method, decomposed (METHODS §2):
 ///
 /// - batch error: RBM-EM(τ) − full-EM(τ) on the same Brownian increments (theory O(√(τ·g)),
-///   g = 1/(p−1) − 1/(N−1));
+///   g = E[1/(s−1)] − 1/(N−1), = 1/(p−1) − 1/(N−1) when p divides N);
 /// - time error: full-EM(τ) − reference (strong order 1 for additive noise);
 /// - total (strong) error: RBM-EM(τ) − reference; and the paired weak error of the observable
 ///   f(X) = (1/N) Σᵢ ‖Xᵢ‖² (second moment of the empirical measure).
@@ -30,9 +30,10 @@ public enum ConvergenceStudy {
         x.reduce(0) { $0 + $1 * $1 } / Double(n)
     }
 
-    /// Runs the study. `progress(done, total)` is called after each trajectory (from worker
-    /// threads, serialised); `record` receives each trajectory's errors as soon as they exist
-    /// (for streaming to disk).
+    /// Runs the study. `progress(done, total)` and `record` (each trajectory's errors as soon as
+    /// they exist, for streaming to disk) are called from worker threads, possibly concurrently
+    /// and in completion order: they must be thread-safe. The report itself does not depend on
+    /// that order.
     public static func run(_ configuration: ConvergenceConfiguration,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> ConvergenceReport {
@@ -70,6 +71,7 @@ public enum ConvergenceStudy {
                               problem: ParticleProblem) throws -> TrajectoryErrors {
         let n = problem.particles, d = problem.dimension, size = n * d
         let levels = c.timeSteps, h = c.referenceStep
+        let levelRanks = c.timeStepRanks, sizeRanks = c.batchSizeRanks
         let seed = c.seed, t64 = UInt64(trajectory)
         var initial = [Double](repeating: 0, count: size)
         problem.initialCondition.fill(&initial, particles: n, dimension: d,
@@ -78,7 +80,13 @@ public enum ConvergenceStudy {
         let exactDrift = ParticleDrift(problem: problem, estimator: ExactInteractionSum())
         let euler = EulerMaruyamaIntegrator()
         let unused = RandomStream(seed: seed, trajectory: t64, purpose: .estimatorDraws)
-        var nonFinite = 0
+        var nonFinite = 0, crossed = 0
+        func note(_ outcome: IntegrationOutcome) {
+            if outcome.nonFiniteStep != nil { nonFinite += 1 }
+            if outcome.firstCrossingStep != nil { crossed += 1 }
+        }
+        let referenceOrdering = problem.requiresOrdering ? OrderingMonitor(initial) : nil
+        var referenceCrossed = false
 
         // Reference solution and, for σ > 0, the coarse Brownian paths of every level.
         var reference = initial
@@ -102,39 +110,42 @@ public enum ConvergenceStudy {
                     euler.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
                                workspace: workspace, stream: unused)
                 }
+                if let monitor = referenceOrdering, !referenceCrossed, !monitor.isPreserved(by: reference) { referenceCrossed = true }
             }
         } else {
             try AdaptiveReferenceIntegrator(drift: exactDrift).integrate(&reference, from: 0, to: c.horizon)
         }
         if !reference.allSatisfy({ $0.isFinite }) { nonFinite += 1 }
+        if referenceCrossed { crossed += 1 }
         let referenceMoment = secondMoment(reference, particles: n)
 
         var result = TrajectoryErrors(
             trajectory: trajectory, timeSquared: [], timeWeak: [],
             strongSquared: Array(repeating: [], count: c.batchSizes.count),
             batchSquared: Array(repeating: [], count: c.batchSizes.count),
-            weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0)
+            weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0, crossedRuns: 0)
         for (k, dt) in levels.enumerated() {
             let steps = c.steps(of: dt)
             let path: [Double]? = problem.noise > 0 ? coarsePaths[k] : nil
             var full = initial
-            if !euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
-                                workspace: workspace, stream: unused) { nonFinite += 1 }
+            note(euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
+                                 workspace: workspace, stream: unused))
             result.timeSquared.append(meanSquaredDistance(full, reference, particles: n))
             result.timeWeak.append(secondMoment(full, particles: n) - referenceMoment)
             for (b, p) in c.batchSizes.enumerated() {
                 let drift = ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: p))
                 let batches = RandomStream(seed: seed, trajectory: t64, purpose: .batchPartition,
-                                           index: UInt32(k << 12 | b))
+                                           index: UInt32(levelRanks[k] << 12 | sizeRanks[b]))
                 var rbm = initial
-                if !euler.integrate(&rbm, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
-                                    workspace: workspace, stream: batches) { nonFinite += 1 }
+                note(euler.integrate(&rbm, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
+                                     workspace: workspace, stream: batches))
                 result.strongSquared[b].append(meanSquaredDistance(rbm, reference, particles: n))
                 result.batchSquared[b].append(meanSquaredDistance(rbm, full, particles: n))
                 result.weak[b].append(secondMoment(rbm, particles: n) - referenceMoment)
             }
         }
         result.nonFiniteRuns = nonFinite
+        result.crossedRuns = crossed
         return result
     }
 

@@ -13,6 +13,6 @@ public struct InvalidInput: Error, CustomStringConvertible, Equatable {
 }
 
 /// Throws ``InvalidInput`` for `option` unless `condition` holds.
-func require(_ condition: Bool, _ option: String, _ message: @autoclosure () -> String) throws {
+public func require(_ condition: Bool, _ option: String, _ message: @autoclosure () -> String) throws {
     if !condition { throw InvalidInput(option: option, message()) }
 }

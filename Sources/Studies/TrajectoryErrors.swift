@@ -15,6 +15,8 @@ public struct TrajectoryErrors: Codable, Sendable {
     public var weak: [[Double]]
     /// Runs of this trajectory whose state became non-finite (reported, never hidden).
     public var nonFiniteRuns: Int
+    /// Runs (reference included) in which two particles crossed, for problems that forbid it.
+    public var crossedRuns: Int
 }
 
 extension TrajectoryErrors {

@@ -17,8 +17,8 @@ struct Convergence: ParsableCommand {
     var system: String = "smooth"
     @Option(help: "Number of particles N (≥ 2).")
     var particles: Int = 64
-    @Option(help: "Dimension d (dyson is always 1).")
-    var dim: Int = 2
+    @Option(help: "Dimension d (default 2; dyson is one-dimensional).")
+    var dim: Int?
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N].")
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
@@ -49,7 +49,7 @@ struct Convergence: ParsableCommand {
         }
         c.system = problem
         c.particles = particles
-        c.dimension = dim
+        c.dimension = dim ?? (problem == .dyson ? 1 : 2)
         c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
         c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
         c.horizon = horizon
@@ -61,7 +61,8 @@ struct Convergence: ParsableCommand {
         if let report { try require(report.hasSuffix(".md"), "--report", "must name a Markdown file ending in .md (got '\(report)')") }
         try c.validate()
 
-        let outDirectory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let outDirectory = try out.map { try preparedDirectory($0, option: "--out") }
+        if let report { _ = try preparedDirectory(URL(fileURLWithPath: report).deletingLastPathComponent().path, option: "--report") }
         let stream = try outDirectory.map {
             try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
         }
@@ -70,16 +71,19 @@ struct Convergence: ParsableCommand {
         var result = try ConvergenceStudy.run(c, progress: { progress.update(done: $0, total: $1) },
                                               record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
         progress.finish()
-        try stream?.finish()
         result.manifest.command = (["rbm-study"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
 
+        // Encode everything before writing anything, so a failure leaves no partial results.
+        let json = try result.json()
+        let stdout: String
         switch format {
-        case .table: print(result.table(), terminator: "")
-        case .json: print(String(decoding: try result.json(), as: UTF8.self))
-        case .csv: print(result.levelsCSV(), terminator: "")
+        case .table: stdout = result.table()
+        case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
+        case .csv: stdout = result.levelsCSV()
         }
         if let directory = outDirectory {
-            try AtomicFile.write(try result.json(), to: directory.appendingPathComponent("convergence.json"))
+            try stream?.finish()
+            try AtomicFile.write(json, to: directory.appendingPathComponent("convergence.json"))
             try AtomicFile.write(result.levelsCSV(), to: directory.appendingPathComponent("levels.csv"))
             try AtomicFile.write(result.fitsCSV(), to: directory.appendingPathComponent("fits.csv"))
         }
@@ -87,6 +91,8 @@ struct Convergence: ParsableCommand {
             try ConvergenceNotebook.write(result, to: URL(fileURLWithPath: report))
             FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
         }
+        print(stdout, terminator: "")
+        for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }
 }
 
@@ -99,6 +105,16 @@ func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throw
     }
 }
 
-func require(_ condition: Bool, _ option: String, _ message: String) throws {
-    if !condition { throw InvalidInput(option: option, message) }
+/// Creates `path` if needed and checks that files can be written there; bad input otherwise.
+func preparedDirectory(_ path: String, option: String) throws -> URL {
+    let url = URL(fileURLWithPath: path.isEmpty ? "." : path, isDirectory: true)
+    do {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+        throw InvalidInput(option: option, "cannot create directory '\(path)'")
+    }
+    guard FileManager.default.isWritableFile(atPath: url.path) else {
+        throw InvalidInput(option: option, "directory '\(path)' is not writable")
+    }
+    return url
 }

@@ -3,7 +3,8 @@ import Foundation
 import Studies
 
 /// `rbm-study`: error, variance and cost studies of random-batch approximations.
-/// Exit codes: 0 success, 1 a checked claim was rejected, 2 bad input (one-line message).
+/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure.
+/// (Code 1 is reserved for rejected claims, once a `check` subcommand exists.)
 struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
@@ -19,8 +20,6 @@ func runMain() -> Never {
         exit(0)
     } catch let error as InvalidInput {
         fail("error: \(error.option): \(error.message)", code: 2)
-    } catch let error as ClaimRejected {
-        fail("claim rejected: \(error.message)", code: 1)
     } catch {
         if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
         let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -33,8 +32,5 @@ func fail(_ message: String, code: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(code)
 }
-
-/// A checked claim did not hold (exit code 1).
-struct ClaimRejected: Error { let message: String }
 
 runMain()

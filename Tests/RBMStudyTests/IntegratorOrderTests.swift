@@ -31,10 +31,10 @@ struct IntegratorOrderTests {
     static func solve(_ integrator: any Integrator, steps: Int) -> [Double] {
         let (drift, initial) = setup()
         var x = initial
-        let finite = integrator.integrate(&x, timeStep: horizon / Double(steps), steps: steps, drift: drift,
+        let outcome = integrator.integrate(&x, timeStep: horizon / Double(steps), steps: steps, drift: drift,
                                           workspace: IntegratorWorkspace(particles: 8, dimension: 2),
                                           stream: RandomStream(seed: 1, purpose: .estimatorDraws))
-        precondition(finite)
+        precondition(outcome.isClean, "integration failed: \(outcome)")
         return x
     }
 

@@ -38,7 +38,6 @@ void cnumerics_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], u
 /* ---- accessors for GSL globals ------------------------------------------- */
 
 static inline const gsl_odeiv2_step_type *cnumerics_odeiv2_step_rk8pd(void) { return gsl_odeiv2_step_rk8pd; }
-static inline const gsl_rng_type *cnumerics_rng_mt19937(void) { return gsl_rng_mt19937; }
 
 /// The right-hand side signature of gsl_odeiv2 (kept here so Swift can form a
 /// `@convention(c)` function with the right shape).
