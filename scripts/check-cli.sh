@@ -33,6 +33,11 @@ expect_bad --system --system nosuch
 expect_bad --noise --noise -0.5
 expect_bad --format --format xml
 expect_bad --report --report notes.txt
+expect_bad --noise --system dyson --noise 0.1
+expect_bad --dim --system dyson --dim 3
+expect_bad --dt --dt 1e-300,2e-300
+err=$("$bin" convergence --out /proc/forbidden/x 2>&1 >/dev/null); code=$?
+if [ $code -eq 2 ] && [[ "$err" == *"--out"* ]]; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: unwritable --out -> exit $code: $err"; fi
 if "$bin" convergence --particles 16 --batch-sizes 2,4 --dt 0.25,0.125 --horizon 1 --trajectories 4 \
      --format json --out "$tmp/ok" > "$tmp/ok.json" 2>/dev/null \
    && python3 -c "
