@@ -6,6 +6,8 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case batchPartition = 3
     case estimatorDraws = 4
     case bootstrap = 5
+    /// Fixed configurations at which estimators are measured statically.
+    case configuration = 6
 }
 
 /// The identity of one independent random stream: (seed, trajectory, purpose, index).
