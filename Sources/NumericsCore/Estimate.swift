@@ -17,6 +17,14 @@ public struct Estimate: Codable, Sendable, Equatable {
         (value - z * standardError, value + z * standardError)
     }
 
+    /// The RMS error √S̄ from a mean square S̄ ± SE (delta method: SE(√S̄) = SE(S̄)/(2√S̄)).
+    /// At S̄ = 0 the SE falls back to √SE(S̄), the scale of a mean square lost in its own noise.
+    public static func rootMeanSquare(ofMeanSquare meanSquare: Estimate) -> Estimate {
+        let root = meanSquare.value.squareRoot()
+        let se = root > 0 ? meanSquare.standardError / (2 * root) : meanSquare.standardError.squareRoot()
+        return Estimate(value: root, standardError: se, count: meanSquare.count)
+    }
+
     /// |value| / SE; infinity when the standard error is zero and the value is not.
     public var signalToNoise: Double {
         standardError > 0 ? abs(value) / standardError : (value == 0 ? 0 : .infinity)

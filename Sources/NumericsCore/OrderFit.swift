@@ -247,8 +247,7 @@ public enum OrderFit {
                 case .signedMean:
                     return Estimate(value: means[l], standardError: seMean, count: m)
                 case .rootMeanSquare:
-                    let e = means[l].squareRoot()
-                    return Estimate(value: e, standardError: e > 0 ? seMean / (2 * e) : seMean.squareRoot(), count: m)
+                    return Estimate.rootMeanSquare(ofMeanSquare: Estimate(value: means[l], standardError: seMean, count: m))
                 }
             }
             self.timeSteps = input.timeSteps

@@ -135,7 +135,7 @@ extension ConvergenceReport {
         for (b, p) in c.batchSizes.enumerated() {
             for (k, dt) in levels.enumerated() {
                 let weak = RunningMoments(trajectories.map { $0.weak[b][k] }).meanEstimate
-                let informative = abs(weak.value) >= 2 * weak.standardError
+                let informative = abs(weak.value) >= OrderFit.Settings().informativeSignalToNoise * weak.standardError
                 rows.append(ConvergenceLevel(
                     estimator: "random-batch", batchSize: p, dt: dt, trajectories: m,
                     strongError: rms(trajectories.map { $0.strongSquared[b][k] }),
@@ -240,13 +240,9 @@ extension ConvergenceReport {
     }
 }
 
-/// RMS error √(mean S) from per-trajectory mean squares S, with the delta-method SE
-/// SE(√S̄) = SE(S̄)/(2√S̄).
+/// RMS error √(mean S) from per-trajectory mean squares S, with its delta-method SE.
 public func rootMeanSquare(_ meanSquares: [Double]) -> Estimate {
-    let moments = RunningMoments(meanSquares)
-    let root = moments.mean.squareRoot()
-    let standardError = root > 0 ? moments.standardErrorOfMean / (2 * root) : (root == 0 ? 0 : .nan)
-    return Estimate(value: root, standardError: standardError, count: moments.count)
+    Estimate.rootMeanSquare(ofMeanSquare: RunningMoments(meanSquares).meanEstimate)
 }
 
 func format(_ x: Double, digits: Int = 3) -> String {
