@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "NumericsCore", targets: ["NumericsCore"]),
         .library(name: "Estimators", targets: ["Estimators"]),
         .library(name: "ParticleSystems", targets: ["ParticleSystems"]),
+        .library(name: "AttentionAsDynamics", targets: ["AttentionAsDynamics"]),
         .library(name: "Studies", targets: ["Studies"]),
     ],
     dependencies: [
@@ -28,14 +29,15 @@ let package = Package(
         .target(name: "NumericsCore", dependencies: ["CNumerics"]),
         .target(name: "Estimators", dependencies: ["NumericsCore"]),
         .target(name: "ParticleSystems", dependencies: ["Estimators", "NumericsCore", "CNumerics"]),
-        .target(name: "Studies", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
+        .target(name: "AttentionAsDynamics", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
+        .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
             dependencies: ["Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "rbm-bench", dependencies: ["Studies", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Studies", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
+            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -5,11 +5,8 @@ import NumericsCore
 ///
 ///     ŷᵢ = (1/(|C|−1)) Σ_{j∈C, j≠i} k(xᵢ, xⱼ).
 ///
-/// **When p does not divide N** (r = N mod p): if r ≥ 2 the last r particles of the
-/// permutation form one smaller batch (weight 1/(r−1)); if r = 1 the leftover particle joins
-/// the last full batch (size p+1, weight 1/p), since a singleton has no partner. Either way,
-/// conditioned on its batch size s, a particle's partners are a uniform (s−1)-subset of the
-/// others, so ŷᵢ is unbiased for every configuration.
+/// **When p does not divide N** the remainder rule of ``BatchPartition`` applies (weight
+/// 1/(s−1) in a batch of size s), so ŷᵢ is unbiased for every configuration.
 ///
 /// Consistency lemma (finite-population correction):
 ///     E‖ŷᵢ − yᵢ‖² = (E[1/(s−1)] − 1/(N−1)) · Λᵢ,  Λᵢ = (1/(N−2)) Σ_{j≠i} ‖k(xᵢ,xⱼ) − yᵢ‖²,
@@ -28,28 +25,13 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
     public var size: Double? { Double(batchSize) }
     public var isUnbiased: Bool { true }
 
-    /// Sizes of the batches a partition of N particles is cut into (documented rule above).
-    public func batchSizes(particles n: Int) -> [Int] {
-        precondition(batchSize <= n, "batch size \(batchSize) > N = \(n)")
-        var sizes = Array(repeating: batchSize, count: n / batchSize)
-        let remainder = n % batchSize
-        if remainder >= 2 { sizes.append(remainder) } else if remainder == 1 { sizes[sizes.count - 1] += 1 }
-        return sizes
-    }
-
-    /// E over the partition of 1/(s−1), s the batch size of a given particle.
-    public func meanInverseBatchWeight(particles n: Int) -> Double {
-        batchSizes(particles: n).reduce(0) { $0 + Double($1) / Double(n) / Double($1 - 1) }
-    }
+    /// The batch layout for N particles (remainder rule in ``BatchPartition``).
+    public func partition(particles n: Int) -> BatchPartition { BatchPartition(particles: n, batchSize: batchSize) }
 
     /// g = E[1/(s−1)] − 1/(N−1): the factor of Λᵢ in E‖ŷᵢ − yᵢ‖² (zero at p = N).
-    public func varianceFactor(particles n: Int) -> Double {
-        meanInverseBatchWeight(particles: n) - 1.0 / Double(n - 1)
-    }
+    public func varianceFactor(particles n: Int) -> Double { partition(particles: n).varianceFactor }
 
-    public func expectedCost(particles n: Int) -> Double {
-        batchSizes(particles: n).reduce(0) { $0 + Double($1) / Double(n) * Double($1 - 1) }
-    }
+    public func expectedCost(particles n: Int) -> Double { partition(particles: n).expectedPartners }
 
     public func estimate(interaction: any PairInteraction, positions: UnsafeBufferPointer<Double>,
                          particles n: Int, dimension d: Int, into out: UnsafeMutableBufferPointer<Double>,
@@ -57,22 +39,16 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
         precondition(batchSize <= n && workspace.permutation.count == n, "random batch: p = \(batchSize), N = \(n)")
         for k in 0..<n { workspace.permutation[k] = Int32(k) }
         stream.shuffle(&workspace.permutation)
-        let full = n / batchSize, remainder = n % batchSize
         let x = positions.baseAddress!, y = out.baseAddress!
         workspace.permutation.withUnsafeBufferPointer { perm in
-            var start = 0
-            for batch in 0..<(full + (remainder >= 2 ? 1 : 0)) {
-                var length = batch < full ? batchSize : remainder
-                if remainder == 1 && batch == full - 1 { length += 1 }
-                let members = UnsafeBufferPointer(rebasing: perm[start..<(start + length)])
-                let weight = 1.0 / Double(length - 1)
+            partition(particles: n).forEachBatch(of: perm) { members in
+                let weight = 1.0 / Double(members.count - 1)
                 for member in members {
                     let yi = y + Int(member) * d
                     yi.update(repeating: 0, count: d)
                     interaction.accumulateSum(target: Int(member), sources: members, positions: x,
                                               dimension: d, weight: weight, into: yi)
                 }
-                start += length
             }
         }
     }

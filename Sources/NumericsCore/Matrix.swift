@@ -60,6 +60,17 @@ public enum BLAS {
         }
     }
 
+    /// C ← α·op(A)·op(B) + β·C on raw row-major storage (cblas_dgemm), for blocked kernels that
+    /// work on sub-matrices without copying. op(A) is m×k, op(B) k×n, C m×n; ld* are row strides.
+    public static func gemm(m: Int, n: Int, k: Int, alpha: Double = 1,
+                            _ a: UnsafePointer<Double>, leadingDimension lda: Int, transposeA: Bool = false,
+                            _ b: UnsafePointer<Double>, leadingDimension ldb: Int, transposeB: Bool = false,
+                            beta: Double = 0, into c: UnsafeMutablePointer<Double>, leadingDimension ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// op(A)·op(B) as a new matrix.
     public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         var c = Matrix(rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)

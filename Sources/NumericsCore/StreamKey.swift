@@ -8,6 +8,8 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case bootstrap = 5
     /// Fixed configurations at which estimators are measured statically.
     case configuration = 6
+    /// Model parameters fixed for a whole study (e.g. random attention maps Q, K, V).
+    case modelParameters = 7
 }
 
 /// The identity of one independent random stream: (seed, trajectory, purpose, index).

@@ -1,7 +1,7 @@
 import Estimators
 import NumericsCore
 
-/// The adaptive high-accuracy reference for the deterministic flow (σ = 0)
+/// The adaptive high-accuracy reference for the deterministic flow (σ = 0) of any ``Drift``, e.g.
 ///
 ///     dXᵢ/dt = bᵢ(X) = −∇V(Xᵢ) + (1/(N−1)) Σ_{j≠i} K(Xᵢ − Xⱼ),
 ///
@@ -20,7 +20,7 @@ import NumericsCore
 /// Cost per call: one drift evaluation (O(N²·d) for the exact sum). Not thread-safe: one
 /// instance per task.
 public final class AdaptiveReferenceIntegrator {
-    public let drift: ParticleDrift
+    public let drift: any Drift
     private let solver: AdaptiveODESolver
 
     /// - Parameters:
@@ -29,10 +29,10 @@ public final class AdaptiveReferenceIntegrator {
     ///     (default 1e-12 each).
     ///   - initialStep: first trial step (default 1e-3).
     ///   - maximumSteps: step budget per integration (default 10⁶).
-    public init(drift: ParticleDrift, absoluteTolerance: Double = 1e-12, relativeTolerance: Double = 1e-12,
+    public init(drift: any Drift, absoluteTolerance: Double = 1e-12, relativeTolerance: Double = 1e-12,
                 initialStep: Double = 1e-3, maximumSteps: Int = 1_000_000) {
         self.drift = drift
-        let n = drift.problem.particles, d = drift.problem.dimension, size = n * d
+        let n = drift.particles, d = drift.dimension, size = n * d
         let workspace = EstimatorWorkspace(particles: n)
         // The exact estimator draws nothing; a stream is still part of the estimator interface.
         let stream = RandomStream(seed: 0, purpose: .estimatorDraws)
@@ -62,13 +62,13 @@ public final class AdaptiveReferenceIntegrator {
     /// - Throws: ``NumericalLibraryError`` when the solver fails (step budget spent, step-size
     ///   underflow, non-finite drift); `positions` then holds the last accepted state.
     public func integrate(_ positions: inout [Double], from t0: Double = 0, to t1: Double) throws {
-        precondition(positions.count == drift.problem.particles * drift.problem.dimension,
-                     "reference: \(positions.count) coordinates for N = \(drift.problem.particles), d = \(drift.problem.dimension)")
+        precondition(positions.count == drift.particles * drift.dimension,
+                     "reference: \(positions.count) coordinates for N = \(drift.particles), d = \(drift.dimension)")
         try solver.solve(&positions, from: t0, to: t1)
     }
 
     /// X(horizon) from X(0) = `initial` with default tolerances (a fresh solver per call).
-    public static func solve(_ initial: [Double], drift: ParticleDrift, horizon: Double) throws -> [Double] {
+    public static func solve(_ initial: [Double], drift: any Drift, horizon: Double) throws -> [Double] {
         var positions = initial
         try AdaptiveReferenceIntegrator(drift: drift).integrate(&positions, from: 0, to: horizon)
         return positions

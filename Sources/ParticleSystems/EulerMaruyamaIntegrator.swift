@@ -9,11 +9,11 @@ public struct EulerMaruyamaIntegrator: Integrator {
     public var deterministicOrder: Int { 1 }
 
     public func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
-                     drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream) {
+                     drift: any Drift, workspace: IntegratorWorkspace, stream: RandomStream) {
         workspace.evaluate(drift, at: positions, stage: 0, stream: stream)
         workspace.stages[0].withUnsafeBufferPointer { b in
             for k in positions.indices { positions[k] += dt * b[k] }
         }
-        addNoise(&positions, noise: drift.problem.noise, increment: brownianIncrement)
+        addNoise(&positions, noise: drift.noise, increment: brownianIncrement)
     }
 }

@@ -9,12 +9,12 @@ public struct HeunIntegrator: Integrator {
     public var deterministicOrder: Int { 2 }
 
     public func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
-                     drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream) {
+                     drift: any Drift, workspace: IntegratorWorkspace, stream: RandomStream) {
         workspace.evaluate(drift, at: positions, stage: 0, stream: stream)
         for k in positions.indices { workspace.trial[k] = positions[k] + dt * workspace.stages[0][k] }
-        addNoise(&workspace.trial, noise: drift.problem.noise, increment: brownianIncrement)
+        addNoise(&workspace.trial, noise: drift.noise, increment: brownianIncrement)
         workspace.evaluate(drift, at: workspace.trial, stage: 1, stream: stream)
         for k in positions.indices { positions[k] += 0.5 * dt * (workspace.stages[0][k] + workspace.stages[1][k]) }
-        addNoise(&positions, noise: drift.problem.noise, increment: brownianIncrement)
+        addNoise(&positions, noise: drift.noise, increment: brownianIncrement)
     }
 }

@@ -11,7 +11,7 @@ public protocol Integrator: Sendable {
     /// variates, each N(0, dt)) or is nil for a deterministic step; the drift's estimator draws
     /// from `stream`.
     func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
-              drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream)
+              drift: any Drift, workspace: IntegratorWorkspace, stream: RandomStream)
 }
 
 /// Buffers for integrators and estimators, allocated once per trajectory.
@@ -27,7 +27,7 @@ public final class IntegratorWorkspace {
     }
 
     /// stages[s] ← b(x).
-    func evaluate(_ drift: ParticleDrift, at x: [Double], stage s: Int, stream: RandomStream) {
+    func evaluate(_ drift: any Drift, at x: [Double], stage s: Int, stream: RandomStream) {
         x.withUnsafeBufferPointer { px in
             stages[s].withUnsafeMutableBufferPointer { drift.evaluate(px, into: $0, workspace: estimator, stream: stream) }
         }
@@ -49,15 +49,16 @@ public struct IntegrationOutcome: Sendable, Equatable {
 extension Integrator {
     /// Integrates `steps` steps of size dt from `positions`. With a Brownian path (steps·N·d
     /// increments, step-major) the noise σ·ΔW of the drift's problem is added; without, the
-    /// deterministic flow is integrated. Stops at the first non-finite state; for problems that
+    /// deterministic flow is integrated. After each step the state is retracted onto the drift's
+    /// manifold (``Drift/retract(_:)``). Stops at the first non-finite state; for problems that
     /// require ordered particles, records the first crossing.
     @discardableResult
-    public func integrate(_ positions: inout [Double], timeStep dt: Double, steps: Int, drift: ParticleDrift,
+    public func integrate(_ positions: inout [Double], timeStep dt: Double, steps: Int, drift: any Drift,
                           brownianPath: [Double]? = nil, workspace: IntegratorWorkspace,
                           stream: RandomStream) -> IntegrationOutcome {
         let size = positions.count
         var outcome = IntegrationOutcome()
-        let ordering = drift.problem.requiresOrdering ? OrderingMonitor(positions) : nil
+        let ordering = drift.requiresOrdering ? OrderingMonitor(positions) : nil
         for s in 0..<steps {
             if let path = brownianPath {
                 path.withUnsafeBufferPointer { p in
@@ -67,6 +68,7 @@ extension Integrator {
             } else {
                 step(&positions, timeStep: dt, brownianIncrement: nil, drift: drift, workspace: workspace, stream: stream)
             }
+            drift.retract(&positions)
             if !positions.allSatisfy({ $0.isFinite }) {
                 outcome.nonFiniteStep = s
                 return outcome

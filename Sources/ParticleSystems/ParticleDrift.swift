@@ -4,7 +4,7 @@ import NumericsCore
 /// The drift b(X)ᵢ = −∇V(Xᵢ) + ŷᵢ(X) of a particle problem, with the interaction sum ŷ
 /// supplied by any ``InteractionSumEstimator``: exact for the N-body reference, random batch
 /// for RBM, or any other scheme. This is the seam between the dynamics and the estimators.
-public struct ParticleDrift: Sendable {
+public struct ParticleDrift: Drift {
     public let problem: ParticleProblem
     public let estimator: any InteractionSumEstimator
 
@@ -12,6 +12,11 @@ public struct ParticleDrift: Sendable {
         self.problem = problem
         self.estimator = estimator
     }
+
+    public var particles: Int { problem.particles }
+    public var dimension: Int { problem.dimension }
+    public var noise: Double { problem.noise }
+    public var requiresOrdering: Bool { problem.requiresOrdering }
 
     /// out ← b(positions). Cost: the estimator's cost plus O(N·d).
     public func evaluate(_ positions: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,

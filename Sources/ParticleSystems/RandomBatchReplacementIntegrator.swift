@@ -52,7 +52,10 @@ public struct RandomBatchReplacementIntegrator: Integrator {
     }
 
     public func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
-                     drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream) {
+                     drift: any Drift, workspace: IntegratorWorkspace, stream: RandomStream) {
+        guard let drift = drift as? ParticleDrift else {
+            preconditionFailure("RBM-r samples pair interactions of a ParticleProblem; got \(type(of: drift))")
+        }
         let problem = drift.problem, n = problem.particles, p = batchSize
         precondition(p <= n, "RBM-r batch size \(p) > N = \(n)")
         precondition(positions.count == n * problem.dimension && workspace.estimator.permutation.count == n,

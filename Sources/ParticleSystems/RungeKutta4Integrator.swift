@@ -10,7 +10,7 @@ public struct RungeKutta4Integrator: Integrator {
     public var deterministicOrder: Int { 4 }
 
     public func step(_ positions: inout [Double], timeStep dt: Double, brownianIncrement: UnsafeBufferPointer<Double>?,
-                     drift: ParticleDrift, workspace: IntegratorWorkspace, stream: RandomStream) {
+                     drift: any Drift, workspace: IntegratorWorkspace, stream: RandomStream) {
         workspace.evaluate(drift, at: positions, stage: 0, stream: stream)
         for s in 1...3 {
             let h = s == 3 ? dt : 0.5 * dt
@@ -21,6 +21,6 @@ public struct RungeKutta4Integrator: Integrator {
             positions[k] += dt / 6 * (workspace.stages[0][k] + 2 * workspace.stages[1][k]
                                       + 2 * workspace.stages[2][k] + workspace.stages[3][k])
         }
-        addNoise(&positions, noise: drift.problem.noise, increment: brownianIncrement)
+        addNoise(&positions, noise: drift.noise, increment: brownianIncrement)
     }
 }

@@ -100,8 +100,8 @@ struct RandomBatchLemmaTests {
     func varianceFactorForRemainders() {
         // N = 16, p = 5: batches 5, 5, 6 (r = 1 joins the last full batch); p = 6: 6, 6, 4.
         let n = Self.particles
-        #expect(RandomBatchInteractionSum(batchSize: 5).batchSizes(particles: n) == [5, 5, 6])
-        #expect(RandomBatchInteractionSum(batchSize: 6).batchSizes(particles: n) == [6, 6, 4])
+        #expect(BatchPartition(particles: n, batchSize: 5).sizes == [5, 5, 6])
+        #expect(BatchPartition(particles: n, batchSize: 6).sizes == [6, 6, 4])
         let g5 = 10.0 / 16 / 4 + 6.0 / 16 / 5 - 1.0 / 15
         let g6 = 12.0 / 16 / 5 + 4.0 / 16 / 3 - 1.0 / 15
         #expect(abs(RandomBatchInteractionSum(batchSize: 5).varianceFactor(particles: n) - g5) < 1e-15)

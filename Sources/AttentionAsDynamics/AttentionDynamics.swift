@@ -1,0 +1,76 @@
+import Estimators
+import ParticleSystems
+import NumericsCore
+
+/// Where tokens live: ℝᵈ, or the unit sphere with the tangent projection (layer norm idealised).
+public enum AttentionGeometry: String, Codable, Sendable, CaseIterable {
+    case euclidean, sphere
+}
+
+/// Self-attention as an interacting particle system (METHODS §3): tokens xᵢ ∈ ℝᵈ are particles and
+///
+///     (SA)   ẋᵢ = Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩) V xⱼ
+///     (USA)  ẋᵢ = (1/N) Σⱼ e^{β⟨Qxᵢ,Kxⱼ⟩} V xⱼ
+///
+/// projected by P⊥ₓ y = y − ⟨x,y⟩x on the sphere (Geshkovski et al., arXiv 2312.10794; Sander et
+/// al., arXiv 2110.11773). One residual attention layer is one Euler step. Problem only: the
+/// attention estimator (exact, RBA, …) is supplied by ``AttentionDrift``.
+public struct AttentionDynamics: Sendable {
+    public let tokens: Int
+    public let dimension: Int
+    public let maps: AttentionMaps
+    public let beta: Double
+    public let normalization: AttentionNormalization
+    public let geometry: AttentionGeometry
+
+    public init(tokens: Int, dimension: Int, maps: AttentionMaps, beta: Double,
+                normalization: AttentionNormalization, geometry: AttentionGeometry) {
+        precondition(tokens >= 2 && dimension >= 1 && beta.isFinite, "attention dynamics: N = \(tokens), d = \(dimension), β = \(beta)")
+        precondition(maps.query.rows == maps.key.rows && maps.query.columns == dimension && maps.key.columns == dimension
+                     && maps.value.rows == dimension && maps.value.columns == dimension, "Q, K, V must act on ℝ^\(dimension)")
+        self.tokens = tokens
+        self.dimension = dimension
+        self.maps = maps
+        self.beta = beta
+        self.normalization = normalization
+        self.geometry = geometry
+    }
+
+    /// The attention inputs (queries, keys, values) of a state X (N×d, row-major). Three GEMMs.
+    public func inputs(_ positions: UnsafeBufferPointer<Double>) -> AttentionInputs {
+        let x = Matrix(rows: tokens, columns: dimension, elements: Array(positions))
+        return AttentionInputs(tokens: x, query: maps.query, key: maps.key, value: maps.value, beta: beta,
+                               normalization: normalization)
+    }
+}
+
+/// The drift of ``AttentionDynamics`` with the attention output supplied by any
+/// ``AttentionEstimator``: ``ExactAttention`` for the reference, ``RandomBatchAttention`` for RBA.
+/// Cost per evaluation: the estimator's plus O(N·d²) for the projections. Deterministic dynamics
+/// (σ = 0); on the sphere every step is followed by renormalisation of each token (a retraction).
+public struct AttentionDrift: Drift {
+    public let dynamics: AttentionDynamics
+    public let estimator: any AttentionEstimator
+
+    public init(dynamics: AttentionDynamics, estimator: any AttentionEstimator) {
+        self.dynamics = dynamics
+        self.estimator = estimator
+    }
+
+    public var particles: Int { dynamics.tokens }
+    public var dimension: Int { dynamics.dimension }
+    public var noise: Double { 0 }
+
+    public func evaluate(_ positions: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
+                         workspace: EstimatorWorkspace, stream: RandomStream) {
+        let inputs = dynamics.inputs(positions)
+        var output = Matrix(rows: dynamics.tokens, columns: dynamics.dimension)
+        estimator.estimate(inputs, into: &output, stream: stream)
+        for k in 0..<output.elements.count { out[k] = output.elements[k] }
+        if dynamics.geometry == .sphere { Sphere.projectToTangent(out, at: positions, dimension: dynamics.dimension) }
+    }
+
+    public func retract(_ positions: inout [Double]) {
+        if dynamics.geometry == .sphere { Sphere.normalizeRows(&positions, dimension: dynamics.dimension) }
+    }
+}

@@ -1,0 +1,35 @@
+import NumericsCore
+
+/// An estimator of an attention output O ∈ ℝ^{N×d_v} at fixed ``AttentionInputs``: exact
+/// (``ExactAttention``), random batch (``RandomBatchAttention``), sampling schemes and
+/// structured approximations. The attention analogue of ``InteractionSumEstimator``: the same
+/// object is measured statically and drives the attention dynamics.
+///
+/// Estimators hold no mutable state; randomness comes from the caller's ``RandomStream``.
+public protocol AttentionEstimator: Sendable {
+    /// Command-line name, e.g. "exact", "rba", "rba-corrected".
+    var name: String { get }
+    /// The size parameter (batch size p, samples c, landmarks m, features m, …), if any.
+    var size: Double? { get }
+    /// E[Ô] = O (the estimand of ``exactTarget(_:)``) for every input with this normalisation.
+    func isUnbiased(for normalization: AttentionNormalization) -> Bool
+    /// Expected number of query–key score evaluations per token per call (N for exact attention).
+    func expectedCost(tokens: Int) -> Double
+    /// Writes Ô (N×d_v) into `out`, overwriting it.
+    func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream)
+    /// The quantity this estimator approximates, computed exactly. Defaults to softmax or
+    /// mean-field attention (``ExactAttention``); estimators of a different kernel (e.g. YOSO's
+    /// collision kernel, SOFT's Gaussian kernel) override it.
+    func exactTarget(_ inputs: AttentionInputs) -> Matrix
+}
+
+extension AttentionEstimator {
+    public func exactTarget(_ inputs: AttentionInputs) -> Matrix { ExactAttention().evaluate(inputs) }
+
+    /// Ô as a new matrix.
+    public func estimate(_ inputs: AttentionInputs, stream: RandomStream) -> Matrix {
+        var out = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
+        estimate(inputs, into: &out, stream: stream)
+        return out
+    }
+}
