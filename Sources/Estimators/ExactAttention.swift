@@ -13,8 +13,8 @@ import NumericsCore
 /// (≤ 16 MiB of scores per worker). Time O(N²(d_k + d_v)).
 ///
 /// **Threads.** Blocks are fixed by N alone and each row is computed entirely inside its block,
-/// so results are bit-identical for any thread count; with `threads > 1` OpenBLAS is set to one
-/// thread (the parallelism is over blocks).
+/// so results are bit-identical for any thread count. OpenBLAS is set to one thread (the
+/// parallelism is over blocks; a multi-threaded GEMM may round differently).
 ///
 /// **Accuracy** is measured, not assumed: ``referenceError(_:sampleRows:stream:)`` compares with
 /// a compensated (doubled-precision dot products and sums) evaluation of sampled rows.
@@ -54,7 +54,7 @@ public struct ExactAttention: AttentionEstimator {
         let block = Self.blockRows(keys: n)
         let blocks = (n + block - 1) / block
         let workers = max(1, min(threads, blocks))
-        if workers > 1 { BLAS.setThreads(1) }
+        BLAS.setThreads(1)
         let beta = inputs.beta, meanField = inputs.normalization == .meanField
         inputs.queries.elements.withUnsafeBufferPointer { q in
             inputs.keys.elements.withUnsafeBufferPointer { k in
