@@ -26,8 +26,7 @@ public struct AttentionDynamics: Sendable {
     public init(tokens: Int, dimension: Int, maps: AttentionMaps, beta: Double,
                 normalization: AttentionNormalization, geometry: AttentionGeometry) {
         precondition(tokens >= 2 && dimension >= 1 && beta.isFinite, "attention dynamics: N = \(tokens), d = \(dimension), β = \(beta)")
-        precondition(maps.query.rows == maps.key.rows && maps.query.columns == dimension && maps.key.columns == dimension
-                     && maps.value.rows == dimension && maps.value.columns == dimension, "Q, K, V must act on ℝ^\(dimension)")
+        precondition(maps.dimension == dimension, "Q, K, V act on ℝ^\(maps.dimension), tokens live in ℝ^\(dimension)")
         self.tokens = tokens
         self.dimension = dimension
         self.maps = maps
@@ -36,11 +35,10 @@ public struct AttentionDynamics: Sendable {
         self.geometry = geometry
     }
 
-    /// The attention inputs (queries, keys, values) of a state X (N×d, row-major). Three GEMMs.
+    /// The attention inputs (queries, keys, values) of a state X (N×d, row-major).
     public func inputs(_ positions: UnsafeBufferPointer<Double>) -> AttentionInputs {
         let x = Matrix(rows: tokens, columns: dimension, elements: Array(positions))
-        return AttentionInputs(tokens: x, query: maps.query, key: maps.key, value: maps.value, beta: beta,
-                               normalization: normalization)
+        return maps.inputs(tokens: x, beta: beta, normalization: normalization)
     }
 }
 

@@ -1,21 +1,35 @@
+import Estimators
 import NumericsCore
 
 /// The query, key and value maps Q, K, V ∈ ℝ^{d×d} of one attention layer (qᵢ = Q xᵢ, …).
+/// The identity maps are stored as such (no d×d matrices, no products), which matters at large d.
 public struct AttentionMaps: Sendable, Equatable {
-    public var query: Matrix
-    public var key: Matrix
-    public var value: Matrix
+    public struct Matrices: Sendable, Equatable {
+        public var query: Matrix
+        public var key: Matrix
+        public var value: Matrix
+    }
+
+    public let dimension: Int
+    /// nil for Q = K = V = I.
+    public let matrices: Matrices?
 
     public init(query: Matrix, key: Matrix, value: Matrix) {
-        self.query = query
-        self.key = key
-        self.value = value
+        let d = query.columns
+        precondition([query, key, value].allSatisfy { $0.rows == d && $0.columns == d }, "Q, K, V must be square of one size")
+        dimension = d
+        matrices = Matrices(query: query, key: key, value: value)
+    }
+
+    private init(identity d: Int) {
+        dimension = d
+        matrices = nil
     }
 
     /// Q = K = V = I (the setting of the clustering theorems).
-    public static func identity(_ d: Int) -> AttentionMaps {
-        AttentionMaps(query: .identity(d), key: .identity(d), value: .identity(d))
-    }
+    public static func identity(_ d: Int) -> AttentionMaps { AttentionMaps(identity: d) }
+
+    public var isIdentity: Bool { matrices == nil }
 
     /// Independent entries N(0, 1/d) (random projections), drawn from `stream` in the order Q, K, V.
     public static func random(_ d: Int, stream: RandomStream) -> AttentionMaps {
@@ -37,5 +51,15 @@ public struct AttentionMaps: Sendable, Equatable {
         }
         func block(_ b: Int) -> Matrix { Matrix(rows: d, columns: d, elements: Array(m.elements[(b * d * d)..<((b + 1) * d * d)])) }
         return AttentionMaps(query: block(0), key: block(1), value: block(2))
+    }
+
+    /// The attention inputs of tokens X (N×d): rows Q xᵢ, K xⱼ, V xⱼ (three GEMMs, O(N·d²);
+    /// none for the identity maps).
+    public func inputs(tokens x: Matrix, beta: Double, normalization: AttentionNormalization) -> AttentionInputs {
+        precondition(x.columns == dimension, "tokens of dimension \(x.columns) for maps on ℝ^\(dimension)")
+        guard let m = matrices else {
+            return AttentionInputs(queries: x, keys: x, values: x, beta: beta, normalization: normalization)
+        }
+        return AttentionInputs(tokens: x, query: m.query, key: m.key, value: m.value, beta: beta, normalization: normalization)
     }
 }

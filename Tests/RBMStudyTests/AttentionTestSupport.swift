@@ -8,8 +8,7 @@ func fixedAttentionInputs(tokens n: Int, dimension d: Int, beta: Double, normali
                           seed: UInt64 = 4242) throws -> AttentionInputs {
     let x = try TokenSet.uniformSphere.tokens(count: n, dimension: d, stream: RandomStream(seed: seed, purpose: .configuration))
     let maps = AttentionMaps.random(d, stream: RandomStream(seed: seed, purpose: .modelParameters))
-    return AttentionInputs(tokens: x, query: maps.query, key: maps.key, value: maps.value, beta: beta,
-                           normalization: normalization)
+    return maps.inputs(tokens: x, beta: beta, normalization: normalization)
 }
 
 /// Textbook O(N²) attention: the full score row, its max, exponentials, sums (no blocking, no GEMM).
