@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .testTarget(
             name: "RBMStudyTests",

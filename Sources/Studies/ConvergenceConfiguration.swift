@@ -1,9 +1,23 @@
 import Foundation
 import ParticleSystems
 
+/// The systems a convergence study can integrate: the particle reference problems and
+/// self-attention dynamics.
+public enum ConvergenceSystem: String, Codable, Sendable, CaseIterable {
+    case smooth, linear, dyson, attention
+
+    /// The particle problem, or nil for attention.
+    public var referenceProblem: ReferenceProblem? { ReferenceProblem(rawValue: rawValue) }
+}
+
 /// Everything that defines a convergence study; validated before any work starts.
 public struct ConvergenceConfiguration: Codable, Sendable {
-    public var system: ReferenceProblem = .smooth
+    public var system: ConvergenceSystem = .smooth
+    /// The approximate estimator by catalog name; nil means "random-batch" for particle systems
+    /// and "rba" for attention.
+    public var estimator: String? = nil
+    /// Attention model and tokens (system = attention); its N and d are `particles`, `dimension`.
+    public var attention = AttentionSetup()
     public var particles: Int = 64
     public var dimension: Int = 2
     public var batchSizes: [Int] = [2, 4, 8]
@@ -23,10 +37,8 @@ public struct ConvergenceConfiguration: Codable, Sendable {
 
     public init() {}
 
-    /// The problem this configuration describes.
-    public var problem: ParticleProblem {
-        system.make(particles: particles, dimension: system.dimension(requested: dimension), noise: noise)
-    }
+    /// The dimension of the state (dyson is one-dimensional).
+    var stateDimension: Int { system == .dyson ? 1 : dimension }
 
     /// The reference step h = min τ / referenceRefinement.
     public var referenceStep: Double { (timeSteps.min() ?? 1) / Double(referenceRefinement) }
@@ -63,6 +75,14 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         try require(referenceRefinement >= 4 && referenceRefinement <= 1024, "--reference-refinement", "must be an integer in [4, 1024] (got \(referenceRefinement))")
         try require(timeSteps.count <= 64, "--dt", "at most 64 time steps (got \(timeSteps.count))")
         try require(batchSizes.count <= 64, "--batch-sizes", "at most 64 batch sizes (got \(batchSizes.count))")
+        if system == .attention {
+            try require(noise == nil, "--noise", "attention dynamics is deterministic; omit --noise")
+            if attention.tokensFile != nil {
+                let shape = try attention.resolvedShape()
+                try require(shape.tokens == particles && shape.dimension == dimension, "--tokens-file",
+                            "holds N = \(shape.tokens) tokens of dimension \(shape.dimension); --particles and --dim must match it or be omitted")
+            }
+        }
         if system == .dyson {
             try require(noise == nil, "--noise", "dyson fixes σ = √(2/(βN)) with β = 2; omit --noise")
             try require(dimension == 1, "--dim", "dyson is one-dimensional: --dim must be 1 (got \(dimension))")
@@ -82,7 +102,7 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         let referencePairs = Double(steps(of: h)) * Double(particles) * Double(particles) * Double(trajectories)
         try require(referencePairs <= 1e15, "--dt",
                     "the reference runs would take \(steps(of: h)) steps × N² = \(particles)² pair interactions × \(trajectories) trajectories (> 10¹⁵); use a coarser finest dt, fewer particles or a shorter horizon")
-        let pathDoubles = timeSteps.reduce(0.0) { $0 + Double(steps(of: $1)) } * Double(particles * problem.dimension)
+        let pathDoubles = timeSteps.reduce(0.0) { $0 + Double(steps(of: $1)) } * Double(particles * stateDimension)
         try require(pathDoubles * 8 * Double(threads) <= 8e9, "--dt",
                     "the coarse Brownian paths need \(Int(pathDoubles * 8 / 1e6)) MB per thread; use fewer levels, fewer particles or a shorter horizon")
     }

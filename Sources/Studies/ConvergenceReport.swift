@@ -76,6 +76,32 @@ public struct BatchSizeRatio: Codable, Sendable {
     public var consistent95: Bool
 }
 
+/// The level at which the batch error of a biased estimator stops decreasing as τ → 0 (JSON
+/// contract: `floors[]`). Fitted as RMS² = floor² + A·τ (``ErrorFloorFit``).
+public struct ErrorFloor: Codable, Sendable {
+    public var estimator: String
+    public var batchSize: Int
+    /// The floor F of the RMS batch error (an estimate object; 0 when F² ≤ 0).
+    public var floor: Estimate
+    public var detected: Bool
+    public var fit: ErrorFloorFit
+}
+
+/// How the floor scales with the batch size: F ∝ p^exponent (expected ≈ −1 for softmax RBA),
+/// fitted by weighted least squares of log F on log p over the detected floors. The local
+/// exponents between consecutive batch sizes show where the power law holds: the floor saturates
+/// when the bias is large (small p) and approaches 1/p once it is small.
+public struct FloorScaling: Codable, Sendable {
+    public var estimator: String
+    public var exponent: Double
+    public var ci95: [Double]
+    public var standardError: Double
+    public var points: Int
+    public var lackOfFitP: Double?
+    /// log(F₂/F₁)/log(p₂/p₁) for consecutive batch sizes (increasing p).
+    public var localExponents: [Double]
+}
+
 /// The complete, Codable result of a convergence study.
 public struct ConvergenceReport: Codable, Sendable {
     public var schema = "rbm-study/convergence/1"
@@ -87,6 +113,9 @@ public struct ConvergenceReport: Codable, Sendable {
     public var levels: [ConvergenceLevel]
     public var fits: [ConvergenceFit]
     public var batchSizeRatios: [BatchSizeRatio]
+    /// Error floors of the batch error, one per batch size, for biased estimators (attention).
+    public var floors: [ErrorFloor]
+    public var floorScaling: FloorScaling?
     public var warnings: [String]
 
     public struct ProblemSummary: Codable, Sendable {
@@ -95,6 +124,8 @@ public struct ConvergenceReport: Codable, Sendable {
         public var dimension: Int
         public var noise: Double
         public var knownFacts: String
+        /// The dynamics, e.g. "ẋᵢ = P⊥_{xᵢ}(Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩)Vxⱼ)".
+        public var equation: String
     }
 
     public struct ReferenceSummary: Codable, Sendable {
@@ -109,7 +140,7 @@ public struct ConvergenceReport: Codable, Sendable {
 // MARK: - Assembly from per-trajectory samples
 
 extension ConvergenceReport {
-    static func assemble(configuration c: ConvergenceConfiguration, problem: ParticleProblem,
+    static func assemble(configuration c: ConvergenceConfiguration, model: ConvergenceModel,
                          trajectories: [TrajectoryErrors], wallSeconds: Double) throws -> ConvergenceReport {
         let m = trajectories.count
         let levels = c.timeSteps
@@ -129,15 +160,17 @@ extension ConvergenceReport {
         let crossed = trajectories.reduce(0) { $0 + $1.crossedRuns }
         if crossed > 0 {
             let runs = m * (1 + levels.count * (1 + c.batchSizes.count))
-            warnings.append("particles crossed in \(crossed) of \(runs) runs: the singular kernel of \(problem.name) needs a smaller time step (a batch of two repels with force ~1/gap); errors of those runs do not describe the intended dynamics")
+            warnings.append("particles crossed in \(crossed) of \(runs) runs: the singular kernel of \(model.name) needs a smaller time step (a batch of two repels with force ~1/gap); errors of those runs do not describe the intended dynamics")
         }
         let timeErrors = levels.indices.map { k in rms(trajectories.map { $0.timeSquared[k] }) }
+        let estimator = model.estimatorName
+        var floors: [ErrorFloor] = []
         for (b, p) in c.batchSizes.enumerated() {
             for (k, dt) in levels.enumerated() {
                 let weak = RunningMoments(trajectories.map { $0.weak[b][k] }).meanEstimate
                 let informative = abs(weak.value) >= OrderFit.Settings().informativeSignalToNoise * weak.standardError
                 rows.append(ConvergenceLevel(
-                    estimator: "random-batch", batchSize: p, dt: dt, trajectories: m,
+                    estimator: estimator, batchSize: p, dt: dt, trajectories: m,
                     strongError: rms(trajectories.map { $0.strongSquared[b][k] }),
                     weakError: weak,
                     batchError: rms(trajectories.map { $0.batchSquared[b][k] }),
@@ -149,17 +182,33 @@ extension ConvergenceReport {
                 ("batch", .rootMeanSquare, 0.5, { $0.batchSquared[b] }),
                 ("weak", .signedMean, 1.0, { $0.weak[b] }),
             ]
+            var floorDetected = false
+            if model.system == .attention || model.expectsFloor {
+                do {
+                    let fit = try ErrorFloorFit(timeSteps: levels, samples: trajectories.map { $0.batchSquared[b] })
+                    floors.append(ErrorFloor(estimator: estimator, batchSize: p, floor: fit.floor, detected: fit.detected, fit: fit))
+                    floorDetected = fit.detected
+                    if fit.detected {
+                        warnings.append("\(estimator), p = \(p): the batch error levels off at a floor \(pm(fit.floor)) as τ → 0 (RMS² = F² + Aτ, F² > 0 at 95%); no order is fitted through the floor (strong, batch and weak fits omitted)")
+                    }
+                } catch {
+                    warnings.append("\(estimator), p = \(p): no error floor fitted: \(error)")
+                }
+            }
             for (index, (kind, measure, theory, samples)) in kinds.enumerated() {
-                if kind == "batch" && RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: problem.particles) <= 0 {
+                if floorDetected { continue }
+                if kind == "batch", let g = model.varianceFactor(p), g <= 0 {
                     warnings.append("batch fit, p = \(p): with p ≥ N − 1 every particle's batch is the whole system (g = 0), so RBM equals the exact sum up to summation order; its batch error is round-off only and no order is fitted")
                     continue
                 }
-                fits.append(fit(kind: kind, estimator: "random-batch", batchSize: p, measure: measure, theory: theory,
+                let unbiasedLaw = model.varianceFactor(p) != nil || !model.expectsFloor
+                fits.append(fit(kind: kind, estimator: estimator, batchSize: p, measure: measure,
+                                theory: unbiasedLaw || kind == "weak" ? theory : nil,
                                 timeSteps: levels, samples: trajectories.map(samples),
                                 replicates: c.bootstrapReplicates, stream: bootstrapStream(c.batchSizeRanks[b] * 8 + index)))
             }
         }
-        fits.append(fit(kind: "time", estimator: "exact", batchSize: problem.particles, measure: .rootMeanSquare,
+        fits.append(fit(kind: "time", estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
                             theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
         for f in fits {
@@ -168,23 +217,50 @@ extension ConvergenceReport {
         }
 
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
-        let ratios = batchSizeRatios(configuration: c, trajectories: trajectories, level: finest)
+        let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
+        let scaling = floorScaling(floors.filter(\.detected), estimator: estimator)
+        if floors.contains(where: \.detected) && scaling == nil {
+            warnings.append("floor scaling in p needs at least two batch sizes with a detected floor")
+        }
         for r in ratios where !r.consistent95 {
             warnings.append("batch-error ratio p = \(r.batchSizes[0]) : \(r.batchSizes[1]) at τ = \(r.dt) is \(format(r.measured.value)) ± \(format(r.measured.standardError)), theory \(format(r.theory))")
         }
-        let reference = ReferenceSummary(method: problem.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
-                                         step: problem.noise > 0 ? c.referenceStep : nil,
+        let reference = ReferenceSummary(method: model.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
+                                         step: model.noise > 0 ? c.referenceStep : nil,
                                          referenceVsFinest: timeErrors[finest])
         return ConvergenceReport(
             manifest: RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: wallSeconds),
             configuration: c,
-            problem: ProblemSummary(name: problem.name, particles: problem.particles, dimension: problem.dimension,
-                                    noise: problem.noise, knownFacts: problem.knownFacts),
-            observable: ConvergenceStudy.observableDescription, reference: reference,
-            levels: rows, fits: fits, batchSizeRatios: ratios, warnings: warnings)
+            problem: ProblemSummary(name: model.name, particles: model.particles, dimension: model.dimension,
+                                    noise: model.noise, knownFacts: model.knownFacts, equation: model.equation),
+            observable: model.observableDescription, reference: reference,
+            levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling, warnings: warnings)
     }
 
-    static func fit(kind: String, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double,
+    /// log F = a + e·log p by weighted least squares (weights (F/SE(F))²) over detected floors.
+    static func floorScaling(_ floors: [ErrorFloor], estimator: String) -> FloorScaling? {
+        let usable = floors.filter { $0.floor.value > 0 && $0.floor.standardError > 0 }.sorted { $0.batchSize < $1.batchSize }
+        guard usable.count >= 2, Set(usable.map(\.batchSize)).count == usable.count,
+              let fit = try? WeightedLinearFit(x: usable.map { log(Double($0.batchSize)) }, y: usable.map { log($0.floor.value) },
+                                               weights: usable.map { pow($0.floor.value / $0.floor.standardError, 2) })
+        else { return nil }
+        let se = fit.cov11.squareRoot()
+        var local: [Double] = []
+        for (a, b) in zip(usable, usable.dropFirst()) {
+            let ratio: Double = b.floor.value / a.floor.value
+            let sizes: Double = Double(b.batchSize) / Double(a.batchSize)
+            local.append(log(ratio) / log(sizes))
+        }
+        var lackOfFit: Double? = nil
+        if usable.count > 2 {
+            lackOfFit = Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(usable.count - 2))
+        }
+        let half = 1.959964 * se
+        return FloorScaling(estimator: estimator, exponent: fit.slope, ci95: [fit.slope - half, fit.slope + half],
+                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local)
+    }
+
+    static func fit(kind: String, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,
                     timeSteps: [Double], samples: [[Double]], replicates: Int, stream: RandomStream) -> ConvergenceFit {
         let result: OrderFitResult
         do {
@@ -210,12 +286,12 @@ extension ConvergenceReport {
 
     /// Ratios of batch errors between consecutive batch sizes at one level, with the delta-method
     /// SE of log(e₁/e₂) = ½(log S₁ − log S₂) using the covariance of S₁, S₂ over trajectories.
-    static func batchSizeRatios(configuration c: ConvergenceConfiguration, trajectories: [TrajectoryErrors],
-                                level k: Int) -> [BatchSizeRatio] {
+    static func batchSizeRatios(configuration c: ConvergenceConfiguration, model: ConvergenceModel,
+                                trajectories: [TrajectoryErrors], level k: Int) -> [BatchSizeRatio] {
         let sizes = c.batchSizes.enumerated().sorted { $0.element < $1.element }
-            .filter { RandomBatchInteractionSum(batchSize: $0.element).varianceFactor(particles: c.particles) > 0 }
+            .filter { (model.varianceFactor($0.element) ?? 0) > 0 }
         guard sizes.count >= 2 else { return [] }
-        let n = c.particles, m = Double(trajectories.count)
+        let m = Double(trajectories.count)
         return zip(sizes, sizes.dropFirst()).map { first, second in
             let s1 = trajectories.map { $0.batchSquared[first.offset][k] }
             let s2 = trajectories.map { $0.batchSquared[second.offset][k] }
@@ -230,8 +306,7 @@ extension ConvergenceReport {
             let ratio = (mean1 / mean2).squareRoot()
             let varLog = 0.25 * (v1 / (mean1 * mean1) + v2 / (mean2 * mean2) - 2 * cov / (mean1 * mean2)) / m
             let seLog = max(0, varLog).squareRoot()
-            let g1 = RandomBatchInteractionSum(batchSize: first.element).varianceFactor(particles: n)
-            let g2 = RandomBatchInteractionSum(batchSize: second.element).varianceFactor(particles: n)
+            let g1 = model.varianceFactor(first.element)!, g2 = model.varianceFactor(second.element)!
             let theory = (g1 / g2).squareRoot()
             return BatchSizeRatio(batchSizes: [first.element, second.element], dt: c.timeSteps[k],
                                   measured: Estimate(value: ratio, standardError: ratio * seLog, count: trajectories.count),

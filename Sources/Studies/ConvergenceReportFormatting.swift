@@ -13,6 +13,7 @@ extension ConvergenceReport {
         if reference.step != nil {
             out.append("  (time and weak errors include the reference's own O(h) error; --reference-refinement raises its accuracy)")
         }
+        out.append("dynamics: \(problem.equation); approximate estimator: \(levels.first?.estimator ?? "—")")
         out.append("weak observable: \(observable)")
         out.append("")
         out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""], widths: [5, 10, 22, 22, 22, 24, 2]))
@@ -42,6 +43,16 @@ extension ConvergenceReport {
                 out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured))   theory \(format(r.theory))   \(r.consistent95 ? "consistent (95%)" : "INCONSISTENT (95%)")")
             }
         }
+        if !floors.isEmpty {
+            out.append("")
+            out.append("batch-error floors (RMS² = F² + A·τ by GLS; detected when F² > 0 at 95%):")
+            for f in floors {
+                out.append("  \(f.estimator) p = \(f.batchSize)   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
+            }
+            if let s = floorScaling {
+                out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95)) over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))")
+            }
+        }
         if !warnings.isEmpty {
             out.append("")
             out.append("warnings:")
@@ -50,6 +61,16 @@ extension ConvergenceReport {
         out.append("")
         out.append("wall time \(format(manifest.wallSeconds)) s on \(manifest.threads) thread(s); BLAS \(manifest.blas); commit \(manifest.gitCommit)")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Floors as CSV (one row per estimator and batch size).
+    public func floorsCSV() -> String {
+        var lines = ["estimator,batchSize,floor,floorSE,detected,slopeA,slopeASE,lackOfFitP"]
+        for f in floors {
+            lines.append([f.estimator, String(f.batchSize), csv(f.floor.value), csv(f.floor.standardError), String(f.detected),
+                          csv(f.fit.slope.value), csv(f.fit.slope.standardError), f.fit.lackOfFitP.map(csv) ?? ""].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Levels as CSV (one row per batch size and τ; estimates as value and SE columns).

@@ -39,8 +39,8 @@ public enum ConvergenceStudy {
                            record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> ConvergenceReport {
         try configuration.validate()
         let start = Date()
+        let model = try configuration.model()
         if configuration.threads > 1 { BLAS.setThreads(1) }
-        let problem = configuration.problem
         let m = configuration.trajectories
         var results = [TrajectoryErrors?](repeating: nil, count: m)
         let lock = NSLock()
@@ -50,7 +50,7 @@ public enum ConvergenceStudy {
             let slots = slots
             parallelForEach(m, threads: configuration.threads) { trajectory in
                 do {
-                    let errors = try runTrajectory(trajectory, configuration: configuration, problem: problem)
+                    let errors = try runTrajectory(trajectory, configuration: configuration, model: model)
                     slots[trajectory] = errors
                     record?(errors)
                 } catch {
@@ -61,23 +61,21 @@ public enum ConvergenceStudy {
             }
         }
         if let error = firstError { throw error }
-        return try ConvergenceReport.assemble(configuration: configuration, problem: problem,
+        return try ConvergenceReport.assemble(configuration: configuration, model: model,
                                               trajectories: results.map { $0! },
                                               wallSeconds: Date().timeIntervalSince(start))
     }
 
-    /// One trajectory: the reference, then full-EM and RBM-EM at every level.
+    /// One trajectory: the reference, then full-EM and the approximate (RBM, RBA, …) EM at every level.
     static func runTrajectory(_ trajectory: Int, configuration c: ConvergenceConfiguration,
-                              problem: ParticleProblem) throws -> TrajectoryErrors {
-        let n = problem.particles, d = problem.dimension, size = n * d
+                              model: ConvergenceModel) throws -> TrajectoryErrors {
+        let n = model.particles, d = model.dimension, size = n * d
         let levels = c.timeSteps, h = c.referenceStep
         let levelRanks = c.timeStepRanks, sizeRanks = c.batchSizeRanks
         let seed = c.seed, t64 = UInt64(trajectory)
-        var initial = [Double](repeating: 0, count: size)
-        problem.initialCondition.fill(&initial, particles: n, dimension: d,
-                                      stream: RandomStream(seed: seed, trajectory: t64, purpose: .initialCondition))
+        let initial = try model.initialState(seed, trajectory)
         let workspace = IntegratorWorkspace(particles: n, dimension: d)
-        let exactDrift = ParticleDrift(problem: problem, estimator: ExactInteractionSum())
+        let exactDrift = model.exactDrift
         let euler = EulerMaruyamaIntegrator()
         let unused = RandomStream(seed: seed, trajectory: t64, purpose: .estimatorDraws)
         var nonFinite = 0, crossed = 0
@@ -85,13 +83,13 @@ public enum ConvergenceStudy {
             if outcome.nonFiniteStep != nil { nonFinite += 1 }
             if outcome.firstCrossingStep != nil { crossed += 1 }
         }
-        let referenceOrdering = problem.requiresOrdering ? OrderingMonitor(initial) : nil
+        let referenceOrdering = exactDrift.requiresOrdering ? OrderingMonitor(initial) : nil
         var referenceCrossed = false
 
         // Reference solution and, for σ > 0, the coarse Brownian paths of every level.
         var reference = initial
         var coarsePaths: [[Double]] = []
-        if problem.noise > 0 {
+        if model.noise > 0 {
             let fineSteps = c.steps(of: h)
             let ratios = levels.map { Int(($0 / h).rounded()) }
             coarsePaths = levels.map { [Double](repeating: 0, count: c.steps(of: $0) * size) }
@@ -110,38 +108,40 @@ public enum ConvergenceStudy {
                     euler.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
                                workspace: workspace, stream: unused)
                 }
+                exactDrift.retract(&reference)
                 if let monitor = referenceOrdering, !referenceCrossed, !monitor.isPreserved(by: reference) { referenceCrossed = true }
             }
         } else {
             try AdaptiveReferenceIntegrator(drift: exactDrift).integrate(&reference, from: 0, to: c.horizon)
+            exactDrift.retract(&reference)
         }
         if !reference.allSatisfy({ $0.isFinite }) { nonFinite += 1 }
         if referenceCrossed { crossed += 1 }
-        let referenceMoment = secondMoment(reference, particles: n)
+        let referenceObservable = model.observable(reference)
 
         var result = TrajectoryErrors(
             trajectory: trajectory, timeSquared: [], timeWeak: [],
             strongSquared: Array(repeating: [], count: c.batchSizes.count),
             batchSquared: Array(repeating: [], count: c.batchSizes.count),
             weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0, crossedRuns: 0)
+        let approximateDrifts = c.batchSizes.map { model.approximateDrift($0) }
         for (k, dt) in levels.enumerated() {
             let steps = c.steps(of: dt)
-            let path: [Double]? = problem.noise > 0 ? coarsePaths[k] : nil
+            let path: [Double]? = model.noise > 0 ? coarsePaths[k] : nil
             var full = initial
             note(euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
                                  workspace: workspace, stream: unused))
             result.timeSquared.append(meanSquaredDistance(full, reference, particles: n))
-            result.timeWeak.append(secondMoment(full, particles: n) - referenceMoment)
-            for (b, p) in c.batchSizes.enumerated() {
-                let drift = ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: p))
+            result.timeWeak.append(model.observable(full) - referenceObservable)
+            for (b, drift) in approximateDrifts.enumerated() {
                 let batches = RandomStream(seed: seed, trajectory: t64, purpose: .batchPartition,
                                            index: UInt32(levelRanks[k] << 12 | sizeRanks[b]))
-                var rbm = initial
-                note(euler.integrate(&rbm, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
+                var approximate = initial
+                note(euler.integrate(&approximate, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
                                      workspace: workspace, stream: batches))
-                result.strongSquared[b].append(meanSquaredDistance(rbm, reference, particles: n))
-                result.batchSquared[b].append(meanSquaredDistance(rbm, full, particles: n))
-                result.weak[b].append(secondMoment(rbm, particles: n) - referenceMoment)
+                result.strongSquared[b].append(meanSquaredDistance(approximate, reference, particles: n))
+                result.batchSquared[b].append(meanSquaredDistance(approximate, full, particles: n))
+                result.weak[b].append(model.observable(approximate) - referenceObservable)
             }
         }
         result.nonFiniteRuns = nonFinite

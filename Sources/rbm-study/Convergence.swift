@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Estimators
+import AttentionAsDynamics
 import ParticleSystems
 import Studies
 
@@ -13,12 +15,28 @@ struct Convergence: ParsableCommand {
         cross-level covariance and checked with a trajectory bootstrap.
         """)
 
-    @Option(help: "Reference problem: smooth, linear or dyson.")
+    @Option(help: "System: smooth, linear, dyson (particle problems) or attention (tokens as particles).")
     var system: String = "smooth"
-    @Option(help: "Number of particles N (≥ 2).")
-    var particles: Int = 64
-    @Option(help: "Dimension d (default 2; dyson is one-dimensional).")
+    @Option(help: "Approximate estimator: random-batch (particle systems; or another interaction-sum estimator with an integer size) or rba / rba-corrected (attention). Default: random-batch or rba.")
+    var estimator: String?
+    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's).")
+    var particles: Int?
+    @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
     var dim: Int?
+    @Option(help: "Attention: softmax (SA) or mean-field (USA).")
+    var normalization: String = "softmax"
+    @Option(help: "Attention: sphere (tokens on the unit sphere, tangent projection) or euclidean.")
+    var geometry: String = "sphere"
+    @Option(help: "Attention: inverse temperature β (finite, in [0, 10000]).")
+    var beta: Double = 1
+    @Option(help: "Attention: generated tokens, uniform-sphere, gaussian or clustered.")
+    var tokens: String = "uniform-sphere"
+    @Option(name: .customLong("tokens-file"), help: "Attention: CSV of tokens (one per row); N and d come from it.")
+    var tokensFile: String?
+    @Option(help: "Attention: Q, K, V maps, identity, random (N(0, 1/d) entries, seeded) or file.")
+    var maps: String = "identity"
+    @Option(name: .customLong("maps-file"), help: "Attention: CSV of Q, K, V stacked (3d rows of d entries), with --maps file.")
+    var mapsFile: String?
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N].")
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
@@ -44,12 +62,42 @@ struct Convergence: ParsableCommand {
 
     func run() throws {
         var c = ConvergenceConfiguration()
-        guard let problem = ReferenceProblem(rawValue: system) else {
-            throw InvalidInput(option: "--system", "must be one of \(ReferenceProblem.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(system)')")
+        guard let chosen = ConvergenceSystem(rawValue: system) else {
+            throw InvalidInput(option: "--system", "must be one of \(ConvergenceSystem.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(system)')")
         }
-        c.system = problem
-        c.particles = particles
-        c.dimension = dim ?? (problem == .dyson ? 1 : 2)
+        c.system = chosen
+        c.estimator = estimator
+        c.particles = particles ?? 64
+        c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
+        if chosen == .attention {
+            guard let normalization = AttentionNormalization(rawValue: normalization) else {
+                throw InvalidInput(option: "--normalization", "must be softmax or mean-field (got '\(normalization)')")
+            }
+            guard let geometry = AttentionGeometry(rawValue: geometry) else {
+                throw InvalidInput(option: "--geometry", "must be sphere or euclidean (got '\(geometry)')")
+            }
+            c.attention.normalization = normalization
+            c.attention.geometry = geometry
+            c.attention.beta = beta
+            c.attention.tokenDistribution = tokens
+            c.attention.tokensFile = tokensFile
+            c.attention.maps = maps
+            c.attention.mapsFile = mapsFile
+            if tokensFile != nil {
+                try require(beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(beta))")
+                let shape = try c.attention.resolvedShape()
+                c.particles = particles ?? shape.tokens
+                c.dimension = dim ?? shape.dimension
+            }
+        } else {
+            let attentionOnly: [(String, Bool)] = [
+                ("--normalization", normalization != "softmax"), ("--geometry", geometry != "sphere"), ("--beta", beta != 1),
+                ("--tokens", tokens != "uniform-sphere"), ("--tokens-file", tokensFile != nil), ("--maps", maps != "identity"),
+                ("--maps-file", mapsFile != nil)]
+            for (option, given) in attentionOnly {
+                try require(!given, option, "applies to --system attention only")
+            }
+        }
         c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
         c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
         c.horizon = horizon
@@ -86,6 +134,9 @@ struct Convergence: ParsableCommand {
             try AtomicFile.write(json, to: directory.appendingPathComponent("convergence.json"))
             try AtomicFile.write(result.levelsCSV(), to: directory.appendingPathComponent("levels.csv"))
             try AtomicFile.write(result.fitsCSV(), to: directory.appendingPathComponent("fits.csv"))
+            if !result.floors.isEmpty {
+                try AtomicFile.write(result.floorsCSV(), to: directory.appendingPathComponent("floors.csv"))
+            }
         }
         if let report {
             try ConvergenceNotebook.write(result, to: URL(fileURLWithPath: report))

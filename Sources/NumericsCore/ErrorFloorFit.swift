@@ -1,0 +1,53 @@
+/// The error floor of a biased approximation: mean squared errors S_k at time steps τ_k modelled as
+///
+///     E S_k = F² + A·τ_k,
+///
+/// a constant bias part F² (what remains as τ → 0) plus a fluctuation part that vanishes like τ
+/// (the random-batch variance: RMS ∝ √τ). Fitted by generalised least squares with the
+/// cross-level covariance of the level means estimated from per-trajectory samples (levels share
+/// trajectories, so they are correlated). A floor is *detected* when the 95% interval of F² lies
+/// above zero; F = √F² with the delta-method SE SE(F²)/(2F).
+///
+/// Cost O(M·K² + K³) for M trajectories and K levels.
+public struct ErrorFloorFit: Codable, Sendable {
+    /// F² with its SE (count = trajectories).
+    public let squaredFloor: Estimate
+    /// F = √max(F², 0) with its delta-method SE.
+    public let floor: Estimate
+    /// A, the coefficient of τ, and its SE.
+    public let slope: Estimate
+    /// χ² goodness-of-fit p-value of the two-parameter model (nil with K = 2 levels).
+    public let lackOfFitP: Double?
+    /// F² − 1.96·SE(F²) > 0.
+    public let detected: Bool
+
+    /// - Parameters:
+    ///   - timeSteps: τ_k (K ≥ 2 distinct values).
+    ///   - samples: per trajectory, the K squared errors (M ≥ K + 1 trajectories).
+    public init(timeSteps: [Double], samples: [[Double]]) throws {
+        let k = timeSteps.count, m = samples.count
+        guard k >= 2, m > k, samples.allSatisfy({ $0.count == k && $0.allSatisfy(\.isFinite) }) else {
+            throw FitInputError("error floor needs K ≥ 2 levels and M > K finite trajectories (K = \(k), M = \(m))")
+        }
+        var means = [Double](repeating: 0, count: k)
+        for row in samples { for j in 0..<k { means[j] += row[j] / Double(m) } }
+        var covariance = Matrix(rows: k, columns: k)
+        for row in samples {
+            for a in 0..<k { for b in 0...a { covariance[a, b] += (row[a] - means[a]) * (row[b] - means[b]) } }
+        }
+        for a in 0..<k { for b in 0...a {
+            covariance[a, b] /= Double(m - 1) * Double(m)
+            covariance[b, a] = covariance[a, b]
+        } }
+        var design = Matrix(rows: k, columns: 2)
+        for j in 0..<k { design[j, 0] = 1; design[j, 1] = timeSteps[j] }
+        let fit = try GeneralizedLeastSquares(design: design, observations: means, covariance: covariance)
+        let f2 = fit.coefficients[0], se2 = fit.standardErrors[0]
+        squaredFloor = Estimate(value: f2, standardError: se2, count: m)
+        let f = max(f2, 0).squareRoot()
+        floor = Estimate(value: f, standardError: f > 0 ? se2 / (2 * f) : se2.squareRoot(), count: m)
+        slope = Estimate(value: fit.coefficients[1], standardError: fit.standardErrors[1], count: m)
+        lackOfFitP = k > 2 ? Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(k - 2)) : nil
+        detected = f2 - 1.959964 * se2 > 0
+    }
+}

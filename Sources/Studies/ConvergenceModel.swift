@@ -1,0 +1,96 @@
+import AttentionAsDynamics
+import Estimators
+import Foundation
+import NumericsCore
+import ParticleSystems
+
+/// What a convergence study integrates, whatever the system: the exact drift (reference and
+/// full-EM), the approximate drift at each size (RBM, RBA, …), the initial state of each
+/// trajectory and the weak-error observable. Built from a validated configuration.
+struct ConvergenceModel: Sendable {
+    let system: ConvergenceSystem
+    let name: String
+    let particles: Int
+    let dimension: Int
+    let noise: Double
+    let knownFacts: String
+    let estimatorName: String
+    let exactDrift: any Drift
+    let approximateDrift: @Sendable (Int) -> any Drift
+    let initialState: @Sendable (_ seed: UInt64, _ trajectory: Int) throws -> [Double]
+    let observable: @Sendable ([Double]) -> Double
+    let observableDescription: String
+    /// The RBM variance factor g(p) when the estimator is unbiased with the RBM lemma (batch
+    /// error ∝ √(τ·g)); nil when no such law applies (a biased estimator such as softmax RBA).
+    let varianceFactor: @Sendable (Int) -> Double?
+    /// The estimator is biased, so the batch error is expected to level off at a floor.
+    let expectsFloor: Bool
+    /// One-line description of the dynamics for reports.
+    let equation: String
+}
+
+extension ConvergenceConfiguration {
+    /// The model this configuration describes (throws ``InvalidInput`` for unusable files/options).
+    func model() throws -> ConvergenceModel {
+        switch system {
+        case .attention: return try attentionModel()
+        case .smooth, .linear, .dyson: return try particleModel(system.referenceProblem!)
+        }
+    }
+
+    private func particleModel(_ reference: ReferenceProblem) throws -> ConvergenceModel {
+        let problem = reference.make(particles: particles, dimension: reference.dimension(requested: dimension), noise: noise)
+        let name = estimator ?? "random-batch"
+        let entry = try InteractionSumEstimatorCatalog.entry(named: name, option: "--estimator")
+        for p in batchSizes { try entry.validate(size: Double(p), count: particles, option: "--batch-sizes") }
+        let n = problem.particles, d = problem.dimension
+        return ConvergenceModel(
+            system: system, name: problem.name, particles: n, dimension: d, noise: problem.noise, knownFacts: problem.knownFacts,
+            estimatorName: name,
+            exactDrift: ParticleDrift(problem: problem, estimator: ExactInteractionSum()),
+            approximateDrift: { p in ParticleDrift(problem: problem, estimator: entry.make(Double(p))) },
+            initialState: { seed, trajectory in
+                var x = [Double](repeating: 0, count: n * d)
+                problem.initialCondition.fill(&x, particles: n, dimension: d,
+                                              stream: RandomStream(seed: seed, trajectory: UInt64(trajectory), purpose: .initialCondition))
+                return x
+            },
+            observable: { x in ConvergenceStudy.secondMoment(x, particles: n) },
+            observableDescription: ConvergenceStudy.observableDescription,
+            varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
+            expectsFloor: !entry.make(Double(batchSizes[0])).isUnbiased,
+            equation: "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ")
+    }
+
+    private func attentionModel() throws -> ConvergenceModel {
+        var setup = attention
+        setup.tokens = particles
+        setup.dimension = dimension
+        try setup.validate()
+        let tokens = setup
+        let dynamics = try setup.dynamics(seed: seed)
+        let name = estimator ?? "rba"
+        let entry = try AttentionEstimatorCatalog.entry(named: name, option: "--estimator")
+        for p in batchSizes { try entry.validate(size: Double(p), count: dynamics.tokens, option: "--batch-sizes") }
+        let n = dynamics.tokens, d = dynamics.dimension, normalization = setup.normalization
+        let unbiased = entry.make(Double(batchSizes[0])).isUnbiased(for: normalization)
+        let isRandomBatch = name == "rba" || name == "rba-corrected"
+        let sa = "Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩)Vxⱼ", usa = "(1/N) Σⱼ e^{β⟨Qxᵢ,Kxⱼ⟩}Vxⱼ"
+        let field = normalization == .softmax ? sa : usa
+        return ConvergenceModel(
+            system: .attention, name: "attention-\(normalization.rawValue)-\(setup.geometry.rawValue)", particles: n, dimension: d, noise: 0,
+            knownFacts: "Self-attention as a particle system (β = \(setup.beta), maps \(setup.maps), tokens \(setup.tokensFile ?? setup.tokenDistribution)). "
+                + (normalization == .softmax
+                   ? "Softmax RBA is biased (self-weight inflation, ≈ 1/p): as τ → 0 at fixed p it follows the partition-averaged dynamics, so its error against exact attention levels off at a floor."
+                   : "On the mean-field form RBA is exactly RBM (unbiased), so the batch error should behave like √(τ·g)."),
+            estimatorName: name,
+            exactDrift: AttentionDrift(dynamics: dynamics, estimator: ExactAttention()),
+            approximateDrift: { p in AttentionDrift(dynamics: dynamics, estimator: entry.make(Double(p))) },
+            initialState: { seed, trajectory in try tokens.initialTokens(seed: seed, index: trajectory).elements },
+            observable: { x in AttentionObservables.meanTokenNormSquared(x, tokens: n, dimension: d) },
+            observableDescription: "f(X) = ‖(1/N) Σᵢ xᵢ(T)‖² (squared norm of the mean token; 1 when all unit tokens coincide)",
+            varianceFactor: { p in unbiased && isRandomBatch ? BatchPartition(particles: n, batchSize: p).varianceFactor : nil },
+            expectsFloor: !unbiased,
+            equation: "ẋᵢ = \(setup.geometry == .sphere ? "P⊥_{xᵢ}" : "")(\(field))")
+    }
+}
