@@ -1,0 +1,182 @@
+import Foundation
+import NumericsCore
+
+/// One (system, estimator, size) row of a variance sweep (JSON contract, DESIGN §4). Variances
+/// are per particle/token: the mean over i of E‖ŷᵢ − yᵢ‖² (summed over components), averaged
+/// over the configurations.
+public struct VarianceSweepRow: Codable, Sendable {
+    public var system: String
+    public var estimator: String
+    public var sizeName: String
+    public var size: Double
+    /// Expected pair interactions (particle systems) or scores (attention) per particle.
+    public var cost: Double
+    /// Draws per configuration.
+    public var draws: Int
+    public var configurations: Int
+    /// tr Ĉov/N with its SE (from the fourth moment).
+    public var variance: Estimate
+    /// The closed form averaged over configurations, or nil where none exists.
+    public var theoryVariance: Double?
+    /// variance / theory with a 95% interval (the theory is exact at each configuration).
+    public var ratio: Double?
+    public var ratioCI95: [Double]?
+    /// Mean of ‖ŷ − y‖²/N: variance + ‖bias‖²/N.
+    public var meanSquaredError: Estimate
+    /// ‖ȳ − y‖/√N with SE √(tr Ĉov/(R·N)) (RMS over configurations).
+    public var bias: Estimate
+    /// Zero-bias test, Fisher-combined over configurations (``EstimatorDrawStatistics``).
+    public var biasPValue: Double
+    /// What the estimator declares (for its own estimand and this normalisation).
+    public var declaredUnbiased: Bool
+    /// Largest kurtosis κ over configurations.
+    public var kurtosis: Double
+    /// RMS of the target, for scale.
+    public var targetRMS: Double
+    /// "ok", "bias detected", "variance off theory", "biased (declared)", "bias not resolved", …
+    public var verdict: String
+    public var warnings: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case system, estimator, sizeName, size, cost, draws, configurations, variance, theoryVariance, ratio, ratioCI95,
+             meanSquaredError, bias, biasPValue, declaredUnbiased, kurtosis, targetRMS, verdict, warnings
+    }
+
+    /// Every field is present; unknown values are JSON null.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(system, forKey: .system)
+        try c.encode(estimator, forKey: .estimator)
+        try c.encode(sizeName, forKey: .sizeName)
+        try c.encode(size, forKey: .size)
+        try c.encode(cost, forKey: .cost)
+        try c.encode(draws, forKey: .draws)
+        try c.encode(configurations, forKey: .configurations)
+        try c.encode(variance, forKey: .variance)
+        try c.encode(jsonNumber(theoryVariance), forKey: .theoryVariance)
+        try c.encode(jsonNumber(ratio), forKey: .ratio)
+        try c.encode(ratioCI95?.map { jsonNumber($0) }, forKey: .ratioCI95)
+        try c.encode(meanSquaredError, forKey: .meanSquaredError)
+        try c.encode(bias, forKey: .bias)
+        try c.encode(jsonNumber(biasPValue), forKey: .biasPValue)
+        try c.encode(declaredUnbiased, forKey: .declaredUnbiased)
+        try c.encode(jsonNumber(kurtosis), forKey: .kurtosis)
+        try c.encode(jsonNumber(targetRMS), forKey: .targetRMS)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// A weighted fit of log variance against log theory (kind "theory": slope 1 and intercept 0 when
+/// the law holds) or, where there is no closed form, against log cost (kind "cost": the empirical
+/// law variance ∝ cost^slope). Weights 1/(SE/variance)² (delta method); 95% intervals ±1.96·SE from
+/// the unscaled covariance; lack-of-fit p from χ² with (points − 2) degrees of freedom.
+public struct VarianceSweepFit: Codable, Sendable {
+    public var system: String
+    public var estimator: String
+    public var kind: String
+    public var points: Int
+    public var slope: Double
+    public var slopeCI95: [Double]
+    public var intercept: Double
+    public var interceptCI95: [Double]
+    public var expectedSlope: Double?
+    public var chiSquared: Double
+    public var lackOfFitP: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case system, estimator, kind, points, slope, slopeCI95, intercept, interceptCI95, expectedSlope, chiSquared, lackOfFitP
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(system, forKey: .system)
+        try c.encode(estimator, forKey: .estimator)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(points, forKey: .points)
+        try c.encode(jsonNumber(slope), forKey: .slope)
+        try c.encode(slopeCI95.map { jsonNumber($0) }, forKey: .slopeCI95)
+        try c.encode(jsonNumber(intercept), forKey: .intercept)
+        try c.encode(interceptCI95.map { jsonNumber($0) }, forKey: .interceptCI95)
+        try c.encode(expectedSlope, forKey: .expectedSlope)
+        try c.encode(jsonNumber(chiSquared), forKey: .chiSquared)
+        try c.encode(jsonNumber(lackOfFitP), forKey: .lackOfFitP)
+    }
+}
+
+private func jsonNumber(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
+
+/// The complete, Codable result of a variance sweep (schema "rbm-study/variance-sweep/1").
+public struct VarianceSweepReport: Codable, Sendable {
+    public var schema = "rbm-study/variance-sweep/1"
+    public var manifest: RunManifest
+    public var configuration: VarianceSweepConfiguration
+    public var rows: [VarianceSweepRow]
+    public var fits: [VarianceSweepFit]
+    public var warnings: [String]
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,declaredUnbiased,kurtosis,verdict"
+
+    public func rowsCSV() -> String {
+        var lines = [Self.csvHeader]
+        for r in rows {
+            let fields: [String] = [r.system, r.estimator, g(r.size), g(r.cost), String(r.draws), String(r.configurations),
+                                    g(r.variance.value), g(r.variance.standardError), r.theoryVariance.map(g) ?? "",
+                                    r.ratio.map(g) ?? "", r.ratioCI95.map { g($0[0]) } ?? "", r.ratioCI95.map { g($0[1]) } ?? "",
+                                    g(r.meanSquaredError.value), g(r.meanSquaredError.standardError), g(r.bias.value),
+                                    g(r.bias.standardError), g(r.biasPValue), String(r.declaredUnbiased), g(r.kurtosis),
+                                    "\"\(r.verdict)\""]
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func fitsCSV() -> String {
+        var lines = ["system,estimator,kind,points,slope,slopeLow,slopeHigh,intercept,interceptLow,interceptHigh,expectedSlope,chiSquared,lackOfFitP"]
+        for f in fits {
+            lines.append([f.system, f.estimator, f.kind, String(f.points), g(f.slope), g(f.slopeCI95[0]), g(f.slopeCI95[1]),
+                          g(f.intercept), g(f.interceptCI95[0]), g(f.interceptCI95[1]), f.expectedSlope.map(g) ?? "",
+                          g(f.chiSquared), f.lackOfFitP.map(g) ?? ""].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A fixed-width table for the terminal.
+    public func table() -> String {
+        var out = ""
+        for system in configuration.systems {
+            out += "variance sweep: \(system), N = \(rows.first { $0.system == system }.map { _ in (try? configuration.count(system: system)) ?? 0 } ?? 0), \(configuration.draws) draws × \(configuration.configurations) configurations (per-particle variances, ± 1 SE)\n"
+            out += pad("estimator", 26) + pad("size", 9) + pad("cost", 9) + pad("variance ± SE", 24) + pad("theory", 11)
+                + pad("ratio [95% CI]", 24) + pad("bias ± SE", 22) + pad("p(bias=0)", 10) + "verdict\n"
+            for r in rows where r.system == system {
+                let ratio = r.ratio.map { "\(s($0, 3)) [\(s(r.ratioCI95![0], 3)), \(s(r.ratioCI95![1], 3))]" } ?? "—"
+                out += pad(r.estimator, 26) + pad(s(r.size, 4), 9) + pad(s(r.cost, 4), 9)
+                    + pad("\(s(r.variance.value, 4)) ± \(s(r.variance.standardError, 2))", 24)
+                    + pad(r.theoryVariance.map { s($0, 4) } ?? "—", 11) + pad(ratio, 24)
+                    + pad("\(s(r.bias.value, 3)) ± \(s(r.bias.standardError, 2))", 22) + pad(s(r.biasPValue, 2), 10) + r.verdict + "\n"
+            }
+            let fits = self.fits.filter { $0.system == system }
+            if !fits.isEmpty {
+                out += "fits: log variance = intercept + slope · log x (95% CI)\n"
+                for f in fits {
+                    out += "  \(pad(f.estimator, 26)) x = \(f.kind == "theory" ? "theory" : "cost  ")  slope \(s(f.slope, 4)) [\(s(f.slopeCI95[0], 4)), \(s(f.slopeCI95[1], 4))]  intercept \(s(f.intercept, 4)) [\(s(f.interceptCI95[0], 4)), \(s(f.interceptCI95[1], 4))]\(f.lackOfFitP.map { "  LoF p \(s($0, 2))" } ?? "")\n"
+                }
+            }
+            out += "\n"
+        }
+        for w in warnings { out += "warning: \(w)\n" }
+        return out
+    }
+
+    private func g(_ x: Double) -> String { x.isFinite ? String(x) : "" }
+    private func s(_ x: Double, _ digits: Int) -> String { x.isFinite ? String(format: "%.\(digits)g", x) : "nan" }
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
