@@ -5,8 +5,13 @@
 /// a constant bias part F² (what remains as τ → 0) plus a fluctuation part that vanishes like τ
 /// (the random-batch variance: RMS ∝ √τ). Fitted by generalised least squares with the
 /// cross-level covariance of the level means estimated from per-trajectory samples (levels share
-/// trajectories, so they are correlated). A floor is *detected* when the 95% interval of F² lies
-/// above zero; F = √F² with the delta-method SE SE(F²)/(2F).
+/// trajectories, so they are correlated). F = √F² with the delta-method SE SE(F²)/(2F).
+///
+/// A floor is *detected* when both hold: F² > 4·SE(F²) (the project's 4-SE standard), and
+/// F² ≥ ¼ of the mean square at the finest τ (the floor is at least half of the finest RMS
+/// error, so the error has visibly levelled off). The second condition guards against an
+/// intercept produced by curvature alone: with precise data an unbiased scheme whose error is
+/// √(Aτ + Bτ²) yields a small but "significant" F² when fitted over coarse levels.
 ///
 /// Cost O(M·K² + K³) for M trajectories and K levels.
 public struct ErrorFloorFit: Codable, Sendable {
@@ -18,8 +23,10 @@ public struct ErrorFloorFit: Codable, Sendable {
     public let slope: Estimate
     /// χ² goodness-of-fit p-value of the two-parameter model (nil with K = 2 levels).
     public let lackOfFitP: Double?
-    /// F² − 1.96·SE(F²) > 0.
+    /// F² > 4·SE(F²) and F² ≥ ¼·(mean square at the finest τ).
     public let detected: Bool
+    /// F² divided by the mean square at the finest τ (the share of the finest error that is floor).
+    public let floorShareAtFinest: Double
 
     /// - Parameters:
     ///   - timeSteps: τ_k (K ≥ 2 distinct values).
@@ -48,6 +55,8 @@ public struct ErrorFloorFit: Codable, Sendable {
         floor = Estimate(value: f, standardError: f > 0 ? se2 / (2 * f) : se2.squareRoot(), count: m)
         slope = Estimate(value: fit.coefficients[1], standardError: fit.standardErrors[1], count: m)
         lackOfFitP = k > 2 ? Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(k - 2)) : nil
-        detected = f2 - 1.959964 * se2 > 0
+        let finest = timeSteps.indices.min { timeSteps[$0] < timeSteps[$1] }!
+        floorShareAtFinest = f2 / means[finest]
+        detected = f2 > 4 * se2 && floorShareAtFinest >= 0.25
     }
 }

@@ -189,7 +189,7 @@ extension ConvergenceReport {
                     floors.append(ErrorFloor(estimator: estimator, batchSize: p, floor: fit.floor, detected: fit.detected, fit: fit))
                     floorDetected = fit.detected
                     if fit.detected {
-                        warnings.append("\(estimator), p = \(p): the batch error levels off at a floor \(pm(fit.floor)) as τ → 0 (RMS² = F² + Aτ, F² > 0 at 95%); no order is fitted through the floor (strong, batch and weak fits omitted)")
+                        warnings.append("\(estimator), p = \(p): the batch error levels off at a floor \(pm(fit.floor)) as τ → 0 (RMS² = F² + Aτ, F² > 4 SE and ≥ ¼ of the finest mean square); no order is fitted through the floor (strong, batch and weak fits omitted)")
                     }
                 } catch {
                     warnings.append("\(estimator), p = \(p): no error floor fitted: \(error)")

@@ -45,7 +45,7 @@ extension ConvergenceReport {
         }
         if !floors.isEmpty {
             out.append("")
-            out.append("batch-error floors (RMS² = F² + A·τ by GLS; detected when F² > 0 at 95%):")
+            out.append("batch-error floors (RMS² = F² + A·τ by GLS; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")
             for f in floors {
                 out.append("  \(f.estimator) p = \(f.batchSize)   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
             }

@@ -139,7 +139,12 @@ struct Convergence: ParsableCommand {
             }
         }
         if let report {
-            try ConvergenceNotebook.write(result, to: URL(fileURLWithPath: report))
+            if c.system == .attention {
+                FileHandle.standardError.write(Data("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n".utf8))
+                try AttentionDynamicsNotebook.write(result, to: URL(fileURLWithPath: report))
+            } else {
+                try ConvergenceNotebook.write(result, to: URL(fileURLWithPath: report))
+            }
             FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
         }
         print(stdout, terminator: "")
