@@ -36,6 +36,23 @@ expect_bad --report --report notes.txt
 expect_bad --noise --system dyson --noise 0.1
 expect_bad --dim --system dyson --dim 3
 expect_bad --dt --dt 1e-300,2e-300
+# Attention system: bad β, token files and maps.
+printf '1,2,3\n4,5\n' > "$tmp/ragged.csv"
+printf '1,2,3\nnan,5,6\n' > "$tmp/nan.csv"
+printf '# no rows\n' > "$tmp/empty.csv"
+printf '1,0,0\n0,1,0\n0,0,1\n1,1,0\n' > "$tmp/tokens.csv"
+printf '1,0\n0,1\n1,0\n0,1\n1,0\n0,1\n' > "$tmp/maps2.csv"
+expect_bad --beta --system attention --beta nan
+expect_bad --beta --system attention --beta inf
+expect_bad --particles --system attention --particles 0
+expect_bad --tokens-file --system attention --tokens-file "$tmp/ragged.csv"
+expect_bad --tokens-file --system attention --tokens-file "$tmp/nan.csv"
+expect_bad --tokens-file --system attention --tokens-file "$tmp/empty.csv"
+expect_bad --maps-file --system attention --tokens-file "$tmp/tokens.csv" --batch-sizes 2 --maps file --maps-file "$tmp/maps2.csv"
+expect_bad --normalization --system attention --normalization nosuch
+expect_bad --estimator --system attention --estimator nosuch
+expect_bad --noise --system attention --noise 0.1
+expect_bad --beta --beta 2
 err=$("$bin" convergence --out /proc/forbidden/x 2>&1 >/dev/null); code=$?
 if [ $code -eq 2 ] && [[ "$err" == *"--out"* ]]; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: unwritable --out -> exit $code: $err"; fi
 if "$bin" convergence --particles 16 --batch-sizes 2,4 --dt 0.25,0.125 --horizon 1 --trajectories 4 \
@@ -56,6 +73,16 @@ assert json.load(open('$tmp/ok/convergence.json'))['levels']==d['levels']
 else
   failed=$((failed+1)); echo "FAIL: valid run did not produce the contract's JSON"
 fi
+"$bin" convergence --system attention --particles 16 --batch-sizes 2,4 --dt 0.25,0.125,0.0625 --horizon 1 \
+     --trajectories 8 --format json > "$tmp/attention.json" 2>/dev/null
+if [ $? -eq 0 ] && python3 -c "
+import json
+d=json.load(open('$tmp/attention.json'))
+assert d['schema']=='rbm-study/convergence/1' and d['levels'][0]['estimator']=='rba'
+f=d['floors'][0]
+assert set(['estimator','batchSize','floor']) <= set(f) and set(f['floor'])=={'value','standardError','count'}
+assert 'floorScaling' in d
+"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: attention run did not produce floors[] and floorScaling"; fi
 rm -rf "$tmp"
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
