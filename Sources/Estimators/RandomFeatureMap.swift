@@ -1,0 +1,152 @@
+import Foundation
+import NumericsCore
+
+/// Random features for the softmax kernel SM(x, y) = exp(xᵀy) (Choromanski et al., Performer,
+/// arXiv 2009.14794, Lemma 1 and §2.4; METHODS §8). With projections ω₁…ω_m ~ N(0, I_d):
+///
+///     positive:        φ(x) = e^{−‖x‖²/2}/√m   · (e^{ωₗᵀx})ₗ                       (m features)
+///     trigonometric:   φ(x) = e^{‖x‖²/2}/√m    · (sin ωₗᵀx)ₗ ⊕ (cos ωₗᵀx)ₗ          (2m features)
+///     hyperbolic:      φ(x) = e^{−‖x‖²/2}/√(2m) · (e^{ωₗᵀx})ₗ ⊕ (e^{−ωₗᵀx})ₗ       (2m features)
+///
+/// and φ(x)ᵀφ(y) is an unbiased estimator of SM(x, y) (``kernelEstimate(_:_:)``). Its exact mean
+/// squared errors for i.i.d. ω are ``meanSquaredError(_:x:y:features:)``; orthogonal blocks (d
+/// exactly orthogonal directions from a QR factor, each row rescaled to an independent χ_d norm,
+/// so every ωₗ is still N(0, I) marginally) lower the positive estimator's MSE at least by
+/// 2(m−1)/(m(d+2))·(SM − e^{−(‖x‖²+‖y‖²)/2})² (``orthogonalMeanSquaredErrorBound(x:y:features:)``).
+///
+/// Cost: m·d multiply–adds for the projections and one exp (or sin/cos) per feature, per vector.
+public struct RandomFeatureMap: Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case positive, trigonometric, hyperbolic
+    }
+
+    public enum Sampling: String, Codable, Sendable, CaseIterable {
+        /// ωₗ i.i.d. N(0, I).
+        case independent
+        /// Blocks of min(d, remaining) exactly orthogonal rows with χ_d lengths.
+        case orthogonal
+    }
+
+    /// How features are rescaled for numerical range: a common factor cancels in softmax
+    /// attention's ratio (per query row: `perRow`; one factor for all keys: `global`).
+    public enum Shift: Sendable {
+        case none, perRow, global
+    }
+
+    public let kind: Kind
+    /// ω (m×d), one projection per row.
+    public let projections: Matrix
+
+    public init(kind: Kind, projections: Matrix) {
+        precondition(projections.rows >= 1, "random features need m ≥ 1 projections")
+        self.kind = kind
+        self.projections = projections
+    }
+
+    /// Draws m projections in dimension d from `stream`. Orthogonal blocks use LAPACK's QR.
+    public init(kind: Kind, features m: Int, dimension d: Int, sampling: Sampling, stream: RandomStream) {
+        precondition(m >= 1 && d >= 1, "random features: m = \(m), d = \(d)")
+        var omega = Matrix(rows: m, columns: d)
+        if sampling == .independent {
+            omega.elements.withUnsafeMutableBufferPointer { stream.fillGaussian($0) }
+        } else {
+            var first = 0
+            while first < m {
+                let rows = min(d, m - first)
+                var g = Matrix(rows: d, columns: d)
+                g.elements.withUnsafeMutableBufferPointer { stream.fillGaussian($0) }
+                guard let q = try? QRDecomposition.orthonormalFactor(g) else {
+                    preconditionFailure("QR of a finite \(d)×\(d) Gaussian matrix failed")
+                }
+                var chi = [Double](repeating: 0, count: d)
+                for r in 0..<rows {
+                    stream.fillGaussian(&chi)
+                    let length = chi.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    for c in 0..<d { omega[first + r, c] = length * q[r, c] }
+                }
+                first += rows
+            }
+        }
+        self.init(kind: kind, projections: omega)
+    }
+
+    public var count: Int { projections.rows }
+    public var dimension: Int { projections.columns }
+    /// Length of φ(x): m (positive) or 2m.
+    public var featureDimension: Int { kind == .positive ? count : 2 * count }
+
+    /// φ of every row of x (N×d) as an N×F matrix, optionally rescaled by a common factor per row
+    /// or for the whole matrix (see ``Shift``). One GEMM plus N·F transcendental functions.
+    public func features(of x: Matrix, shift: Shift = .none) -> Matrix {
+        precondition(x.columns == dimension, "features: vectors of dimension \(x.columns), projections of \(dimension)")
+        let n = x.rows, m = count, f = featureDimension
+        let p = BLAS.product(x, projections, transposeB: true)   // ωᵀx, N×m
+        let norms = (0..<n).map { i in (0..<x.columns).reduce(0.0) { $0 + x[i, $1] * x[i, $1] } / 2 }
+        // Log-magnitude of each feature before the common prefactor.
+        var logs = Matrix(rows: n, columns: f)
+        for i in 0..<n {
+            for l in 0..<m {
+                switch kind {
+                case .positive: logs[i, l] = p[i, l] - norms[i]
+                case .trigonometric: logs[i, l] = norms[i]; logs[i, m + l] = norms[i]
+                case .hyperbolic: logs[i, l] = p[i, l] - norms[i]; logs[i, m + l] = -p[i, l] - norms[i]
+                }
+            }
+        }
+        var offsets = [Double](repeating: 0, count: n)
+        switch shift {
+        case .none: break
+        case .perRow: for i in 0..<n { offsets[i] = (0..<f).reduce(-Double.infinity) { max($0, logs[i, $1]) } }
+        case .global:
+            let top = logs.elements.max() ?? 0
+            for i in 0..<n { offsets[i] = top }
+        }
+        let scale = kind == .hyperbolic ? 1 / (2 * Double(m)).squareRoot() : 1 / Double(m).squareRoot()
+        var out = logs
+        for i in 0..<n {
+            for l in 0..<f {
+                var value = scale * exp(logs[i, l] - offsets[i])
+                if kind == .trigonometric { value *= l < m ? sin(p[i, l]) : cos(p[i, l - m]) }
+                out[i, l] = value
+            }
+        }
+        return out
+    }
+
+    /// φ(x)ᵀφ(y), the unbiased random-feature estimate of SM(x, y) = exp(xᵀy).
+    public func kernelEstimate(_ x: [Double], _ y: [Double]) -> Double {
+        let phi = features(of: Matrix(rows: 2, columns: dimension, elements: x + y))
+        return (0..<featureDimension).reduce(0.0) { $0 + phi[0, $1] * phi[1, $1] }
+    }
+
+    /// SM(x, y) = exp(xᵀy).
+    public static func softmaxKernel(_ x: [Double], _ y: [Double]) -> Double {
+        exp(zip(x, y).reduce(0.0) { $0 + $1.0 * $1.1 })
+    }
+
+    /// Exact MSE of φ(x)ᵀφ(y) with m i.i.d. projections (Performer Lemma 2; METHODS §8):
+    ///
+    ///     trig: (1/(2m)) e^{‖x+y‖²} SM⁻² (1 − e^{−‖x−y‖²})²
+    ///     pos:  (1/m)    e^{‖x+y‖²} SM²  (1 − e^{−‖x+y‖²})
+    ///     hyp:  ½ (1 − e^{−‖x+y‖²}) · MSE_pos
+    public static func meanSquaredError(_ kind: Kind, x: [Double], y: [Double], features m: Int) -> Double {
+        let sum = zip(x, y).reduce(0.0) { $0 + ($1.0 + $1.1) * ($1.0 + $1.1) }
+        let difference = zip(x, y).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let sm = softmaxKernel(x, y), m = Double(m)
+        let positive = exp(sum) * sm * sm * (1 - exp(-sum)) / m
+        switch kind {
+        case .positive: return positive
+        case .trigonometric: return exp(sum) / (sm * sm) * pow(1 - exp(-difference), 2) / (2 * m)
+        case .hyperbolic: return 0.5 * (1 - exp(-sum)) * positive
+        }
+    }
+
+    /// Upper bound on the MSE of positive features with orthogonal blocks (m ≤ d, Performer
+    /// Theorem 2): MSE_pos − 2(m−1)/(m(d+2))·(SM(x,y) − e^{−(‖x‖²+‖y‖²)/2})².
+    public static func orthogonalMeanSquaredErrorBound(x: [Double], y: [Double], features m: Int) -> Double {
+        let d = Double(x.count), mm = Double(m)
+        let norms = x.reduce(0) { $0 + $1 * $1 } + y.reduce(0) { $0 + $1 * $1 }
+        let gap = softmaxKernel(x, y) - exp(-norms / 2)
+        return meanSquaredError(.positive, x: x, y: y, features: m) - 2 * (mm - 1) / (mm * (d + 2)) * gap * gap
+    }
+}

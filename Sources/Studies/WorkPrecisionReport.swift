@@ -1,0 +1,189 @@
+import Estimators
+import Foundation
+import NumericsCore
+
+/// One (estimator, size) point of a work–precision study (JSON contract: `estimator`, `size`,
+/// `error`, `cost`, `seconds`, `pareto`; more fields welcome).
+public struct WorkPrecisionRow: Codable, Sendable {
+    public var estimator: String
+    /// The size parameter (p, m, c, F, …); for the exact reference, N.
+    public var size: Double
+    public var sizeName: String
+    /// Random method (two draws from different streams differed); deterministic ones use one draw.
+    public var random: Bool
+    /// "attention" (softmax or mean-field, as configured) or "gaussian-kernel" etc. when the
+    /// estimator approximates its own kernel (``AttentionEstimator/exactTarget(_:)``).
+    public var target: String
+    /// ‖Ô − O‖_F/‖O‖_F, mean ± SE over draws (count 1 and SE 0 for deterministic methods).
+    public var error: Estimate
+    /// ‖Ô − O‖₂/‖O‖₂ (spectral norms by LAPACK's SVD), mean ± SE over draws.
+    public var spectralError: Estimate
+    /// Counted cost: expected pair interactions (score evaluations) per token and call.
+    public var cost: Double
+    /// Counted cost in flops per call (``FlopCounting``, or 2(d_k + d_v) per pair interaction).
+    public var flops: Double
+    /// Measured cost: median single-threaded wall time of one call over the repeats.
+    public var seconds: Double
+    /// On the Pareto front of (flops, error) among rows with the same target.
+    public var pareto: Bool
+    /// On the Pareto front of (seconds, error) among rows with the same target.
+    public var paretoSeconds: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case estimator, size, sizeName, random, target, error, spectralError, cost, flops, seconds, pareto, paretoSeconds
+    }
+
+    /// Non-finite numbers (e.g. a vanishing Performer normaliser) are encoded as JSON null.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(estimator, forKey: .estimator)
+        try c.encode(size, forKey: .size)
+        try c.encode(sizeName, forKey: .sizeName)
+        try c.encode(random, forKey: .random)
+        try c.encode(target, forKey: .target)
+        try c.encode(NullableEstimate(error), forKey: .error)
+        try c.encode(NullableEstimate(spectralError), forKey: .spectralError)
+        try c.encode(cost.isFinite ? cost : nil, forKey: .cost)
+        try c.encode(flops.isFinite ? flops : nil, forKey: .flops)
+        try c.encode(seconds.isFinite ? seconds : nil, forKey: .seconds)
+        try c.encode(pareto, forKey: .pareto)
+        try c.encode(paretoSeconds, forKey: .paretoSeconds)
+    }
+}
+
+/// One (estimator, size) point of the trajectory part: Euler steps of the attention dynamics
+/// driven by the estimator, against the same steps with exact attention.
+public struct WorkPrecisionTrajectoryRow: Codable, Sendable {
+    public var estimator: String
+    public var size: Double
+    public var dt: Double
+    public var steps: Int
+    public var trajectories: Int
+    /// RMS over tokens of x̂ᵢ(T) − xᵢ(T), mean ± SE over trajectories.
+    public var error: Estimate
+    /// Expected pair interactions per token over the whole trajectory.
+    public var cost: Double
+    /// Median wall time of one trajectory (seconds, single-threaded BLAS).
+    public var seconds: Double
+    /// On the Pareto front of (cost, error) among the trajectory rows.
+    public var pareto: Bool
+
+    private enum CodingKeys: String, CodingKey { case estimator, size, dt, steps, trajectories, error, cost, seconds, pareto }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(estimator, forKey: .estimator)
+        try c.encode(size, forKey: .size)
+        try c.encode(dt, forKey: .dt)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(trajectories, forKey: .trajectories)
+        try c.encode(NullableEstimate(error), forKey: .error)
+        try c.encode(cost.isFinite ? cost : nil, forKey: .cost)
+        try c.encode(seconds.isFinite ? seconds : nil, forKey: .seconds)
+        try c.encode(pareto, forKey: .pareto)
+    }
+}
+
+/// {value, standardError, count} with non-finite numbers as null.
+struct NullableEstimate: Encodable {
+    let estimate: Estimate
+    init(_ estimate: Estimate) { self.estimate = estimate }
+    private enum CodingKeys: String, CodingKey { case value, standardError, count }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(estimate.value.isFinite ? estimate.value : nil, forKey: .value)
+        try c.encode(estimate.standardError.isFinite ? estimate.standardError : nil, forKey: .standardError)
+        try c.encode(estimate.count, forKey: .count)
+    }
+}
+
+/// The complete, Codable result of a work–precision study (schema "rbm-study/work-precision/1").
+public struct WorkPrecisionReport: Codable, Sendable {
+    public var schema = "rbm-study/work-precision/1"
+    public var manifest: RunManifest
+    public var configuration: WorkPrecisionConfiguration
+    public var tokens: Int
+    public var dimension: Int
+    public var keyDimension: Int
+    public var valueDimension: Int
+    /// The exact reference's own error (largest relative row error against a compensated evaluation).
+    public var referenceError: Double
+    public var rows: [WorkPrecisionRow]
+    public var trajectoryRows: [WorkPrecisionTrajectoryRow]
+    public var warnings: [String]
+
+    /// Marks the Pareto fronts: a point is dominated when another point with the same target is
+    /// no worse in both cost and error and strictly better in one. Non-finite errors never win.
+    public static func paretoFlags(cost: [Double], error: [Double], group: [String]) -> [Bool] {
+        cost.indices.map { i in
+            guard error[i].isFinite, cost[i].isFinite else { return false }
+            return !cost.indices.contains { j in
+                j != i && group[j] == group[i] && error[j].isFinite && cost[j] <= cost[i] && error[j] <= error[i]
+                    && (cost[j] < cost[i] || error[j] < error[i])
+            }
+        }
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+
+    static let csvHeader = "estimator,size,sizeName,random,target,error,errorSE,draws,spectralError,spectralErrorSE,cost,flops,seconds,pareto,paretoSeconds"
+
+    public func rowsCSV() -> String {
+        var lines = [Self.csvHeader]
+        for r in rows {
+            lines.append([r.estimator, csvNumber(r.size), r.sizeName.replacingOccurrences(of: ",", with: ";"), String(r.random), r.target,
+                          csvNumber(r.error.value), csvNumber(r.error.standardError), String(r.error.count),
+                          csvNumber(r.spectralError.value), csvNumber(r.spectralError.standardError),
+                          csvNumber(r.cost), csvNumber(r.flops), csvNumber(r.seconds), String(r.pareto), String(r.paretoSeconds)]
+                .joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func trajectoriesCSV() -> String {
+        var lines = ["estimator,size,dt,steps,trajectories,error,errorSE,cost,seconds,pareto"]
+        for r in trajectoryRows {
+            lines.append([r.estimator, csvNumber(r.size), csvNumber(r.dt), String(r.steps), String(r.trajectories),
+                          csvNumber(r.error.value), csvNumber(r.error.standardError), csvNumber(r.cost), csvNumber(r.seconds),
+                          String(r.pareto)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func table() -> String {
+        var out: [String] = []
+        out.append("work-precision: N = \(tokens), d = \(dimension), \(configuration.attention.normalization.rawValue), β = \(format(configuration.attention.beta)), seed \(configuration.seed)")
+        out.append("error = relative Frobenius error ± 1 SE (draws); cost = pair interactions per token; * = Pareto front (flops vs error, per target)")
+        out.append(columns(["estimator", "size", "error", "spectral", "cost", "flops", "seconds", ""]))
+        for r in rows {
+            let name = r.target == "attention" ? r.estimator : "\(r.estimator) [\(r.target)]"
+            out.append(columns([name, format(r.size), pm(r.error), format(r.spectralError.value), format(r.cost),
+                                format(r.flops), format(r.seconds), r.pareto ? "*" : ""]))
+        }
+        if !trajectoryRows.isEmpty {
+            out.append("")
+            out.append("inside the dynamics: \(configuration.steps) Euler steps of dt = \(format(configuration.timeStep)); error = RMS token error at T = \(format(configuration.horizon)) against exact attention (± 1 SE over \(configuration.trajectories) trajectories); cost = pair interactions per token over the trajectory")
+            out.append(columns(["estimator", "size", "error", "", "cost", "", "seconds", ""]))
+            for r in trajectoryRows {
+                out.append(columns([r.estimator, format(r.size), pm(r.error), "", format(r.cost), "", format(r.seconds), r.pareto ? "*" : ""]))
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+func csvNumber(_ x: Double) -> String { x.isFinite ? String(x) : "" }
+
+/// Fixed-width table columns (estimator left-aligned, numbers right-aligned).
+private func columns(_ cells: [String]) -> String {
+    let widths = [40, 6, 22, 10, 10, 10, 10, 2]
+    return cells.enumerated().map { k, cell in
+        let padding = String(repeating: " ", count: max(0, widths[k] - cell.count))
+        return k == 0 || k == 2 ? cell + padding : padding + cell
+    }.joined(separator: " ")
+}
