@@ -71,6 +71,9 @@ extension ConvergenceConfiguration {
         let dynamics = try setup.dynamics(seed: seed)
         let name = estimator ?? "rba"
         let entry = try AttentionEstimatorCatalog.entry(named: name, option: "--estimator")
+        if let problem = AttentionEstimatorCatalog.tokenCountProblem(estimator: name, tokens: dynamics.tokens) {
+            throw InvalidInput(option: setup.tokensFile == nil ? "--particles" : "--tokens-file", problem)
+        }
         for p in batchSizes { try entry.validate(size: Double(p), count: dynamics.tokens, option: "--batch-sizes") }
         let n = dynamics.tokens, d = dynamics.dimension, normalization = setup.normalization
         let unbiased = entry.make(Double(batchSizes[0])).isUnbiased(for: normalization)

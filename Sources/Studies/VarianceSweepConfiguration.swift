@@ -159,7 +159,11 @@ struct SweepEstimatorEntry {
     func validate(size: Double, count n: Int, option: String) throws {
         switch kind {
         case .particle(let e): try e.validate(size: size, count: n, option: option)
-        case .attention(let e): try e.validate(size: size, count: n, option: option)
+        case .attention(let e):
+            if let problem = AttentionEstimatorCatalog.tokenCountProblem(estimator: e.name, tokens: n) {
+                throw InvalidInput(option: "--particles", problem)
+            }
+            try e.validate(size: size, count: n, option: option)
         }
     }
 
