@@ -23,20 +23,7 @@ struct Convergence: ParsableCommand {
     var particles: Int?
     @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
     var dim: Int?
-    @Option(help: "Attention: softmax (SA) or mean-field (USA).")
-    var normalization: String = "softmax"
-    @Option(help: "Attention: sphere (tokens on the unit sphere, tangent projection) or euclidean.")
-    var geometry: String = "sphere"
-    @Option(help: "Attention: inverse temperature β (finite, in [0, 10000]).")
-    var beta: Double = 1
-    @Option(help: "Attention: generated tokens, uniform-sphere, gaussian or clustered.")
-    var tokens: String = "uniform-sphere"
-    @Option(name: .customLong("tokens-file"), help: "Attention: CSV of tokens (one per row); N and d come from it.")
-    var tokensFile: String?
-    @Option(help: "Attention: Q, K, V maps, identity, random (N(0, 1/d) entries, seeded) or file.")
-    var maps: String = "identity"
-    @Option(name: .customLong("maps-file"), help: "Attention: CSV of Q, K, V stacked (3d rows of d entries), with --maps file.")
-    var mapsFile: String?
+    @OptionGroup var attention: AttentionOptions
     @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N].")
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
@@ -53,12 +40,7 @@ struct Convergence: ParsableCommand {
     var threads: Int?
     @Option(name: .customLong("reference-refinement"), help: "Reference step = finest dt / this (≥ 4). Larger values reduce the reference's own bias in the time error.")
     var referenceRefinement: Int = 4
-    @Option(help: "Stdout format: table, json or csv.")
-    var format: OutputFormat = .table
-    @Option(help: "Directory for every artifact (convergence.json, levels.csv, fits.csv, trajectories.csv).")
-    var out: String?
-    @Option(help: "Write a Markdown notebook with an SVG plot to this file.")
-    var report: String?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         var c = ConvergenceConfiguration()
@@ -70,33 +52,15 @@ struct Convergence: ParsableCommand {
         c.particles = particles ?? 64
         c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
         if chosen == .attention {
-            guard let normalization = AttentionNormalization(rawValue: normalization) else {
-                throw InvalidInput(option: "--normalization", "must be softmax or mean-field (got '\(normalization)')")
-            }
-            guard let geometry = AttentionGeometry(rawValue: geometry) else {
-                throw InvalidInput(option: "--geometry", "must be sphere or euclidean (got '\(geometry)')")
-            }
-            c.attention.normalization = normalization
-            c.attention.geometry = geometry
-            c.attention.beta = beta
-            c.attention.tokenDistribution = tokens
-            c.attention.tokensFile = tokensFile
-            c.attention.maps = maps
-            c.attention.mapsFile = mapsFile
-            if tokensFile != nil {
-                try require(beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(beta))")
+            try attention.apply(to: &c.attention)
+            if attention.tokensFile != nil {
+                try require(attention.beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(attention.beta))")
                 let shape = try c.attention.resolvedShape()
                 c.particles = particles ?? shape.tokens
                 c.dimension = dim ?? shape.dimension
             }
         } else {
-            let attentionOnly: [(String, Bool)] = [
-                ("--normalization", normalization != "softmax"), ("--geometry", geometry != "sphere"), ("--beta", beta != 1),
-                ("--tokens", tokens != "uniform-sphere"), ("--tokens-file", tokensFile != nil), ("--maps", maps != "identity"),
-                ("--maps-file", mapsFile != nil)]
-            for (option, given) in attentionOnly {
-                try require(!given, option, "applies to --system attention only")
-            }
+            try attention.rejectUnlessAttention()
         }
         c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
         c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
@@ -106,11 +70,8 @@ struct Convergence: ParsableCommand {
         c.seed = seed
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.referenceRefinement = referenceRefinement
-        if let report { try require(report.hasSuffix(".md"), "--report", "must name a Markdown file ending in .md (got '\(report)')") }
         try c.validate()
-
-        let outDirectory = try out.map { try preparedDirectory($0, option: "--out") }
-        if let report { _ = try preparedDirectory(URL(fileURLWithPath: report).deletingLastPathComponent().path, option: "--report") }
+        let outDirectory = try output.prepare()
         let stream = try outDirectory.map {
             try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
         }
@@ -119,36 +80,21 @@ struct Convergence: ParsableCommand {
         var result = try ConvergenceStudy.run(c, progress: { progress.update(done: $0, total: $1) },
                                               record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
         progress.finish()
-        result.manifest.command = (["rbm-study"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-
-        // Encode everything before writing anything, so a failure leaves no partial results.
-        let json = try result.json()
-        let stdout: String
-        switch format {
-        case .table: stdout = result.table()
-        case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
-        case .csv: stdout = result.levelsCSV()
-        }
-        if let directory = outDirectory {
-            try stream?.finish()
-            try AtomicFile.write(json, to: directory.appendingPathComponent("convergence.json"))
-            try AtomicFile.write(result.levelsCSV(), to: directory.appendingPathComponent("levels.csv"))
-            try AtomicFile.write(result.fitsCSV(), to: directory.appendingPathComponent("fits.csv"))
-            if !result.floors.isEmpty {
-                try AtomicFile.write(result.floorsCSV(), to: directory.appendingPathComponent("floors.csv"))
-            }
-        }
-        if let report {
-            if c.system == .attention {
+        result.manifest.command = commandLine
+        var artifacts: [(name: String, contents: Data)] = [
+            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8))]
+        if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
+        try stream?.finish()
+        let system = c.system
+        try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
+                        directory: outDirectory, warnings: result.warnings) { url in
+            if system == .attention {
                 FileHandle.standardError.write(Data("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n".utf8))
-                try AttentionDynamicsNotebook.write(result, to: URL(fileURLWithPath: report))
+                try AttentionDynamicsNotebook.write(result, to: url)
             } else {
-                try ConvergenceNotebook.write(result, to: URL(fileURLWithPath: report))
+                try ConvergenceNotebook.write(result, to: url)
             }
-            FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
         }
-        print(stdout, terminator: "")
-        for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }
 }
 

@@ -38,28 +38,10 @@ struct VarianceSweep: ParsableCommand {
     var seed: UInt64 = 20_251_123
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
-    @Option(help: "Attention normalisation: softmax or mean-field.")
-    var normalization: String = "softmax"
-    @Option(help: "Attention inverse temperature β.")
-    var beta: Double = 1
-    @Option(help: "Generated tokens: uniform-sphere, gaussian or clustered.")
-    var tokens: String = "uniform-sphere"
-    @Option(name: .customLong("tokens-file"), help: "CSV token file (one token per row) instead of generated tokens.")
-    var tokensFile: String?
-    @Option(help: "Attention maps Q, K, V: identity, random or file.")
-    var maps: String = "identity"
-    @Option(name: .customLong("maps-file"), help: "CSV of Q, K, V stacked (3d rows, d columns), with --maps file.")
-    var mapsFile: String?
-    @Option(help: "Token geometry: sphere or euclidean.")
-    var geometry: String = "sphere"
+    @OptionGroup var attention: AttentionOptions
     @Option(help: "Bits τ per YOSO hash (1–20).")
     var bits: Int = 8
-    @Option(help: "Stdout format: table, json or csv.")
-    var format: OutputFormat = .table
-    @Option(help: "Directory for every artifact (variance-sweep.json, rows.csv, fits.csv).")
-    var out: String?
-    @Option(help: "Write a Markdown notebook with SVG plots to this file.")
-    var report: String?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         var c = VarianceSweepConfiguration()
@@ -78,47 +60,17 @@ struct VarianceSweep: ParsableCommand {
         c.seed = seed
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.yosoBits = bits
-        guard let norm = AttentionNormalization(rawValue: normalization) else {
-            throw InvalidInput(option: "--normalization", "must be softmax or mean-field (got '\(normalization)')")
-        }
-        guard let geo = AttentionGeometry(rawValue: geometry) else {
-            throw InvalidInput(option: "--geometry", "must be one of \(AttentionGeometry.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(geometry)')")
-        }
-        c.attention.normalization = norm
-        c.attention.geometry = geo
-        c.attention.beta = beta
-        c.attention.tokenDistribution = tokens
-        c.attention.tokensFile = tokensFile
-        c.attention.maps = maps
-        c.attention.mapsFile = mapsFile
-        if let report { try require(report.hasSuffix(".md"), "--report", "must name a Markdown file ending in .md (got '\(report)')") }
+        try attention.apply(to: &c.attention)
         try c.validate()
 
-        let outDirectory = try out.map { try preparedDirectory($0, option: "--out") }
-        if let report { _ = try preparedDirectory(URL(fileURLWithPath: report).deletingLastPathComponent().path, option: "--report") }
+        let outDirectory = try output.prepare()
         let progress = ProgressReporter(label: "variance-sweep")
         var result = try VarianceSweepStudy.run(c, progress: { progress.update(done: $0, total: $1) })
         progress.finish()
-        result.manifest.command = (["rbm-study"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-
-        // Encode everything before writing anything, so a failure leaves no partial results.
-        let json = try result.json()
-        let stdout: String
-        switch format {
-        case .table: stdout = result.table()
-        case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
-        case .csv: stdout = result.rowsCSV()
-        }
-        if let directory = outDirectory {
-            try AtomicFile.write(json, to: directory.appendingPathComponent("variance-sweep.json"))
-            try AtomicFile.write(result.rowsCSV(), to: directory.appendingPathComponent("rows.csv"))
-            try AtomicFile.write(result.fitsCSV(), to: directory.appendingPathComponent("fits.csv"))
-        }
-        if let report {
-            try VarianceSweepNotebook.write(result, to: URL(fileURLWithPath: report))
-            FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
-        }
-        print(stdout, terminator: "")
-        for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        result.manifest.command = commandLine
+        try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
+                        artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
+                                    ("fits.csv", Data(result.fitsCSV().utf8))],
+                        directory: outDirectory, warnings: result.warnings) { try VarianceSweepNotebook.write(result, to: $0) }
     }
 }
