@@ -30,6 +30,13 @@ struct ConvergenceModel: Sendable {
 }
 
 extension ConvergenceConfiguration {
+    /// The estimator size for batch size p: p itself for integer sizes (batch size, samples,
+    /// hashes, features); for a keep probability π the cost-matched π = (p−1)/(N−1), so that the
+    /// expected number of partners equals a batch's (METHODS §5).
+    static func size<E>(for p: Int, entry: EstimatorEntry<E>, count n: Int) -> Double {
+        entry.integerSize ? Double(p) : Double(p - 1) / Double(n - 1)
+    }
+
     /// The model this configuration describes (throws ``InvalidInput`` for unusable files/options).
     func model() throws -> ConvergenceModel {
         switch system {
@@ -42,13 +49,13 @@ extension ConvergenceConfiguration {
         let problem = reference.make(particles: particles, dimension: reference.dimension(requested: dimension), noise: noise)
         let name = estimator ?? "random-batch"
         let entry = try InteractionSumEstimatorCatalog.entry(named: name, option: "--estimator")
-        for p in batchSizes { try entry.validate(size: Double(p), count: particles, option: "--batch-sizes") }
         let n = problem.particles, d = problem.dimension
+        for p in batchSizes { try entry.validate(size: Self.size(for: p, entry: entry, count: n), count: n, option: "--batch-sizes") }
         return ConvergenceModel(
             system: system, name: problem.name, particles: n, dimension: d, noise: problem.noise, knownFacts: problem.knownFacts,
             estimatorName: name,
             exactDrift: ParticleDrift(problem: problem, estimator: ExactInteractionSum()),
-            approximateDrift: { p in ParticleDrift(problem: problem, estimator: entry.make(Double(p))) },
+            approximateDrift: { p in ParticleDrift(problem: problem, estimator: entry.make(Self.size(for: p, entry: entry, count: n))) },
             initialState: { seed, trajectory in
                 var x = [Double](repeating: 0, count: n * d)
                 problem.initialCondition.fill(&x, particles: n, dimension: d,
@@ -58,7 +65,7 @@ extension ConvergenceConfiguration {
             observable: { x in ConvergenceStudy.secondMoment(x, particles: n) },
             observableDescription: ConvergenceStudy.observableDescription,
             varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
-            expectsFloor: !entry.make(Double(batchSizes[0])).isUnbiased,
+            expectsFloor: !entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased,
             equation: "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ")
     }
 
@@ -74,9 +81,9 @@ extension ConvergenceConfiguration {
         if let problem = AttentionEstimatorCatalog.tokenCountProblem(estimator: name, tokens: dynamics.tokens) {
             throw InvalidInput(option: setup.tokensFile == nil ? "--particles" : "--tokens-file", problem)
         }
-        for p in batchSizes { try entry.validate(size: Double(p), count: dynamics.tokens, option: "--batch-sizes") }
         let n = dynamics.tokens, d = dynamics.dimension, normalization = setup.normalization
-        let unbiased = entry.make(Double(batchSizes[0])).isUnbiased(for: normalization)
+        for p in batchSizes { try entry.validate(size: Self.size(for: p, entry: entry, count: n), count: n, option: "--batch-sizes") }
+        let unbiased = entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased(for: normalization)
         let isRandomBatch = name == "rba" || name == "rba-corrected"
         let sa = "Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩)Vxⱼ", usa = "(1/N) Σⱼ e^{β⟨Qxᵢ,Kxⱼ⟩}Vxⱼ"
         let field = normalization == .softmax ? sa : usa
@@ -88,7 +95,7 @@ extension ConvergenceConfiguration {
                    : "On the mean-field form RBA is exactly RBM (unbiased), so the batch error should behave like √(τ·g)."),
             estimatorName: name,
             exactDrift: AttentionDrift(dynamics: dynamics, estimator: ExactAttention()),
-            approximateDrift: { p in AttentionDrift(dynamics: dynamics, estimator: entry.make(Double(p))) },
+            approximateDrift: { p in AttentionDrift(dynamics: dynamics, estimator: entry.make(Self.size(for: p, entry: entry, count: n))) },
             initialState: { seed, trajectory in try tokens.initialTokens(seed: seed, index: trajectory).elements },
             observable: { x in AttentionObservables.meanTokenNormSquared(x, tokens: n, dimension: d) },
             observableDescription: "f(X) = ‖(1/N) Σᵢ xᵢ(T)‖² (squared norm of the mean token; 1 when all unit tokens coincide)",

@@ -24,7 +24,7 @@ struct Convergence: ParsableCommand {
     @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
     var dim: Int?
     @OptionGroup var attention: AttentionOptions
-    @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N].")
+    @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N]; for other estimators their integer size (samples c, hashes m, features m), or for Bernoulli the cost-matched keep probability π = (p−1)/(N−1).")
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
     var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"

@@ -61,3 +61,18 @@ struct AttentionConvergenceTests {
         #expect(zip(a.levels, b.levels).allSatisfy { $0.batchError == $1.batchError && $0.strongError == $1.strongError })
     }
 }
+
+@Suite("Sampling schemes in the dynamics")
+struct SamplingSchemeDynamicsTests {
+    @Test("unbiased sampling schemes (RBM with replacement, cost-matched Bernoulli) have batch order 1/2",
+          arguments: ["random-batch-replacement", "bernoulli"])
+    func unbiasedSchemesHaveOrderOneHalf(estimator: String) throws {
+        var c = smallConvergenceConfiguration(threads: 2)
+        c.estimator = estimator
+        c.batchSizes = [4]
+        let report = try ConvergenceStudy.run(c)
+        #expect(report.levels.allSatisfy { $0.estimator == estimator })
+        let verdict = OrderClaim(kind: "batch", batchSize: 4, order: 0.5, tolerance: 0.1).check(report)
+        #expect(verdict.holds, "\(verdict.explanation)")
+    }
+}
