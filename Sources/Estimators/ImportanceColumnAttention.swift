@@ -9,7 +9,7 @@ import NumericsCore
 /// An oracle like ``UniformColumnAttention`` (B and the probabilities need all N² scores,
 /// prepared once per configuration); cost counted as c sampled columns per token. Columns with
 /// pⱼ = 0 contribute nothing to O and are never drawn.
-public struct ImportanceColumnAttention: AttentionVarianceLaw, PreparedAttentionEstimator {
+public struct ImportanceColumnAttention: ColumnSamplingAttention {
     public let samples: Int
 
     public init(samples: Int) {
@@ -18,26 +18,11 @@ public struct ImportanceColumnAttention: AttentionVarianceLaw, PreparedAttention
     }
 
     public var name: String { "importance-columns" }
-    public var size: Double? { Double(samples) }
-    public func isUnbiased(for normalization: AttentionNormalization) -> Bool { true }
-    public func expectedCost(tokens n: Int) -> Double { Double(samples) }
 
     public func prepare(_ inputs: AttentionInputs) -> ColumnSamplingPlan {
         let weights = AttentionWeightMatrix(inputs)
         var p = zip(weights.columnNorms, weights.valueNorms).map { $0 * $1 }
         if !(p.reduce(0, +) > 0) { p = [Double](repeating: 1, count: inputs.tokens) }  // O = 0: any p is exact
         return ColumnSamplingPlan(weights: weights, probabilities: p)
-    }
-
-    public func estimate(_ inputs: AttentionInputs, prepared: ColumnSamplingPlan, into out: inout Matrix, stream: RandomStream) {
-        prepared.estimate(inputs, samples: samples, into: &out, stream: stream)
-    }
-
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        estimate(inputs, prepared: prepare(inputs), into: &out, stream: stream)
-    }
-
-    public func theoreticalMeanSquaredError(_ inputs: AttentionInputs) -> [Double]? {
-        prepare(inputs).theoreticalMeanSquaredError(inputs, samples: samples)
     }
 }

@@ -8,7 +8,7 @@ import NumericsCore
 /// once per configuration; ``expectedCost(tokens:)`` counts the c sampled columns per token, the
 /// cost of the product that the sampling approximates. Skeinformer (``SkeinformerAttention``) is the
 /// practical version that estimates the normaliser instead.
-public struct UniformColumnAttention: AttentionVarianceLaw, PreparedAttentionEstimator {
+public struct UniformColumnAttention: ColumnSamplingAttention {
     public let samples: Int
 
     public init(samples: Int) {
@@ -17,24 +17,9 @@ public struct UniformColumnAttention: AttentionVarianceLaw, PreparedAttentionEst
     }
 
     public var name: String { "uniform-columns" }
-    public var size: Double? { Double(samples) }
-    public func isUnbiased(for normalization: AttentionNormalization) -> Bool { true }
-    public func expectedCost(tokens n: Int) -> Double { Double(samples) }
 
     public func prepare(_ inputs: AttentionInputs) -> ColumnSamplingPlan {
         ColumnSamplingPlan(weights: AttentionWeightMatrix(inputs),
                            probabilities: [Double](repeating: 1 / Double(inputs.tokens), count: inputs.tokens))
-    }
-
-    public func estimate(_ inputs: AttentionInputs, prepared: ColumnSamplingPlan, into out: inout Matrix, stream: RandomStream) {
-        prepared.estimate(inputs, samples: samples, into: &out, stream: stream)
-    }
-
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        estimate(inputs, prepared: prepare(inputs), into: &out, stream: stream)
-    }
-
-    public func theoreticalMeanSquaredError(_ inputs: AttentionInputs) -> [Double]? {
-        prepare(inputs).theoreticalMeanSquaredError(inputs, samples: samples)
     }
 }

@@ -65,52 +65,42 @@ extension ConvergenceReport {
 
     /// Floors as CSV (one row per estimator and batch size).
     public func floorsCSV() -> String {
-        var lines = ["estimator,batchSize,floor,floorSE,detected,slopeA,slopeASE,lackOfFitP"]
-        for f in floors {
-            lines.append([f.estimator, String(f.batchSize), csv(f.floor.value), csv(f.floor.standardError), String(f.detected),
-                          csv(f.fit.slope.value), csv(f.fit.slope.standardError), f.fit.lackOfFitP.map(csv) ?? ""].joined(separator: ","))
+        csvTable(header: "estimator,batchSize,floor,floorSE,detected,slopeA,slopeASE,lackOfFitP", floors) { f in
+            [f.estimator, String(f.batchSize), csv(f.floor.value), csv(f.floor.standardError), String(f.detected),
+             csv(f.fit.slope.value), csv(f.fit.slope.standardError), f.fit.lackOfFitP.map(csv) ?? ""]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Levels as CSV (one row per batch size and τ; estimates as value and SE columns).
     public func levelsCSV() -> String {
-        var lines = ["estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative"]
-        for l in levels {
-            lines.append([l.estimator, String(l.batchSize), csv(l.dt), String(l.trajectories),
-                          csv(l.strongError.value), csv(l.strongError.standardError),
-                          csv(l.batchError.value), csv(l.batchError.standardError),
-                          csv(l.timeError.value), csv(l.timeError.standardError),
-                          csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative)]
-                .joined(separator: ","))
+        csvTable(header: "estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative",
+                 levels) { l in
+            [l.estimator, String(l.batchSize), csv(l.dt), String(l.trajectories),
+             csv(l.strongError.value), csv(l.strongError.standardError),
+             csv(l.batchError.value), csv(l.batchError.standardError),
+             csv(l.timeError.value), csv(l.timeError.standardError),
+             csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative)]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Fits as CSV.
     public func fitsCSV() -> String {
-        var lines = ["estimator,batchSize,kind,order,ci95Low,ci95High,bootstrapLow,bootstrapHigh,standardError,lackOfFitP,theoryOrder,correctedOrder,correctedLow,correctedHigh"]
-        for f in fits {
-            lines.append([f.estimator, String(f.batchSize), f.kind, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]),
-                          csv(f.bootstrapCI95?[0]), csv(f.bootstrapCI95?[1]), csv(f.standardError),
-                          csv(f.lackOfFitP), csv(f.theoryOrder), csv(f.corrected?.order), csv(f.corrected?.ci95[0]),
-                          csv(f.corrected?.ci95[1])].joined(separator: ","))
+        csvTable(header: "estimator,batchSize,kind,order,ci95Low,ci95High,bootstrapLow,bootstrapHigh,standardError,lackOfFitP,theoryOrder,correctedOrder,correctedLow,correctedHigh",
+                 fits) { f in
+            [f.estimator, String(f.batchSize), f.kind, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]),
+             csv(f.bootstrapCI95?[0]), csv(f.bootstrapCI95?[1]), csv(f.standardError),
+             csv(f.lackOfFitP), csv(f.theoryOrder), csv(f.corrected?.order), csv(f.corrected?.ci95[0]),
+             csv(f.corrected?.ci95[1])]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
+    public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
 }
 
 func pm(_ e: Estimate) -> String { "\(format(e.value)) ± \(format(e.standardError, digits: 2))" }
 func interval(_ ci: [Double]) -> String { "[\(format(ci[0])), \(format(ci[1]))]" }
 func csv(_ x: Double?) -> String { x.map { $0.isFinite ? String($0) : "nan" } ?? "" }
 func row(_ cells: [String], widths: [Int]) -> String {
-    zip(cells, widths).map { cell, w in cell.count >= w ? cell + " " : cell + String(repeating: " ", count: w - cell.count) }
-        .joined().trimmingCharacters(in: .whitespaces)
+    zip(cells, widths).map { pad($0, $1) }.joined().trimmingCharacters(in: .whitespaces)
 }

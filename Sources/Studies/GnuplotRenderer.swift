@@ -18,8 +18,15 @@ public enum GnuplotRenderer {
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch { throw Failure(description: "gnuplot could not be started: \(error)") }
-        input.fileHandleForWriting.write(Data(script.utf8))
-        try input.fileHandleForWriting.close()
+        // gnuplot may exit before reading (e.g. `env` finds no gnuplot): a broken pipe is then a
+        // rendering failure to report, not a crash (the CLI ignores SIGPIPE).
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data(script.utf8))
+            try input.fileHandleForWriting.close()
+        } catch {
+            process.waitUntilExit()
+            throw Failure(description: "gnuplot did not accept the script (status \(process.terminationStatus)); install gnuplot-nox")
+        }
         let svg = output.fileHandleForReading.readDataToEndOfFile()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

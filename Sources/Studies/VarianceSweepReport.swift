@@ -104,8 +104,6 @@ public struct VarianceSweepFit: Codable, Sendable {
     }
 }
 
-private func jsonNumber(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
-
 /// The complete, Codable result of a variance sweep (schema "rbm-study/variance-sweep/1").
 public struct VarianceSweepReport: Codable, Sendable {
     public var schema = "rbm-study/variance-sweep/1"
@@ -115,36 +113,30 @@ public struct VarianceSweepReport: Codable, Sendable {
     public var fits: [VarianceSweepFit]
     public var warnings: [String]
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
+    public func json() throws -> Data { try reportJSON(self) }
 
     static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,declaredUnbiased,kurtosis,verdict"
 
     public func rowsCSV() -> String {
-        var lines = [Self.csvHeader]
-        for r in rows {
-            let fields: [String] = [r.system, r.estimator, g(r.size), g(r.cost), String(r.draws), String(r.configurations),
-                                    g(r.variance.value), g(r.variance.standardError), r.theoryVariance.map(g) ?? "",
-                                    r.ratio.map(g) ?? "", r.ratioCI95.map { g($0[0]) } ?? "", r.ratioCI95.map { g($0[1]) } ?? "",
-                                    g(r.meanSquaredError.value), g(r.meanSquaredError.standardError), g(r.bias.value),
-                                    g(r.bias.standardError), g(r.biasPValue), String(r.declaredUnbiased), g(r.kurtosis),
-                                    "\"\(r.verdict)\""]
-            lines.append(fields.joined(separator: ","))
+        let g = csvNumber
+        return csvTable(header: Self.csvHeader, rows) { r in
+            [r.system, r.estimator, g(r.size), g(r.cost), String(r.draws), String(r.configurations),
+             g(r.variance.value), g(r.variance.standardError), r.theoryVariance.map(g) ?? "",
+             r.ratio.map(g) ?? "", r.ratioCI95.map { g($0[0]) } ?? "", r.ratioCI95.map { g($0[1]) } ?? "",
+             g(r.meanSquaredError.value), g(r.meanSquaredError.standardError), g(r.bias.value),
+             g(r.bias.standardError), g(r.biasPValue), String(r.declaredUnbiased), g(r.kurtosis),
+             "\"\(r.verdict)\""]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     public func fitsCSV() -> String {
-        var lines = ["system,estimator,kind,points,slope,slopeLow,slopeHigh,intercept,interceptLow,interceptHigh,expectedSlope,chiSquared,lackOfFitP"]
-        for f in fits {
-            lines.append([f.system, f.estimator, f.kind, String(f.points), g(f.slope), g(f.slopeCI95[0]), g(f.slopeCI95[1]),
-                          g(f.intercept), g(f.interceptCI95[0]), g(f.interceptCI95[1]), f.expectedSlope.map(g) ?? "",
-                          g(f.chiSquared), f.lackOfFitP.map(g) ?? ""].joined(separator: ","))
+        let g = csvNumber
+        return csvTable(header: "system,estimator,kind,points,slope,slopeLow,slopeHigh,intercept,interceptLow,interceptHigh,expectedSlope,chiSquared,lackOfFitP",
+                        fits) { f in
+            [f.system, f.estimator, f.kind, String(f.points), g(f.slope), g(f.slopeCI95[0]), g(f.slopeCI95[1]),
+             g(f.intercept), g(f.interceptCI95[0]), g(f.interceptCI95[1]), f.expectedSlope.map(g) ?? "",
+             g(f.chiSquared), f.lackOfFitP.map(g) ?? ""]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// A fixed-width table for the terminal.
@@ -174,9 +166,5 @@ public struct VarianceSweepReport: Codable, Sendable {
         return out
     }
 
-    private func g(_ x: Double) -> String { x.isFinite ? String(x) : "" }
     private func s(_ x: Double, _ digits: Int) -> String { x.isFinite ? String(format: "%.\(digits)g", x) : "nan" }
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
 }

@@ -43,9 +43,9 @@ public struct WorkPrecisionRow: Codable, Sendable {
         try c.encode(target, forKey: .target)
         try c.encode(NullableEstimate(error), forKey: .error)
         try c.encode(NullableEstimate(spectralError), forKey: .spectralError)
-        try c.encode(cost.isFinite ? cost : nil, forKey: .cost)
-        try c.encode(flops.isFinite ? flops : nil, forKey: .flops)
-        try c.encode(seconds.isFinite ? seconds : nil, forKey: .seconds)
+        try c.encode(jsonNumber(cost), forKey: .cost)
+        try c.encode(jsonNumber(flops), forKey: .flops)
+        try c.encode(jsonNumber(seconds), forKey: .seconds)
         try c.encode(pareto, forKey: .pareto)
         try c.encode(paretoSeconds, forKey: .paretoSeconds)
     }
@@ -78,8 +78,8 @@ public struct WorkPrecisionTrajectoryRow: Codable, Sendable {
         try c.encode(steps, forKey: .steps)
         try c.encode(trajectories, forKey: .trajectories)
         try c.encode(NullableEstimate(error), forKey: .error)
-        try c.encode(cost.isFinite ? cost : nil, forKey: .cost)
-        try c.encode(seconds.isFinite ? seconds : nil, forKey: .seconds)
+        try c.encode(jsonNumber(cost), forKey: .cost)
+        try c.encode(jsonNumber(seconds), forKey: .seconds)
         try c.encode(pareto, forKey: .pareto)
     }
 }
@@ -91,8 +91,8 @@ struct NullableEstimate: Encodable {
     private enum CodingKeys: String, CodingKey { case value, standardError, count }
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(estimate.value.isFinite ? estimate.value : nil, forKey: .value)
-        try c.encode(estimate.standardError.isFinite ? estimate.standardError : nil, forKey: .standardError)
+        try c.encode(jsonNumber(estimate.value), forKey: .value)
+        try c.encode(jsonNumber(estimate.standardError), forKey: .standardError)
         try c.encode(estimate.count, forKey: .count)
     }
 }
@@ -124,35 +124,25 @@ public struct WorkPrecisionReport: Codable, Sendable {
         }
     }
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(self)
-    }
+    public func json() throws -> Data { try reportJSON(self, nonFiniteAsStrings: true) }
 
     static let csvHeader = "estimator,size,sizeName,random,target,error,errorSE,draws,spectralError,spectralErrorSE,cost,flops,seconds,pareto,paretoSeconds"
 
     public func rowsCSV() -> String {
-        var lines = [Self.csvHeader]
-        for r in rows {
-            lines.append([r.estimator, csvNumber(r.size), r.sizeName.replacingOccurrences(of: ",", with: ";"), String(r.random), r.target,
-                          csvNumber(r.error.value), csvNumber(r.error.standardError), String(r.error.count),
-                          csvNumber(r.spectralError.value), csvNumber(r.spectralError.standardError),
-                          csvNumber(r.cost), csvNumber(r.flops), csvNumber(r.seconds), String(r.pareto), String(r.paretoSeconds)]
-                .joined(separator: ","))
+        csvTable(header: Self.csvHeader, rows) { r in
+            [r.estimator, csvNumber(r.size), r.sizeName.replacingOccurrences(of: ",", with: ";"), String(r.random), r.target,
+             csvNumber(r.error.value), csvNumber(r.error.standardError), String(r.error.count),
+             csvNumber(r.spectralError.value), csvNumber(r.spectralError.standardError),
+             csvNumber(r.cost), csvNumber(r.flops), csvNumber(r.seconds), String(r.pareto), String(r.paretoSeconds)]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     public func trajectoriesCSV() -> String {
-        var lines = ["estimator,size,dt,steps,trajectories,error,errorSE,cost,seconds,pareto"]
-        for r in trajectoryRows {
-            lines.append([r.estimator, csvNumber(r.size), csvNumber(r.dt), String(r.steps), String(r.trajectories),
-                          csvNumber(r.error.value), csvNumber(r.error.standardError), csvNumber(r.cost), csvNumber(r.seconds),
-                          String(r.pareto)].joined(separator: ","))
+        csvTable(header: "estimator,size,dt,steps,trajectories,error,errorSE,cost,seconds,pareto", trajectoryRows) { r in
+            [r.estimator, csvNumber(r.size), csvNumber(r.dt), String(r.steps), String(r.trajectories),
+             csvNumber(r.error.value), csvNumber(r.error.standardError), csvNumber(r.cost), csvNumber(r.seconds),
+             String(r.pareto)]
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     public func table() -> String {
@@ -176,8 +166,6 @@ public struct WorkPrecisionReport: Codable, Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 }
-
-func csvNumber(_ x: Double) -> String { x.isFinite ? String(x) : "" }
 
 /// Fixed-width table columns (estimator left-aligned, numbers right-aligned).
 private func columns(_ cells: [String]) -> String {

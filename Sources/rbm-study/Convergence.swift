@@ -75,11 +75,11 @@ struct Convergence: ParsableCommand {
         let stream = try outDirectory.map {
             try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
         }
-        let progress = ProgressReporter(label: "convergence")
         let configuration = c
-        var result = try ConvergenceStudy.run(c, progress: { progress.update(done: $0, total: $1) },
-                                              record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
-        progress.finish()
+        var result = try ProgressReporter.run(label: "convergence") { progress in
+            try ConvergenceStudy.run(c, progress: progress,
+                                     record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
+        }
         result.manifest.command = commandLine
         var artifacts: [(name: String, contents: Data)] = [
             ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8))]
@@ -96,27 +96,4 @@ struct Convergence: ParsableCommand {
             }
         }
     }
-}
-
-/// Parses a comma-separated list; any malformed element is bad input for `option`.
-func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-    return try parts.map { part in
-        guard let value = parse(part) else { throw InvalidInput(option: option, "'\(part)' is not a valid number in the comma-separated list '\(text)'") }
-        return value
-    }
-}
-
-/// Creates `path` if needed and checks that files can be written there; bad input otherwise.
-func preparedDirectory(_ path: String, option: String) throws -> URL {
-    let url = URL(fileURLWithPath: path.isEmpty ? "." : path, isDirectory: true)
-    do {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    } catch {
-        throw InvalidInput(option: option, "cannot create directory '\(path)'")
-    }
-    guard FileManager.default.isWritableFile(atPath: url.path) else {
-        throw InvalidInput(option: option, "directory '\(path)' is not writable")
-    }
-    return url
 }

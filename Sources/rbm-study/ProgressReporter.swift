@@ -28,3 +28,14 @@ final class ProgressReporter: @unchecked Sendable {
         if printed && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+extension ProgressReporter {
+    /// Runs `study` with a progress reporter labelled `label` (passed as the study's progress
+    /// callback) and finishes the progress line once the study returns.
+    static func run<Result>(label: String, _ study: (@escaping @Sendable (Int, Int) -> Void) throws -> Result) rethrows -> Result {
+        let progress = ProgressReporter(label: label)
+        let result = try study { progress.update(done: $0, total: $1) }
+        progress.finish()
+        return result
+    }
+}

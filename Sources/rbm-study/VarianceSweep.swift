@@ -45,14 +45,10 @@ struct VarianceSweep: ParsableCommand {
 
     func run() throws {
         var c = VarianceSweepConfiguration()
-        c.systems = system.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        c.systems = commaSeparated(system)
         c.particles = particles
         c.dimension = dim
-        c.estimators = try estimators.map { text in
-            let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            try require(names.allSatisfy { !$0.isEmpty }, "--estimators", "has an empty name in '\(text)'")
-            return names
-        }
+        c.estimators = try estimators.map { try parseNames($0, option: "--estimators") }
         c.sizes = try sizes.map { try parseList($0, option: "--sizes") { Double($0) } }
         c.matchCost = try matchCost.map { try parseList($0, option: "--match-cost") { Double($0) } }
         c.draws = draws
@@ -64,9 +60,7 @@ struct VarianceSweep: ParsableCommand {
         try c.validate()
 
         let outDirectory = try output.prepare()
-        let progress = ProgressReporter(label: "variance-sweep")
-        var result = try VarianceSweepStudy.run(c, progress: { progress.update(done: $0, total: $1) })
-        progress.finish()
+        var result = try ProgressReporter.run(label: "variance-sweep") { try VarianceSweepStudy.run(c, progress: $0) }
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),

@@ -48,11 +48,7 @@ struct WorkPrecision: ParsableCommand {
         var c = WorkPrecisionConfiguration()
         c.attention.tokens = particles
         c.attention.dimension = dim
-        c.estimators = try estimators.map { text in
-            let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            try require(names.allSatisfy { !$0.isEmpty }, "--estimators", "has an empty name in '\(text)'")
-            return names
-        }
+        c.estimators = try estimators.map { try parseNames($0, option: "--estimators") }
         c.sizes = try sizes.map { try parseList($0, option: "--sizes") { Double($0) } }
         c.draws = draws
         c.repeats = repeats
@@ -66,9 +62,7 @@ struct WorkPrecision: ParsableCommand {
         try c.validate()
 
         let outDirectory = try output.prepare()
-        let progress = ProgressReporter(label: "work-precision")
-        var result = try WorkPrecisionStudy.run(c, progress: { progress.update(done: $0, total: $1) })
-        progress.finish()
+        var result = try ProgressReporter.run(label: "work-precision") { try WorkPrecisionStudy.run(c, progress: $0) }
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),

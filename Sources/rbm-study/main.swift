@@ -33,4 +33,6 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+// A child process (gnuplot) that exits early must not kill the tool through SIGPIPE.
+signal(SIGPIPE, SIG_IGN)
 runMain()
