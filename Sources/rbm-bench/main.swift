@@ -9,6 +9,9 @@ import NumericsCore
 import ParticleSystems
 import Studies
 
+// The memory benchmark re-runs this binary as a child so its peak RSS is isolated.
+if CommandLine.arguments.contains(attentionMemoryChildFlag) { attentionMemoryChild(); exit(0) }
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -227,3 +230,5 @@ let landmarkKernel = NystromformerAttention(landmarks: 4).factors(AttentionInput
 let cubic = CubicPseudoInverseIteration(iterations: 6).run(landmarkKernel, recordResiduals: true).residuals
 print("   Nyströmformer ‖I − AZ_k‖₂ (4 contiguous clusters, m = 4, β = 1): " + cubic.map { String(format: "%.2e", $0) }.joined(separator: ", "))
 print("   local orders log e_{k+1}/log e_k: " + zip(cubic, cubic.dropFirst()).filter { $0.1 > 1e-14 }.map { String(format: "%.2f", log($0.1) / log($0.0)) }.joined(separator: ", "))
+
+runAttentionBenchmark()
