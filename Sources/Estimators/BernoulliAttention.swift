@@ -32,9 +32,8 @@ public struct BernoulliAttention: AttentionVarianceLaw {
     public func expectedCost(tokens n: Int) -> Double { 1 + keepProbability * Double(n - 1) }
 
     public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
+        let n = inputs.tokens, dv = inputs.valueDimension
         precondition(out.rows == n && out.columns == dv, "Bernoulli attention output shape")
-        let meanField = inputs.normalization == .meanField, beta = inputs.beta
         let weight = 1 / keepProbability
         var skipper = GeometricSkipper(keepProbability: keepProbability)
         var kept = [Int](repeating: 0, count: n), scores = [Double](repeating: 0, count: n)
@@ -42,35 +41,20 @@ public struct BernoulliAttention: AttentionVarianceLaw {
             inputs.keys.elements.withUnsafeBufferPointer { k in
                 inputs.values.elements.withUnsafeBufferPointer { v in
                     out.elements.withUnsafeMutableBufferPointer { o in
-                        for i in 0..<n {
-                            // Kept keys: the self term first, then the Bernoulli partners.
-                            var count = 0
-                            kept[count] = i; count += 1
-                            var t = skipper.next(stream)
-                            while t < n - 1 {
-                                kept[count] = t < i ? t : t + 1; count += 1
-                                t += 1 + skipper.next(stream)
+                        kept.withUnsafeMutableBufferPointer { kept in
+                            let kernel = KeySubsetAttention(inputs, queries: q.baseAddress!, keys: k.baseAddress!, values: v.baseAddress!)
+                            for i in 0..<n {
+                                // Kept keys: the self term first, then the Bernoulli partners.
+                                var count = 0
+                                kept[count] = i; count += 1
+                                var t = skipper.next(stream)
+                                while t < n - 1 {
+                                    kept[count] = t < i ? t : t + 1; count += 1
+                                    t += 1 + skipper.next(stream)
+                                }
+                                kernel.row(i, members: UnsafeBufferPointer(rebasing: kept[0..<count]), partnerWeight: weight,
+                                           scores: &scores, into: o.baseAddress! + i * dv)
                             }
-                            let qi = q.baseAddress! + i * dk
-                            var shift = -Double.infinity
-                            for a in 0..<count {
-                                let kj = k.baseAddress! + kept[a] * dk
-                                var dot = 0.0
-                                for c in 0..<dk { dot += qi[c] * kj[c] }
-                                scores[a] = beta * dot
-                                shift = max(shift, scores[a])
-                            }
-                            let oi = o.baseAddress! + i * dv
-                            oi.update(repeating: 0, count: dv)
-                            var total = 0.0
-                            for a in 0..<count {
-                                let w = exp(scores[a] - shift) * (a == 0 ? 1 : weight)
-                                total += w
-                                let vj = v.baseAddress! + kept[a] * dv
-                                for c in 0..<dv { oi[c] += w * vj[c] }
-                            }
-                            let scale = meanField ? exp(shift) / Double(n) : 1 / total
-                            for c in 0..<dv { oi[c] *= scale }
                         }
                     }
                 }

@@ -40,12 +40,11 @@ public struct RandomBatchAttention: AttentionEstimator {
     }
 
     public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
+        let n = inputs.tokens, dv = inputs.valueDimension
         precondition(batchSize <= n && out.rows == n && out.columns == dv, "RBA: p = \(batchSize), N = \(n)")
         var permutation = (0..<Int32(n)).map { $0 }
         stream.shuffle(&permutation)
-        let beta = inputs.beta, meanField = inputs.normalization == .meanField
-        let corrected = weighting == .corrected
+        let reweighted = weighting == .corrected || inputs.normalization == .meanField
         var scores = [Double](repeating: 0, count: n)
         inputs.queries.elements.withUnsafeBufferPointer { q in
             inputs.keys.elements.withUnsafeBufferPointer { k in
@@ -53,30 +52,12 @@ public struct RandomBatchAttention: AttentionEstimator {
                     out.elements.withUnsafeMutableBufferPointer { o in
                         scores.withUnsafeMutableBufferPointer { s in
                             permutation.withUnsafeBufferPointer { perm in
+                                let kernel = KeySubsetAttention(inputs, queries: q.baseAddress!, keys: k.baseAddress!, values: v.baseAddress!)
                                 BatchPartition(particles: n, batchSize: batchSize).forEachBatch(of: perm) { members in
-                                    let others = Double(n - 1) / Double(members.count - 1)
-                                    for (a, member) in members.enumerated() {
-                                        let i = Int(member), qi = q.baseAddress! + i * dk
-                                        var shift = -Double.infinity
-                                        for (b, partner) in members.enumerated() {
-                                            let kj = k.baseAddress! + Int(partner) * dk
-                                            var dot = 0.0
-                                            for c in 0..<dk { dot += qi[c] * kj[c] }
-                                            s[b] = beta * dot
-                                            shift = max(shift, s[b])
-                                        }
-                                        let oi = o.baseAddress! + i * dv
-                                        oi.update(repeating: 0, count: dv)
-                                        var total = 0.0
-                                        for (b, partner) in members.enumerated() {
-                                            var w = exp(s[b] - shift)
-                                            if (corrected || meanField) && b != a { w *= others }
-                                            total += w
-                                            let vj = v.baseAddress! + Int(partner) * dv
-                                            for c in 0..<dv { oi[c] += w * vj[c] }
-                                        }
-                                        let scale = meanField ? exp(shift) / Double(n) : 1 / total
-                                        for c in 0..<dv { oi[c] *= scale }
+                                    let partnerWeight = reweighted ? Double(n - 1) / Double(members.count - 1) : 1
+                                    for member in members {
+                                        kernel.row(Int(member), members: members, partnerWeight: partnerWeight,
+                                                   scores: s.baseAddress!, into: o.baseAddress! + Int(member) * dv)
                                     }
                                 }
                             }

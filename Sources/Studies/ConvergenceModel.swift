@@ -75,6 +75,8 @@ extension ConvergenceConfiguration {
         setup.dimension = dimension
         try setup.validate()
         let tokens = setup
+        // A token file gives the same tokens to every trajectory: read and check it once.
+        let fileTokens = setup.tokensFile == nil ? nil : try setup.initialTokens(seed: seed, index: 0).elements
         let dynamics = try setup.dynamics(seed: seed)
         let name = estimator ?? "rba"
         let entry = try AttentionEstimatorCatalog.entry(named: name, option: "--estimator")
@@ -96,7 +98,7 @@ extension ConvergenceConfiguration {
             estimatorName: name,
             exactDrift: AttentionDrift(dynamics: dynamics, estimator: ExactAttention()),
             approximateDrift: { p in AttentionDrift(dynamics: dynamics, estimator: entry.make(Self.size(for: p, entry: entry, count: n))) },
-            initialState: { seed, trajectory in try tokens.initialTokens(seed: seed, index: trajectory).elements },
+            initialState: { seed, trajectory in try fileTokens ?? tokens.initialTokens(seed: seed, index: trajectory).elements },
             observable: { x in AttentionObservables.meanTokenNormSquared(x, tokens: n, dimension: d) },
             observableDescription: "f(X) = ‖(1/N) Σᵢ xᵢ(T)‖² (squared norm of the mean token; 1 when all unit tokens coincide)",
             varianceFactor: { p in unbiased && isRandomBatch ? BatchPartition(particles: n, batchSize: p).varianceFactor : nil },
