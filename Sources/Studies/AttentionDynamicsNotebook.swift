@@ -79,13 +79,13 @@ public enum AttentionDynamicsNotebook {
         md.append("")
         md.append("Batch error ‖RBA-Euler(τ) − exact-Euler(τ)‖ (RMS, ±2 SE). Filled: mean-field (USA) with fitted power laws; open: softmax (SA) with the fitted floors (dashed).")
         md.append("")
-        md.append("| normalisation | p | batch-error order q (95% CI) | q with O(τ) corr. | floor F ± SE | floor detected |")
+        md.append("| normalisation | p | batch-error order q (95% CI) | verdict (theory 1/2) | floor F ± SE | floor detected |")
         md.append("|---|---|---|---|---|---|")
         for (label, r) in [("mean-field", meanField), ("softmax", softmax)] {
             for p in c.batchSizes.sorted() {
-                let fit = r.fits.first { $0.kind == "batch" && $0.batchSize == p }
+                let fit = r.fits.first { $0.kind == .batch && $0.batchSize == p }
                 let floor = r.floors.first { $0.batchSize == p }
-                md.append("| \(label) | \(p) | \(fit.map { "\(format($0.order)) \(interval($0.ci95))" } ?? "not fitted (floor)") | \(fit?.corrected.map { "\(format($0.order)) \(interval($0.ci95))" } ?? "—") | \(floor.map { pm($0.floor) } ?? "—") | \(floor.map { $0.detected ? "yes" : "no" } ?? "—") |")
+                md.append("| \(label) | \(p) | \(fit.map { "\(format($0.order)) \(interval($0.ci95))" } ?? "not fitted (floor)") | \(fit?.verdict.verdict.rawValue ?? "—") | \(floor.map { pm($0.floor) } ?? "—") | \(floor.map { $0.detected ? "yes" : "no" } ?? "—") |")
             }
         }
         md.append("")
@@ -159,7 +159,7 @@ public enum AttentionDynamicsNotebook {
             if let floor = softmax.floors.first(where: { $0.batchSize == p && $0.detected }) {
                 plots.append("\(floor.floor.value) with lines dt 2 lc \(index + 1) notitle")
             }
-            if let fit = meanField.fits.first(where: { $0.kind == "batch" && $0.batchSize == p }), fit.order.isFinite {
+            if let fit = meanField.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
                 let rows = meanField.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }
                 let logs = rows.map { log($0.batchError.value) - fit.order * log($0.dt) }
                 plots.append("\(exp(logs.reduce(0, +) / Double(max(1, logs.count))))*x**\(fit.order) with lines lc \(index + 1) notitle")

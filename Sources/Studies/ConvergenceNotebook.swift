@@ -41,24 +41,29 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("~ marks a weak error within 2 SE of zero (no information on the weak order).")
         md.append("")
-        md.append("## Fitted orders e ≈ C·τ^q")
+        md.append("## Summary")
         md.append("")
-        md.append("Point estimate and 95% CI by generalised least squares with the cross-level covariance estimated from the trajectories; a second 95% CI from a bootstrap that resamples whole trajectories. LoF p: lack-of-fit p-value (small values flag curvature or a floor). \"q with O(τ) correction\" fits log e = log C + q·log τ + b·τ by GLS: on a finite grid the plain power-law slope of an error whose square is Aτ^{2q} + Bτ^{2q+1} is biased by O(τ), which precise data can resolve; the corrected fit removes that bias at the price of a wider interval.")
+        for line in r.summary { md.append("- \(line)") }
         md.append("")
-        md.append("| p | kind | q | 95% CI (GLS) | 95% CI (bootstrap) | q with O(τ) correction (95% CI) | theory | LoF p | local orders |")
+        md.append("## Fitted orders")
+        md.append("")
+        md.append("The order is the least-squares slope of log e on log τ (the time error on log(τ^q − h^q), h the reference step, because the reference is Euler–Maruyama on the same path; the weak error as b = C·τ^q + D by profile GLS, D the reference's own weak bias). Its 95% interval uses the delta-method (sandwich) SE, valid whether or not the power law holds; a second interval comes from a bootstrap that resamples whole trajectories and refits each replicate. LoF p: lack of fit (Hotelling-type F on the GLS residuals). Where it is significant, or the errors are deterministic (σ = 0), no single order summarises the grid and the interval (marked *) spans the local orders. Verdicts: equivalence with the theory ± \(format(OrderVerdictRule.defaultTolerance)): consistent when the interval lies inside the band, inconsistent when outside, pre-asymptotic when the local orders approach the band but the finest has not reached it, inconclusive otherwise. Their error rates are measured by `rbm-study convergence --calibrate R`.")
+        md.append("")
+        md.append("| p | kind | q | 95% CI | 95% CI (bootstrap) | theory | verdict | LoF p | local orders |")
         md.append("|---|---|---|---|---|---|---|---|---|")
         for f in r.fits {
             let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: ", ")
-            md.append("| \(f.estimator == "exact" ? "full EM" : String(f.batchSize)) | \(f.kind) | \(format(f.order)) | \(interval(f.ci95)) | \(f.bootstrapCI95.map(interval) ?? "—") | \(f.corrected.map { "\(format($0.order)) \(interval($0.ci95))" } ?? "—") | \(f.theoryOrder.map { format($0) } ?? "—") | \(f.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(local) |")
+            let mark = f.intervalKind == .localOrderRange ? " *" : ""
+            md.append("| \(f.estimator == "exact" ? "full EM" : String(f.batchSize)) | \(f.kind.rawValue) | \(format(f.order)) | \(interval(f.ci95))\(mark) | \(f.bootstrapCI95.map(interval) ?? "—") | \(f.theoryOrder.map { format($0) } ?? "—") | \(f.verdict.verdict.rawValue) | \(f.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(local) |")
         }
         md.append("")
         if !r.batchSizeRatios.isEmpty {
             md.append("### Batch-size ratios at the finest τ")
             md.append("")
-            md.append("| p₁ : p₂ | measured e₁/e₂ | theory √(g(p₁)/g(p₂)) | verdict |")
-            md.append("|---|---|---|---|")
+            md.append("| p₁ : p₂ | measured e₁/e₂ | 95% CI | theory √(g(p₁)/g(p₂)) | verdict |")
+            md.append("|---|---|---|---|---|")
             for b in r.batchSizeRatios {
-                md.append("| \(b.batchSizes[0]) : \(b.batchSizes[1]) | \(pm(b.measured)) | \(format(b.theory)) | \(b.consistent95 ? "consistent at 95%" : "inconsistent at 95%") |")
+                md.append("| \(b.batchSizes[0]) : \(b.batchSizes[1]) | \(pm(b.measured)) | \(interval(b.ci95)) | \(format(b.theory)) | \(b.verdict.verdict.rawValue) |")
             }
             md.append("")
         }
@@ -84,7 +89,7 @@ public enum ConvergenceNotebook {
             })
             let color = index + 1
             plots.append("$batch\(p) using 1:2:3:4 with yerrorbars lc \(color) pt 7 title 'batch error, p = \(p)'")
-            if let fit = r.fits.first(where: { $0.kind == "batch" && $0.batchSize == p }), fit.order.isFinite {
+            if let fit = r.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
                 // Intercept for the fitted slope: C = exp(mean_k(log e_k − q·log τ_k)).
                 let logs = rows.filter { $0.batchError.value > 0 }.map { log($0.batchError.value) - fit.order * log($0.dt) }
                 let c = exp(logs.reduce(0, +) / Double(max(1, logs.count)))

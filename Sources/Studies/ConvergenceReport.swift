@@ -22,46 +22,63 @@ public struct ConvergenceLevel: Codable, Sendable {
     public var flags: [String]
 }
 
-/// A fitted order for one error kind and batch size (JSON contract, DESIGN §4).
+/// Which error a convergence fit describes (JSON values are the contract's strings).
+public enum ConvergenceFitKind: String, Codable, Sendable, CaseIterable {
+    case strong, weak, batch, time
+}
+
+/// A fitted order for one error kind and batch size (JSON contract, DESIGN §4), with its verdict.
 public struct ConvergenceFit: Codable, Sendable {
     public var estimator: String
     public var batchSize: Int
-    /// "strong" | "weak" | "batch" | "time".
-    public var kind: String
+    public var kind: ConvergenceFitKind
     public var order: Double
     public var ci95: [Double]
+    public var intervalKind: OrderIntervalKind
     public var bootstrapCI95: [Double]?
     public var standardError: Double
     public var localOrders: [Double?]
+    public var localOrderStandardErrors: [Double?]
+    /// The finest local order with its SE (the asymptotic estimate on a pre-asymptotic grid).
+    public var asymptoticOrder: Estimate?
     public var lackOfFitP: Double?
+    public var singleOrderAdequate: Bool
     public var theoryOrder: Double?
+    /// The reference step h the error model accounts for (0: none).
+    public var referenceStep: Double
     public var method: String
-    public var warnings: [String]
-    /// For RMS errors with K ≥ 4 levels: the asymptotic order with the leading O(τ) correction
-    /// modelled (``CorrectedOrderFit``); nil otherwise.
-    public var corrected: CorrectedOrderFit?
+    public var verdict: VerdictRecord
+    /// Diagnostics of the fit (not warnings).
+    public var notes: [String]
 
     private enum CodingKeys: String, CodingKey {
-        case estimator, batchSize, kind, order, ci95, bootstrapCI95, standardError, localOrders, lackOfFitP,
-             theoryOrder, method, warnings, corrected
+        case estimator, batchSize, kind, order, ci95, intervalKind, bootstrapCI95, standardError, localOrders,
+             localOrderStandardErrors, asymptoticOrder, lackOfFitP, singleOrderAdequate, theoryOrder, referenceStep,
+             method, verdict, notes
     }
 
     /// Every contract field is present; unknown values are JSON null rather than missing keys.
     public func encode(to encoder: Encoder) throws {
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(estimator, forKey: .estimator)
         try c.encode(batchSize, forKey: .batchSize)
         try c.encode(kind, forKey: .kind)
-        try c.encode(order.isFinite ? order : nil, forKey: .order)
-        try c.encode(ci95.map { $0.isFinite ? $0 : nil }, forKey: .ci95)
-        try c.encode(bootstrapCI95?.map { $0.isFinite ? $0 : nil }, forKey: .bootstrapCI95)
-        try c.encode(standardError.isFinite ? standardError : nil, forKey: .standardError)
-        try c.encode(localOrders.map { $0.flatMap { $0.isFinite ? $0 : nil } }, forKey: .localOrders)
+        try c.encode(finite(order), forKey: .order)
+        try c.encode(ci95.map(finite), forKey: .ci95)
+        try c.encode(intervalKind, forKey: .intervalKind)
+        try c.encode(bootstrapCI95?.map(finite), forKey: .bootstrapCI95)
+        try c.encode(finite(standardError), forKey: .standardError)
+        try c.encode(localOrders.map { $0.flatMap(finite) }, forKey: .localOrders)
+        try c.encode(localOrderStandardErrors.map { $0.flatMap(finite) }, forKey: .localOrderStandardErrors)
+        try c.encode(asymptoticOrder, forKey: .asymptoticOrder)
         try c.encode(lackOfFitP, forKey: .lackOfFitP)
+        try c.encode(singleOrderAdequate, forKey: .singleOrderAdequate)
         try c.encode(theoryOrder, forKey: .theoryOrder)
+        try c.encode(referenceStep, forKey: .referenceStep)
         try c.encode(method, forKey: .method)
-        try c.encode(warnings, forKey: .warnings)
-        try c.encode(corrected, forKey: .corrected)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(notes, forKey: .notes)
     }
 }
 
@@ -72,8 +89,15 @@ public struct BatchSizeRatio: Codable, Sendable {
     public var dt: Double
     public var measured: Estimate
     public var theory: Double
-    /// |log measured − log theory| ≤ 1.96·SE(log measured).
+    /// The 95% interval of the measured ratio (t-interval on the log scale).
+    public var ci95: [Double]
+    /// |log measured − log theory| ≤ t·SE(log measured): the interval covers the theory.
     public var consistent95: Bool
+    /// Equivalence verdict: the interval inside theory·[1 − δ, 1 + δ] (δ = ``BatchSizeRatio/tolerance``).
+    public var verdict: VerdictRecord
+
+    /// Relative tolerance of the ratio's equivalence verdict.
+    public static let tolerance = 0.05
 }
 
 /// The level at which the batch error of a biased estimator stops decreasing as τ → 0 (JSON
@@ -116,7 +140,12 @@ public struct ConvergenceReport: Codable, Sendable {
     /// Error floors of the batch error, one per batch size, for biased estimators (attention).
     public var floors: [ErrorFloor]
     public var floorScaling: FloorScaling?
+    /// One line per claim the run answers (see ``ConvergenceSummary``); the table opens with it.
+    public var summary: [String]
+    /// Real problems only (non-finite runs, crossed particles): printed once, on stderr.
     public var warnings: [String]
+    /// Findings that are not problems (floors detected, fits skipped by design).
+    public var notes: [String]
 
     public struct ProblemSummary: Codable, Sendable {
         public var name: String
@@ -152,6 +181,7 @@ extension ConvergenceReport {
         var rows: [ConvergenceLevel] = []
         var fits: [ConvergenceFit] = []
         var warnings: [String] = []
+        var notes: [String] = []
         let nonFinite = trajectories.reduce(0) { $0 + $1.nonFiniteRuns }
         if nonFinite > 0 {
             warnings.append("\(nonFinite) runs became non-finite (overflow or particle collision); their errors are NaN and propagate into the affected levels")
@@ -162,6 +192,10 @@ extension ConvergenceReport {
             let runs = m * (1 + levels.count * (1 + c.batchSizes.count))
             warnings.append("particles crossed in \(crossed) of \(runs) runs: the singular kernel of \(model.name) needs a smaller time step (a batch of two repels with force ~1/gap); errors of those runs do not describe the intended dynamics")
         }
+        // σ > 0: the reference is Euler–Maruyama at h on the same path, so the time error behaves
+        // like C(τ − h) and the weak error carries the reference's own weak bias.
+        let referenceStep = model.noise > 0 ? c.referenceStep : 0
+        let deterministic = model.noise == 0
         let timeErrors = levels.indices.map { k in rms(trajectories.map { $0.timeSquared[k] }) }
         let estimator = model.estimatorName
         var floors: [ErrorFloor] = []
@@ -177,10 +211,10 @@ extension ConvergenceReport {
                     timeError: timeErrors[k], weakErrorInformative: informative,
                     flags: informative ? [] : ["weak error within 2 SE of zero: no information on the weak order"]))
             }
-            let kinds: [(String, ErrorMeasure, Double, (TrajectoryErrors) -> [Double])] = [
-                ("strong", .rootMeanSquare, 0.5, { $0.strongSquared[b] }),
-                ("batch", .rootMeanSquare, 0.5, { $0.batchSquared[b] }),
-                ("weak", .signedMean, 1.0, { $0.weak[b] }),
+            let kinds: [(ConvergenceFitKind, ErrorMeasure, Double, (TrajectoryErrors) -> [Double])] = [
+                (.strong, .rootMeanSquare, 0.5, { $0.strongSquared[b] }),
+                (.batch, .rootMeanSquare, 0.5, { $0.batchSquared[b] }),
+                (.weak, .signedMean, 1.0, { $0.weak[b] }),
             ]
             var floorDetected = false
             if model.system == .attention || model.expectsFloor {
@@ -189,7 +223,7 @@ extension ConvergenceReport {
                     floors.append(ErrorFloor(estimator: estimator, batchSize: p, floor: fit.floor, detected: fit.detected, fit: fit))
                     floorDetected = fit.detected
                     if fit.detected {
-                        warnings.append("\(estimator), p = \(p): the batch error levels off at a floor \(pm(fit.floor)) as τ → 0 (RMS² = F² + Aτ, F² > 4 SE and ≥ ¼ of the finest mean square); no order is fitted through the floor (strong, batch and weak fits omitted)")
+                        notes.append("\(estimator), p = \(p): the batch error levels off at a floor \(pm(fit.floor)) as τ → 0 (RMS² = F² + Aτ, F² > 4 SE and ≥ ¼ of the finest mean square); no order is fitted through the floor (strong, batch and weak fits omitted)")
                     }
                 } catch {
                     warnings.append("\(estimator), p = \(p): no error floor fitted: \(error)")
@@ -197,33 +231,28 @@ extension ConvergenceReport {
             }
             for (index, (kind, measure, theory, samples)) in kinds.enumerated() {
                 if floorDetected { continue }
-                if kind == "batch", let g = model.varianceFactor(p), g <= 0 {
-                    warnings.append("batch fit, p = \(p): with p ≥ N − 1 every particle's batch is the whole system (g = 0), so RBM equals the exact sum up to summation order; its batch error is round-off only and no order is fitted")
+                if kind == .batch, let g = model.varianceFactor(p), g <= 0 {
+                    notes.append("batch fit, p = \(p): with p ≥ N − 1 every particle's batch is the whole system (g = 0), so RBM equals the exact sum up to summation order; its batch error is round-off only and no order is fitted")
                     continue
                 }
                 let unbiasedLaw = model.varianceFactor(p) != nil || !model.expectsFloor
                 fits.append(fit(kind: kind, estimator: estimator, batchSize: p, measure: measure,
-                                theory: unbiasedLaw || kind == "weak" ? theory : nil,
+                                theory: unbiasedLaw || kind == .weak ? theory : nil,
                                 timeSteps: levels, samples: trajectories.map(samples),
+                                referenceStep: kind == .weak ? referenceStep : 0, deterministic: deterministic,
                                 replicates: c.bootstrapReplicates, stream: bootstrapStream(c.batchSizeRanks[b] * 8 + index)))
             }
         }
-        fits.append(fit(kind: "time", estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
+        fits.append(fit(kind: .time, estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
                             theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
+                            referenceStep: referenceStep, deterministic: deterministic,
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
-        for f in fits {
-            let label = f.estimator == "exact" ? "\(f.kind) fit (full EM)" : "\(f.kind) fit, p = \(f.batchSize)"
-            warnings += f.warnings.map { "\(label): \($0)" }
-        }
 
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
         let scaling = floorScaling(floors.filter(\.detected), estimator: estimator)
         if floors.contains(where: \.detected) && scaling == nil {
-            warnings.append("floor scaling in p needs at least two batch sizes with a detected floor")
-        }
-        for r in ratios where !r.consistent95 {
-            warnings.append("batch-error ratio p = \(r.batchSizes[0]) : \(r.batchSizes[1]) at τ = \(r.dt) is \(format(r.measured.value)) ± \(format(r.measured.standardError)), theory \(format(r.theory))")
+            notes.append("floor scaling in p needs at least two batch sizes with a detected floor")
         }
         let reference = ReferenceSummary(method: model.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
                                          step: model.noise > 0 ? c.referenceStep : nil,
@@ -234,7 +263,8 @@ extension ConvergenceReport {
             problem: ProblemSummary(name: model.name, particles: model.particles, dimension: model.dimension,
                                     noise: model.noise, knownFacts: model.knownFacts, equation: model.equation),
             observable: model.observableDescription, reference: reference,
-            levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling, warnings: warnings)
+            levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling,
+            summary: [], warnings: warnings, notes: notes).withSummary()
     }
 
     /// log F = a + e·log p by weighted least squares (weights (F/SE(F))²) over detected floors.
@@ -260,28 +290,30 @@ extension ConvergenceReport {
                             standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local)
     }
 
-    static func fit(kind: String, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,
-                    timeSteps: [Double], samples: [[Double]], replicates: Int, stream: RandomStream) -> ConvergenceFit {
+    static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,
+                    timeSteps: [Double], samples: [[Double]], referenceStep: Double, deterministic: Bool,
+                    replicates: Int, stream: RandomStream) -> ConvergenceFit {
         let result: OrderFitResult
         do {
-            result = try OrderFit.fit(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: measure, theoryOrder: theory),
+            result = try OrderFit.fit(OrderFitInput(timeSteps: timeSteps, samples: samples, measure: measure, theoryOrder: theory,
+                                                    referenceStep: referenceStep, deterministic: deterministic),
                                       bootstrapReplicates: replicates, stream: stream)
         } catch {
             // Non-finite runs or all-zero errors: report that no order could be fitted.
             return ConvergenceFit(estimator: estimator, batchSize: batchSize, kind: kind, order: .nan, ci95: [.nan, .nan],
-                                  bootstrapCI95: nil, standardError: .nan, localOrders: [], lackOfFitP: nil,
-                                  theoryOrder: theory, method: "none", warnings: ["no order fitted: \(error)"], corrected: nil)
-        }
-        let corrected = measure == .rootMeanSquare ? try? CorrectedOrderFit(timeSteps: timeSteps, samples: samples) : nil
-        var warnings = result.warnings
-        if let theory = result.theoryOrder, let corrected, theory >= corrected.ci95[0], theory <= corrected.ci95[1],
-           let index = warnings.firstIndex(where: { $0.contains("theory order") && $0.contains("outside") }) {
-            warnings[index] += "; with the O(τ) correction modelled the order is \(format(corrected.order)) [\(format(corrected.ci95[0])), \(format(corrected.ci95[1]))], covering it"
+                                  intervalKind: .deltaMethod, bootstrapCI95: nil, standardError: .nan, localOrders: [],
+                                  localOrderStandardErrors: [], asymptoticOrder: nil, lackOfFitP: nil, singleOrderAdequate: false,
+                                  theoryOrder: theory, referenceStep: referenceStep, method: "none",
+                                  verdict: VerdictRecord(verdict: .notAssessed, rule: "no order fitted: \(error)", errorRate: "—", trajectoriesToDecide: nil),
+                                  notes: ["no order fitted: \(error)"])
         }
         return ConvergenceFit(estimator: estimator, batchSize: batchSize, kind: kind, order: result.order,
-                              ci95: result.ci95, bootstrapCI95: result.bootstrapCI95, standardError: result.standardError,
-                              localOrders: result.localOrders, lackOfFitP: result.lackOfFitP,
-                              theoryOrder: result.theoryOrder, method: result.method, warnings: warnings, corrected: corrected)
+                              ci95: result.ci95, intervalKind: result.intervalKind, bootstrapCI95: result.bootstrapCI95,
+                              standardError: result.standardError, localOrders: result.localOrders,
+                              localOrderStandardErrors: result.localOrderStandardErrors, asymptoticOrder: result.asymptoticOrder,
+                              lackOfFitP: result.lackOfFitP, singleOrderAdequate: result.singleOrderAdequate,
+                              theoryOrder: result.theoryOrder, referenceStep: result.referenceStep, method: result.method,
+                              verdict: OrderVerdictRule.verdict(for: result, theory: theory), notes: result.notes)
     }
 
     /// Ratios of batch errors between consecutive batch sizes at one level, with the delta-method
@@ -308,9 +340,17 @@ extension ConvergenceReport {
             let seLog = max(0, varLog).squareRoot()
             let g1 = model.varianceFactor(first.element)!, g2 = model.varianceFactor(second.element)!
             let theory = (g1 / g2).squareRoot()
+            let t = Distributions.studentT95(degreesOfFreedom: m - 1)
+            let low = ratio * exp(-t * seLog), high = ratio * exp(t * seLog)
+            let verdict = OrderVerdictRule.test(
+                centre: ratio / theory, lower: low / theory, upper: high / theory,
+                band: (1 - BatchSizeRatio.tolerance, 1 + BatchSizeRatio.tolerance), trajectories: trajectories.count,
+                subject: "measured/theory 95% CI \(interval([low / theory, high / theory]))",
+                bandText: "1 ± \(format(BatchSizeRatio.tolerance))", approaching: nil)
             return BatchSizeRatio(batchSizes: [first.element, second.element], dt: c.timeSteps[k],
                                   measured: Estimate(value: ratio, standardError: ratio * seLog, count: trajectories.count),
-                                  theory: theory, consistent95: abs(log(ratio) - log(theory)) <= 1.96 * seLog)
+                                  theory: theory, ci95: [low, high], consistent95: abs(log(ratio) - log(theory)) <= t * seLog,
+                                  verdict: verdict)
         }
     }
 }

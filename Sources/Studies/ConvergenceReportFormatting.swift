@@ -8,6 +8,10 @@ extension ConvergenceReport {
         var out: [String] = []
         let c = configuration
         out.append("rbm-study convergence — \(problem.name): N = \(problem.particles), d = \(problem.dimension), σ = \(format(problem.noise)), T = \(format(c.horizon)), \(c.trajectories) trajectories, seed \(c.seed)")
+        out.append("")
+        out.append("summary:")
+        out += summary.map { "  \($0)" }
+        out.append("")
         let refStep = reference.step.map { " at h = \(format($0))" } ?? ""
         out.append("reference: \(reference.method)\(refStep); reference vs finest τ: \(pm(reference.referenceVsFinest)); errors at T are RMS over particles and trajectories ± 1 SE")
         if reference.step != nil {
@@ -24,23 +28,26 @@ extension ConvergenceReport {
         }
         out.append("  (~: weak error within 2 SE of zero, no information on the weak order)")
         out.append("")
-        out.append("fitted orders e ≈ C·τ^q (95% CIs: GLS with cross-level covariance | trajectory bootstrap);")
-        out.append("q with O(τ) corr.: log e = log C + q log τ + bτ by GLS, the asymptotic order when the grid is pre-asymptotic")
-        let widths = [6, 7, 7, 17, 17, 24, 7, 7, 30]
-        out.append(row(["p", "kind", "q", "CI (GLS)", "CI (bootstrap)", "q with O(τ) corr. (CI)", "theory", "LoF p", "local orders (coarse → fine)"], widths: widths))
+        out.append("fitted orders (95% intervals): least squares of log e on log τ (time: on log(τ^q − h^q), h the reference step;")
+        out.append("weak: b = C·τ^q + D by profile GLS) with delta-method SE | trajectory bootstrap refitting every replicate;")
+        out.append("* = no single order fits (lack of fit or deterministic misfit): the interval spans the local orders;")
+        out.append("verdicts: equivalence with theory ± \(format(OrderVerdictRule.defaultTolerance)) (a pre-asymptotic grid is judged by its finest local order)")
+        let widths = [6, 7, 7, 19, 17, 7, 16, 8, 30]
+        out.append(row(["p", "kind", "q", "CI", "CI (bootstrap)", "theory", "verdict", "LoF p", "local orders (coarse → fine)"], widths: widths))
         for f in fits {
             let boot = f.bootstrapCI95.map(interval) ?? "—"
             let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " ")
-            let corrected = f.corrected.map { "\(format($0.order)) \(interval($0.ci95))" } ?? "—"
-            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind, format(f.order), interval(f.ci95), boot, corrected,
-                            f.theoryOrder.map { format($0) } ?? "—", f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
+            let mark = f.intervalKind == .localOrderRange ? "*" : ""
+            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind.rawValue, format(f.order), interval(f.ci95) + mark, boot,
+                            f.theoryOrder.map { format($0) } ?? "—", f.verdict.verdict.rawValue,
+                            f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
                            widths: widths))
         }
         if !batchSizeRatios.isEmpty {
             out.append("")
             out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p | N):")
             for r in batchSizeRatios {
-                out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured))   theory \(format(r.theory))   \(r.consistent95 ? "consistent (95%)" : "INCONSISTENT (95%)")")
+                out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured)) \(interval(r.ci95))   theory \(format(r.theory))   \(r.verdict.verdict.rawValue) (\(r.verdict.rule))")
             }
         }
         if !floors.isEmpty {
@@ -53,10 +60,10 @@ extension ConvergenceReport {
                 out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95)) over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))")
             }
         }
-        if !warnings.isEmpty {
+        if !notes.isEmpty {
             out.append("")
-            out.append("warnings:")
-            out += warnings.map { "  - \($0)" }
+            out.append("notes:")
+            out += notes.map { "  - \($0)" }
         }
         out.append("")
         out.append("wall time \(format(manifest.wallSeconds)) s on \(manifest.threads) thread(s); BLAS \(manifest.blas); commit \(manifest.gitCommit)")
@@ -85,12 +92,12 @@ extension ConvergenceReport {
 
     /// Fits as CSV.
     public func fitsCSV() -> String {
-        csvTable(header: "estimator,batchSize,kind,order,ci95Low,ci95High,bootstrapLow,bootstrapHigh,standardError,lackOfFitP,theoryOrder,correctedOrder,correctedLow,correctedHigh",
+        csvTable(header: "estimator,batchSize,kind,order,ci95Low,ci95High,intervalKind,bootstrapLow,bootstrapHigh,standardError,asymptoticOrder,asymptoticOrderSE,lackOfFitP,singleOrderAdequate,theoryOrder,verdict",
                  fits) { f in
-            [f.estimator, String(f.batchSize), f.kind, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]),
+            [f.estimator, String(f.batchSize), f.kind.rawValue, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]), f.intervalKind.rawValue,
              csv(f.bootstrapCI95?[0]), csv(f.bootstrapCI95?[1]), csv(f.standardError),
-             csv(f.lackOfFitP), csv(f.theoryOrder), csv(f.corrected?.order), csv(f.corrected?.ci95[0]),
-             csv(f.corrected?.ci95[1])]
+             csv(f.asymptoticOrder?.value), csv(f.asymptoticOrder?.standardError),
+             csv(f.lackOfFitP), String(f.singleOrderAdequate), csv(f.theoryOrder), f.verdict.verdict.rawValue]
         }
     }
 

@@ -39,7 +39,9 @@ struct Convergence: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
     @Option(name: .customLong("reference-refinement"), help: "Reference step = finest dt / this (≥ 4). Larger values reduce the reference's own bias in the time error.")
-    var referenceRefinement: Int = 4
+    var referenceRefinement: Int = 8
+    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval (≥ 2).")
+    var calibrate: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -71,6 +73,10 @@ struct Convergence: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.referenceRefinement = referenceRefinement
         try c.validate()
+        if let calibrate {
+            try runCalibration(c, seeds: calibrate)
+            return
+        }
         let outDirectory = try output.prepare()
         let stream = try outDirectory.map {
             try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
@@ -95,5 +101,20 @@ struct Convergence: ParsableCommand {
                 try ConvergenceNotebook.write(result, to: url)
             }
         }
+    }
+
+    /// `--calibrate R`: the coverage of every interval over R seeds.
+    func runCalibration(_ c: ConvergenceConfiguration, seeds: Int) throws {
+        try require(seeds >= 2 && seeds <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(seeds))")
+        try require(output.report == nil, "--report", "is not available with --calibrate (the calibration prints its own table)")
+        let outDirectory = try output.prepare()
+        var result = try ProgressReporter.run(label: "calibrate") { progress in
+            try ConvergenceCalibrationReport.run(c, seeds: seeds, progress: progress)
+        }
+        result.manifest.command = commandLine
+        let json = try result.json()
+        try output.emit(json: json, table: result.table(), csv: result.coverageCSV(),
+                        artifacts: [("calibration.json", json), ("calibration.csv", Data(result.coverageCSV().utf8))],
+                        directory: outDirectory, warnings: []) { _ in }
     }
 }

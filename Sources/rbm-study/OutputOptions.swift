@@ -39,6 +39,7 @@ struct OutputOptions: ParsableArguments {
             FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
         }
         print(stdout, terminator: "")
+        fflush(Glibc.stdout)  // stdout first, so `2>&1` never splits a line of the table
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }
 }

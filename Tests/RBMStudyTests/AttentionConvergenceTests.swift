@@ -29,7 +29,7 @@ struct AttentionConvergenceTests {
         let report = try ConvergenceStudy.run(smallAttentionConfiguration(.meanField))
         #expect(report.floors.allSatisfy { !$0.detected }, "no floor expected for an unbiased estimator: \(report.floors.map(\.floor))")
         for p in [2, 4, 8] {
-            let verdict = OrderClaim(kind: "batch", batchSize: p, order: 0.5, tolerance: 0.1).check(report)
+            let verdict = OrderClaim(kind: .batch, batchSize: p, order: 0.5, tolerance: 0.1).check(report)
             #expect(verdict.holds, "\(verdict.explanation)")
         }
         #expect(report.batchSizeRatios.allSatisfy(\.consistent95) || report.batchSizeRatios.allSatisfy {
@@ -72,7 +72,7 @@ struct SamplingSchemeDynamicsTests {
         c.batchSizes = [4]
         let report = try ConvergenceStudy.run(c)
         #expect(report.levels.allSatisfy { $0.estimator == estimator })
-        let verdict = OrderClaim(kind: "batch", batchSize: 4, order: 0.5, tolerance: 0.1).check(report)
+        let verdict = OrderClaim(kind: .batch, batchSize: 4, order: 0.5, tolerance: 0.1).check(report)
         #expect(verdict.holds, "\(verdict.explanation)")
     }
 }

@@ -23,7 +23,7 @@ struct ConvergenceStudyTests {
     func batchErrorOrderIsOneHalf() throws {
         let report = try ConvergenceStudy.run(smallConvergenceConfiguration(threads: 2))
         for p in [2, 8] {
-            let verdict = OrderClaim(kind: "batch", batchSize: p, order: 0.5, tolerance: 0.1).check(report)
+            let verdict = OrderClaim(kind: .batch, batchSize: p, order: 0.5, tolerance: 0.1).check(report)
             #expect(verdict.holds, "\(verdict.explanation)")
         }
     }
@@ -31,7 +31,7 @@ struct ConvergenceStudyTests {
     @Test("Euler–Maruyama time error has strong order 1 for additive noise")
     func timeErrorOrderIsOne() throws {
         let report = try ConvergenceStudy.run(smallConvergenceConfiguration(threads: 2))
-        let verdict = OrderClaim(kind: "time", order: 1, tolerance: 0.15).check(report)
+        let verdict = OrderClaim(kind: .time, order: 1, tolerance: 0.15).check(report)
         #expect(verdict.holds, "\(verdict.explanation)")
     }
 
@@ -69,7 +69,7 @@ struct ConvergenceStudyTests {
         c.trajectories = 16
         let report = try ConvergenceStudy.run(c)
         #expect(report.reference.method == "gsl-rk8pd")
-        let verdict = OrderClaim(kind: "time", order: 1, tolerance: 0.1).check(report)
+        let verdict = OrderClaim(kind: .time, order: 1, tolerance: 0.1).check(report)
         #expect(verdict.holds, "\(verdict.explanation)")
     }
 
