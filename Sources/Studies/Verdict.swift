@@ -99,7 +99,7 @@ public enum OrderVerdictRule {
         return abs(last - q0) < abs(first - q0)
     }
 
-    static func test(centre: Double, lower lo: Double, upper hi: Double, band: (Double, Double), trajectories m: Int,
+    public static func test(centre: Double, lower lo: Double, upper hi: Double, band: (Double, Double), trajectories m: Int,
                      subject: String, bandText: String, approaching: Bool?) -> VerdictRecord {
         if lo >= band.0 && hi <= band.1 {
             return VerdictRecord(verdict: .consistent, rule: "\(subject) inside \(bandText)", errorRate: errorRate, trajectoriesToDecide: nil)

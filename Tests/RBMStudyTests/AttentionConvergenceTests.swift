@@ -43,7 +43,7 @@ struct AttentionConvergenceTests {
         #expect(report.floors.count == 3)
         for floor in report.floors {
             #expect(floor.detected, "p = \(floor.batchSize): floor \(floor.floor) not detected")
-            #expect(!report.fits.contains { $0.batchSize == floor.batchSize && $0.kind == "batch" && $0.estimator == "rba" })
+            #expect(!report.fits.contains { $0.batchSize == floor.batchSize && $0.kind == .batch && $0.estimator == "rba" })
         }
         let scaling = try #require(report.floorScaling)
         // Generous band around the expected −1 (the floor saturates when the bias is large).

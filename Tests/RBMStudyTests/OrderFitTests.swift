@@ -49,7 +49,7 @@ struct OrderFitTests {
         #expect(fit.localOrders.count == tau.count - 1 && fit.localOrders.allSatisfy { $0 != nil })
         #expect(try #require(fit.lackOfFitP) > 1e-4)
         #expect(fit.informativeLevels.allSatisfy { $0 })
-        #expect(!fit.warnings.contains { $0.contains("divergence") || $0.contains("lack of fit") })
+        #expect(!fit.notes.contains { $0.contains("divergence") || $0.contains("lack of fit") })
         #expect(fit.theoryOrder == 0.5)
         // Level errors in input order, with the delta-method SE: relative SE ≈ √(2/M)/2 for χ²₁ noise.
         for k in tau.indices {
@@ -82,7 +82,7 @@ struct OrderFitTests {
         #expect(fit.order < 0)
         #expect(abs(fit.order + 0.5) < 4 * fit.standardError)
         #expect(fit.ci95[1] < 0)
-        #expect(fit.warnings.contains { $0.contains("divergence") })
+        #expect(fit.notes.contains { $0.contains("divergence") })
     }
 
     @Test("lack of fit flags a floor")
@@ -93,7 +93,7 @@ struct OrderFitTests {
         let fit = try OrderFit.fit(OrderFitInput(timeSteps: steps, samples: samples, measure: .rootMeanSquare, theoryOrder: 1),
                                    bootstrapReplicates: 100, stream: RandomStream(seed: 4, purpose: .bootstrap))
         #expect(try #require(fit.lackOfFitP) < 0.01)
-        #expect(fit.warnings.contains { $0.contains("lack of fit") })
+        #expect(fit.notes.contains { $0.contains("lack of fit") })
         let local = fit.localOrders.compactMap { $0 }
         #expect(local.count == steps.count - 1 && local.first! > 0.8 && local.last! < 0.3)
     }
@@ -112,8 +112,7 @@ struct OrderFitTests {
         #expect(abs(fit.prefactor - 1) < 0.5)
         // The coarsest level is far above its noise, the finest (b = 0.004, SE ≈ 0.003) is not.
         #expect(fit.informativeLevels.first == true && fit.informativeLevels.last == false)
-        #expect(fit.warnings.contains { $0.contains("no information") })
-        #expect(!fit.warnings.contains { $0.contains("divergence") })
+        #expect(!fit.notes.contains { $0.contains("divergence") })
     }
 
     @Test("profile-likelihood interval of the signed order covers the true order at about the nominal rate")
@@ -137,7 +136,7 @@ struct OrderFitTests {
         let fit = try OrderFit.fit(OrderFitInput(timeSteps: [0.1, 0.05, 0.025], samples: samples, measure: .signedMean),
                                    bootstrapReplicates: 50, stream: RandomStream(seed: 7, purpose: .bootstrap))
         #expect(fit.informativeLevels.allSatisfy { !$0 })
-        #expect(fit.warnings.contains { $0.contains("no level is informative") })
+        #expect(fit.notes.contains { $0.contains("no level is informative") })
         #expect(fit.ci95[0] <= fit.order && fit.order <= fit.ci95[1])
     }
 
@@ -173,7 +172,7 @@ struct OrderFitTests {
                                    bootstrapReplicates: 20, stream: RandomStream(seed: 12, purpose: .bootstrap))
         #expect(abs(fit.order - 1) < 1e-10 && abs(fit.prefactor - 3.0.squareRoot()) < 1e-9)
         #expect(fit.ci95[1] - fit.ci95[0] < 1e-9)
-        #expect(!fit.warnings.contains { $0.contains("disagree") })
+        #expect(fit.singleOrderAdequate && !fit.notes.contains { $0.contains("lack of fit") })
     }
 
     @Test("order fit rejects malformed input")
