@@ -83,6 +83,29 @@ f=d['floors'][0]
 assert set(['estimator','batchSize','floor']) <= set(f) and set(f['floor'])=={'value','standardError','count'}
 assert 'floorScaling' in d
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: attention run did not produce floors[] and floorScaling"; fi
+# Calibration: bad counts exit 2; a small run reports a coverage per interval.
+expect_bad --calibrate --calibrate 1
+expect_bad --calibrate --calibrate 1000000
+expect_bad --report --calibrate 3 --report "$tmp/r.md"
+"$bin" convergence --particles 8 --batch-sizes 2 --dt 0.25,0.125,0.0625 --horizon 1 --trajectories 8 \
+     --calibrate 3 --format json > "$tmp/cal.json" 2>/dev/null
+if [ $? -eq 0 ] && python3 -c "
+import json
+d=json.load(open('$tmp/cal.json'))
+assert d['schema']=='rbm-study/convergence-calibration/1' and len(d['seeds'])==3
+labels=[c['label'] for c in d['coverage']]
+assert 'batch order, p = 2' in labels and 'time order (full EM)' in labels
+assert all(0 <= c['coverage'] <= 1 for c in d['coverage'])
+"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: calibration run did not report coverages"; fi
+# The table opens with a summary; verdicts in JSON; warnings never interleave with stdout.
+"$bin" convergence --particles 16 --trajectories 10 --dt 0.25,0.125,0.0625 --horizon 1 > "$tmp/table.txt" 2> "$tmp/err.txt"
+if [ $? -eq 0 ] && sed -n 3p "$tmp/table.txt" | grep -q '^summary:' && ! grep -q 'warning' "$tmp/table.txt"; then
+  passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: table does not open with a summary, or carries warnings"; fi
+"$bin" convergence --particles 16 --trajectories 10 --dt 0.25,0.125,0.0625 --horizon 1 --format json 2>/dev/null | python3 -c "
+import json,sys
+d=json.load(sys.stdin)
+assert d['summary'] and all(f['verdict']['verdict'] in ('consistent','pre-asymptotic','inconsistent','inconclusive','not assessed') for f in d['fits'])
+" && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL: JSON lacks summary or verdicts"; }
 rm -rf "$tmp"
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

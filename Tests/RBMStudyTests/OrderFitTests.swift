@@ -40,7 +40,7 @@ struct OrderFitTests {
         let samples = meanSquareSamples(errors: errors, trajectories: 400, correlation: 0.7, seed: 101)
         let input = OrderFitInput(timeSteps: tau, samples: samples, measure: .rootMeanSquare, theoryOrder: 0.5)
         let fit = try OrderFit.fit(input, stream: RandomStream(seed: 1, purpose: .bootstrap))
-        #expect(fit.method.contains("GLS"))
+        #expect(fit.method.contains("delta-method"))
         #expect(abs(fit.order - 0.5) < 4 * fit.standardError)
         #expect(fit.standardError > 0 && fit.standardError < 0.05)
         #expect(covers(fit.ci95, 0.5))
