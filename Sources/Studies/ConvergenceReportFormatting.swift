@@ -29,16 +29,15 @@ extension ConvergenceReport {
         out.append("  (~: weak error within 2 SE of zero, no information on the weak order)")
         out.append("")
         out.append("fitted orders (95% intervals): least squares of log e on log τ (time: on log(τ^q − h^q), h the reference step;")
-        out.append("weak: b = C·τ^q + D by profile GLS) with delta-method SE | trajectory bootstrap refitting every replicate;")
+        out.append("weak: b = C·τ^q + D by profile GLS) with delta-method SE (a refitting bootstrap interval is in the JSON, as a check);")
         out.append("* = no single order fits (lack of fit or deterministic misfit): the interval spans the local orders;")
         out.append("verdicts: equivalence with theory ± \(format(OrderVerdictRule.defaultTolerance)) (a pre-asymptotic grid is judged by its finest local order)")
-        let widths = [6, 7, 7, 19, 17, 7, 16, 8, 30]
-        out.append(row(["p", "kind", "q", "CI", "CI (bootstrap)", "theory", "verdict", "LoF p", "local orders (coarse → fine)"], widths: widths))
+        let widths = [6, 7, 7, 19, 7, 16, 8, 30]
+        out.append(row(["p", "kind", "q", "95% CI", "theory", "verdict", "LoF p", "local orders (coarse → fine)"], widths: widths))
         for f in fits {
-            let boot = f.bootstrapCI95.map(interval) ?? "—"
             let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " ")
             let mark = f.intervalKind == .localOrderRange ? "*" : ""
-            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind.rawValue, format(f.order), interval(f.ci95) + mark, boot,
+            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind.rawValue, format(f.order), interval(f.ci95) + mark,
                             f.theoryOrder.map { format($0) } ?? "—", f.verdict.verdict.rawValue,
                             f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
                            widths: widths))
