@@ -71,10 +71,11 @@ assert d['schema']=='rbm-study/variance-sweep/1'
 for k in ['seed','command','version','gitCommit','swiftVersion','blas','threads','wallSeconds']: assert k in d['manifest'], k
 assert len(d['rows'])==5, len(d['rows'])  # 3 on smooth, bernoulli and uniform-columns on attention
 for r in d['rows']:
-    for k in ['estimator','size','cost','draws','variance','theoryVariance','bias','biasPValue','ratio','verdict']: assert k in r, k
+    for k in ['estimator','size','cost','draws','variance','theoryVariance','bias','biasPValue','biasVerdict','biasRule','ratio','verdict']: assert k in r, k
     assert set(r['variance'])=={'value','standardError','count'}
     assert r['draws']==40
     assert 0<=r['biasPValue']<=1
+    assert r['biasVerdict'] in ('consistent-with-unbiased','detected','inconclusive'), r['biasVerdict']
 assert all(isinstance(r['theoryVariance'],float) for r in d['rows'] if r['system']=='smooth')
 assert 'fits' in d
 assert json.load(open('$tmp/ok/variance-sweep.json'))['rows']==d['rows']

@@ -2,14 +2,12 @@ import Foundation
 import NumericsCore
 
 /// Bias, variance and a zero-bias test for a vector estimator Ŷ ∈ ℝ^K (K = N rows × d_v) at fixed
-/// inputs with a known target y, from R independent draws (METHODS §10).
+/// inputs with a known target y, from R independent draws.
 ///
 /// **Two passes over the draws**, each draw regenerated from its own keyed stream (so nothing of
-/// size R·K is stored): pass 1 accumulates per coordinate Σ(ŷ−y), Σ(ŷ−y)² and Σ(ŷ−y) over the first
-/// half of the draws; pass 2 accumulates, per draw, w = ‖ŷ − ȳ‖², e = ‖ŷ − y‖² and, for the second
-/// half, the projection ⟨ŷ − y, u⟩ on the first half's bias direction u. Draws are split into a
-/// fixed number of shards (draw r in shard r mod S) merged in shard order, so results are
-/// bit-identical for any thread count.
+/// size R·K is stored): pass 1 accumulates per coordinate Σ(ŷ−y) and Σ(ŷ−y)²; pass 2 accumulates,
+/// per draw, w = ‖ŷ − ȳ‖² and e = ‖ŷ − y‖². Draws are split into a fixed number of shards (draw r in
+/// shard r mod S) merged in shard order, so results are bit-identical for any thread count.
 ///
 /// Reported per row (divided by N: mean over tokens/particles of a squared norm over d_v):
 /// - **variance** tr Ĉov/N = Σₖ sₖ²/N with sₖ² the unbiased per-coordinate sample variances; its SE
@@ -17,17 +15,11 @@ import NumericsCore
 /// - **kurtosis** κ = E‖Ŷ−μ‖⁴/(E‖Ŷ−μ‖²)² (plug-in; μ₄/σ⁴ in one dimension, 1 + 2/K for an isotropic
 ///   Gaussian); the relative SE of the variance is √((κ−1)/R); a large κ means a few draws dominate;
 /// - **mean squared error** mean(e)/N ± SE (the variance plus ‖bias‖²/N);
-/// - **bias** ‖ȳ − y‖/√N (RMS over rows) with SE √(tr Ĉov/(R·N)) (METHODS §10: the norm an unbiased
-///   estimator shows from noise alone);
-/// - **zero-bias p-value**: min(1, 2·min(p₁, p₂)) (Bonferroni over two tests, valid under any
-///   correlation between coordinates, which column sampling and random batches create):
-///   p₁ a split-sample projection t-test — the first half's bias vector gives a direction u, and the
-///   mean of ⟨ŷ − y, u⟩ over the independent second half is t-tested (R/2 − 1 degrees of freedom;
-///   powerful against diffuse bias); p₂ = min(1, K·minₖ pₖ), Bonferroni over the per-coordinate
-///   t-tests of zₖ = (ȳₖ − yₖ)/(sₖ/√R) (powerful against a few biased coordinates). A χ² on Σzₖ² or
-///   Hotelling's T² is not used: the first assumes independent coordinates, the second needs a K×K
-///   covariance with K often larger than R. p-values come from GSL's Student-t CDF. Coordinates (and
-///   projections) that did not vary over the draws are left out: they carry no evidence.
+/// - **bias** ‖ȳ − y‖/√N (RMS over rows) with SE √(tr Ĉov/(R·N)) (the norm an unbiased estimator
+///   shows from noise alone);
+/// - **zero-bias test** ``ZeroBiasTest``: T = R‖ȳ − y‖²/V with V the closed-form trace of the
+///   covariance when `theoreticalVariance` is given, else the sample trace; its p-value and
+///   three-way ``BiasVerdict``, and the ``ZeroBiasTest/Evidence`` that pools configurations.
 public enum EstimatorDrawStatistics {
     /// Shards of the draws; fixed so that results do not depend on the thread count.
     public static let shards = 16
@@ -37,9 +29,13 @@ public enum EstimatorDrawStatistics {
         public var variance: Estimate
         public var meanSquaredError: Estimate
         public var bias: Estimate
+        /// p-value of the zero-bias test at this configuration (``ZeroBiasTest``).
         public var biasPValue: Double
-        public var splitProjectionPValue: Double
-        public var maxCoordinatePValue: Double
+        /// The zero-bias test's T = R‖ȳ − y‖²/V at this configuration.
+        public var biasStatistic: Double
+        public var biasVerdict: BiasVerdict
+        /// What this configuration contributes when configurations are pooled.
+        public var biasEvidence: ZeroBiasTest.Evidence
         public var kurtosis: Double
         /// RMS over rows of the target, ‖y‖/√N (the scale of the output).
         public var targetRMS: Double
@@ -48,21 +44,19 @@ public enum EstimatorDrawStatistics {
     /// Pass-1 sums over a shard of draws.
     struct DeviationSums {
         var count = 0
-        var sum: [Double], sumSquares: [Double], halfSum: [Double]
+        var sum: [Double], sumSquares: [Double]
 
         init(dimension k: Int) {
             sum = [Double](repeating: 0, count: k)
             sumSquares = sum
-            halfSum = sum
         }
 
-        mutating func add(_ estimate: [Double], target: [Double], firstHalf: Bool) {
+        mutating func add(_ estimate: [Double], target: [Double]) {
             count += 1
             for k in sum.indices {
                 let e = estimate[k] - target[k]
                 sum[k] += e
                 sumSquares[k] += e * e
-                if firstHalf { halfSum[k] += e }
             }
         }
 
@@ -71,29 +65,29 @@ public enum EstimatorDrawStatistics {
             for k in sum.indices {
                 sum[k] += other.sum[k]
                 sumSquares[k] += other.sumSquares[k]
-                halfSum[k] += other.halfSum[k]
             }
         }
     }
 
     /// Pass-2 moments over a shard of draws.
     struct DrawMoments {
-        var spread = RunningMoments(), squaredError = RunningMoments(), projection = RunningMoments()
+        var spread = RunningMoments(), squaredError = RunningMoments()
 
         mutating func merge(_ other: DrawMoments) {
             spread.merge(other.spread)
             squaredError.merge(other.squaredError)
-            projection.merge(other.projection)
         }
     }
 
     /// Measures an estimator from `draws` ≥ 4 draws. `makeDrawer` is called once per shard (so it can
     /// own scratch space) and returns a function that writes draw number r (0-based) into its
     /// buffer; draw r must depend only on r (a stream keyed by r), since each draw is made twice.
-    public static func measure(target: [Double], rows: Int, draws: Int, threads: Int,
+    /// `theoreticalVariance`, when known, is the closed-form tr Cov Ŷ = Σᵢ E‖Ŷᵢ − yᵢ‖² under zero
+    /// bias, used by the zero-bias test in place of the sample trace.
+    public static func measure(target: [Double], rows: Int, draws: Int, threads: Int, theoreticalVariance: Double? = nil,
                                makeDrawer: @Sendable () -> (Int, inout [Double]) -> Void) -> Summary {
         precondition(draws >= 4 && rows >= 1 && target.count % rows == 0, "measure: R = \(draws), N = \(rows)")
-        let k = target.count, shardCount = min(shards, draws), half = draws / 2
+        let k = target.count, shardCount = min(shards, draws)
         // Pass 1.
         let first = ShardResults<DeviationSums>(count: shardCount)
         parallelForEach(shardCount, threads: threads) { shard in
@@ -101,7 +95,7 @@ public enum EstimatorDrawStatistics {
             var sums = DeviationSums(dimension: k), estimate = [Double](repeating: 0, count: k)
             for r in stride(from: shard, to: draws, by: shardCount) {
                 draw(r, &estimate)
-                sums.add(estimate, target: target, firstHalf: r < half)
+                sums.add(estimate, target: target)
             }
             first.set(shard, sums)
         }
@@ -109,9 +103,6 @@ public enum EstimatorDrawStatistics {
         for shard in 1..<shardCount { sums.merge(first.value(shard)) }
         let r = Double(draws)
         let mean = (0..<k).map { target[$0] + sums.sum[$0] / r }
-        var direction = sums.halfSum
-        let directionNorm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if directionNorm > 0 { for c in direction.indices { direction[c] /= directionNorm } }
 
         // Pass 2.
         let second = ShardResults<DrawMoments>(count: shardCount)
@@ -120,16 +111,14 @@ public enum EstimatorDrawStatistics {
             var moments = DrawMoments(), estimate = [Double](repeating: 0, count: k)
             for index in stride(from: shard, to: draws, by: shardCount) {
                 draw(index, &estimate)
-                var w = 0.0, e = 0.0, projection = 0.0
+                var w = 0.0, e = 0.0
                 for c in 0..<k {
                     let centred = estimate[c] - mean[c], error = estimate[c] - target[c]
                     w += centred * centred
                     e += error * error
-                    projection += error * direction[c]
                 }
                 moments.spread.add(w)
                 moments.squaredError.add(e)
-                if index >= half { moments.projection.add(projection) }
             }
             second.set(shard, moments)
         }
@@ -138,38 +127,29 @@ public enum EstimatorDrawStatistics {
 
         // Variance: Σ sₖ², SE from the spread of w.
         var traceVariance = 0.0, biasSquared = 0.0, targetSquared = 0.0
-        var coordinatePValues: [Double] = []
         for c in 0..<k {
             let b = sums.sum[c] / r
-            let s2 = max(0, (sums.sumSquares[c] - sums.sum[c] * b) / (r - 1))
-            traceVariance += s2
+            traceVariance += max(0, (sums.sumSquares[c] - sums.sum[c] * b) / (r - 1))
             biasSquared += b * b
             targetSquared += target[c] * target[c]
-            // A coordinate that did not vary in R draws carries no evidence (a rare event, e.g. a YOSO
-            // collision, may simply not have occurred yet), so it is left out of the test.
-            if s2 > 0 {
-                coordinatePValues.append(SignificanceTests.studentTTwoSidedPValue(b / (s2 / r).squareRoot(), degreesOfFreedom: r - 1))
-            }
         }
         let n = Double(rows)
         let w = moments.spread
         let varianceSE = w.standardErrorOfMean * r / (r - 1) / n
         let kurtosis = w.mean > 0 ? 1 + w.variance * (w.count > 1 ? Double(w.count - 1) / Double(w.count) : 1) / (w.mean * w.mean) : .nan
-        let splitP: Double
-        if directionNorm > 0, moments.projection.count >= 2, moments.projection.standardErrorOfMean > 0 {
-            splitP = SignificanceTests.studentTTwoSidedPValue(moments.projection.mean / moments.projection.standardErrorOfMean,
-                                                              degreesOfFreedom: Double(moments.projection.count - 1))
-        } else {
-            splitP = 1  // no variation in the projections: no evidence either way
-        }
-        let maxP = coordinatePValues.isEmpty ? 1 : SignificanceTests.bonferroni(coordinatePValues)
+        let targetRMS = (targetSquared / n).squareRoot()
+        let evidence = ZeroBiasTest.Evidence(draws: draws, deviationSquared: biasSquared,
+                                             variance: theoreticalVariance ?? traceVariance,
+                                             varianceFromTheory: theoreticalVariance != nil, kurtosis: kurtosis,
+                                             roundingTolerance: ZeroBiasTest.Evidence.roundingTolerance(rows: rows, targetRMS: targetRMS))
+        let test = ZeroBiasTest.combine([evidence])
         return Summary(draws: draws,
                        variance: Estimate(value: traceVariance / n, standardError: varianceSE, count: draws),
                        meanSquaredError: Estimate(value: moments.squaredError.mean / n,
                                                   standardError: moments.squaredError.standardErrorOfMean / n, count: draws),
                        bias: Estimate(value: (biasSquared / n).squareRoot(), standardError: (traceVariance / (r * n)).squareRoot(), count: draws),
-                       biasPValue: min(1, 2 * min(splitP, maxP)), splitProjectionPValue: splitP, maxCoordinatePValue: maxP,
-                       kurtosis: kurtosis, targetRMS: (targetSquared / n).squareRoot())
+                       biasPValue: test.pValue, biasStatistic: test.statistic, biasVerdict: test.verdict, biasEvidence: evidence,
+                       kurtosis: kurtosis, targetRMS: targetRMS)
     }
 }
 

@@ -25,21 +25,26 @@ public struct VarianceSweepRow: Codable, Sendable {
     public var meanSquaredError: Estimate
     /// ‖ȳ − y‖/√N with SE √(tr Ĉov/(R·N)) (RMS over configurations).
     public var bias: Estimate
-    /// Zero-bias test, Fisher-combined over configurations (``EstimatorDrawStatistics``).
+    /// p-value of the zero-bias test, configurations pooled (``ZeroBiasTest``).
     public var biasPValue: Double
+    /// The zero-bias test's outcome (``BiasVerdict``).
+    public var biasVerdict: BiasVerdict
+    /// The zero-bias test's rule and error rate in words (``ZeroBiasTest/rule``).
+    public var biasRule: String
     /// What the estimator declares (for its own estimand and this normalisation).
     public var declaredUnbiased: Bool
     /// Largest kurtosis κ over configurations.
     public var kurtosis: Double
     /// RMS of the target, for scale.
     public var targetRMS: Double
-    /// "ok", "bias detected", "variance off theory", "biased (declared)", "bias not resolved", …
+    /// "ok", "bias detected", "bias inconclusive", "variance off theory", "biased (declared)",
+    /// "bias not resolved", …
     public var verdict: String
     public var warnings: [String]
 
     private enum CodingKeys: String, CodingKey {
         case system, estimator, sizeName, size, cost, draws, configurations, variance, theoryVariance, ratio, ratioCI95,
-             meanSquaredError, bias, biasPValue, declaredUnbiased, kurtosis, targetRMS, verdict, warnings
+             meanSquaredError, bias, biasPValue, biasVerdict, biasRule, declaredUnbiased, kurtosis, targetRMS, verdict, warnings
     }
 
     /// Every field is present; unknown values are JSON null.
@@ -59,6 +64,8 @@ public struct VarianceSweepRow: Codable, Sendable {
         try c.encode(meanSquaredError, forKey: .meanSquaredError)
         try c.encode(bias, forKey: .bias)
         try c.encode(jsonNumber(biasPValue), forKey: .biasPValue)
+        try c.encode(biasVerdict, forKey: .biasVerdict)
+        try c.encode(biasRule, forKey: .biasRule)
         try c.encode(declaredUnbiased, forKey: .declaredUnbiased)
         try c.encode(jsonNumber(kurtosis), forKey: .kurtosis)
         try c.encode(jsonNumber(targetRMS), forKey: .targetRMS)
@@ -115,7 +122,7 @@ public struct VarianceSweepReport: Codable, Sendable {
 
     public func json() throws -> Data { try reportJSON(self) }
 
-    static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,declaredUnbiased,kurtosis,verdict"
+    static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,biasVerdict,declaredUnbiased,kurtosis,verdict"
 
     public func rowsCSV() -> String {
         let g = csvNumber
@@ -124,7 +131,7 @@ public struct VarianceSweepReport: Codable, Sendable {
              g(r.variance.value), g(r.variance.standardError), r.theoryVariance.map(g) ?? "",
              r.ratio.map(g) ?? "", r.ratioCI95.map { g($0[0]) } ?? "", r.ratioCI95.map { g($0[1]) } ?? "",
              g(r.meanSquaredError.value), g(r.meanSquaredError.standardError), g(r.bias.value),
-             g(r.bias.standardError), g(r.biasPValue), String(r.declaredUnbiased), g(r.kurtosis),
+             g(r.bias.standardError), g(r.biasPValue), r.biasVerdict.rawValue, String(r.declaredUnbiased), g(r.kurtosis),
              "\"\(r.verdict)\""]
         }
     }
@@ -145,13 +152,13 @@ public struct VarianceSweepReport: Codable, Sendable {
         for system in configuration.systems {
             out += "variance sweep: \(system), N = \(rows.first { $0.system == system }.map { _ in (try? configuration.count(system: system)) ?? 0 } ?? 0), \(configuration.draws) draws × \(configuration.configurations) configurations (per-particle variances, ± 1 SE)\n"
             out += pad("estimator", 26) + pad("size", 9) + pad("cost", 9) + pad("variance ± SE", 24) + pad("theory", 11)
-                + pad("ratio [95% CI]", 24) + pad("bias ± SE", 22) + pad("p(bias=0)", 10) + "verdict\n"
+                + pad("ratio [95% CI]", 24) + pad("bias ± SE", 22) + pad("p(bias=0)", 10) + pad("bias test", 26) + "verdict\n"
             for r in rows where r.system == system {
                 let ratio = r.ratio.map { "\(s($0, 3)) [\(s(r.ratioCI95![0], 3)), \(s(r.ratioCI95![1], 3))]" } ?? "—"
                 out += pad(r.estimator, 26) + pad(s(r.size, 4), 9) + pad(s(r.cost, 4), 9)
                     + pad("\(s(r.variance.value, 4)) ± \(s(r.variance.standardError, 2))", 24)
                     + pad(r.theoryVariance.map { s($0, 4) } ?? "—", 11) + pad(ratio, 24)
-                    + pad("\(s(r.bias.value, 3)) ± \(s(r.bias.standardError, 2))", 22) + pad(s(r.biasPValue, 2), 10) + r.verdict + "\n"
+                    + pad("\(s(r.bias.value, 3)) ± \(s(r.bias.standardError, 2))", 22) + pad(s(r.biasPValue, 2), 10) + pad(r.biasVerdict.rawValue, 26) + r.verdict + "\n"
             }
             let fits = self.fits.filter { $0.system == system }
             if !fits.isEmpty {
@@ -162,6 +169,7 @@ public struct VarianceSweepReport: Codable, Sendable {
             }
             out += "\n"
         }
+        if !rows.isEmpty { out += "bias test: \(ZeroBiasTest.rule)\n" }
         for w in warnings { out += "warning: \(w)\n" }
         return out
     }

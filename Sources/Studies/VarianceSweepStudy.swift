@@ -49,19 +49,21 @@ public enum VarianceSweepStudy {
                         }
                     }
                     let subject = particleCache[item.system]![configuration]
-                    summaries.append(subject.measure(estimator, draws: c.draws, threads: c.threads, seed: c.seed, key: key))
-                    theories.append((estimator as? any InteractionSumVarianceLaw).map {
-                        $0.theoreticalMeanSquaredError(subject.moments).reduce(0, +) / Double(item.count)
-                    })
+                    let law = (estimator as? any InteractionSumVarianceLaw).map {
+                        $0.theoreticalMeanSquaredError(subject.moments).reduce(0, +)
+                    }
+                    summaries.append(subject.measure(estimator, draws: c.draws, threads: c.threads, seed: c.seed, key: key,
+                                                     theoreticalVariance: law))
+                    theories.append(law.map { $0 / Double(item.count) })
                 } else if let estimator = item.entry.attentionEstimator(item.size) {
                     if attentionCache.isEmpty {
                         attentionCache = try (0..<c.configurations).map { try c.resolvedAttention.inputs(seed: c.seed, index: $0) }
                     }
                     let inputs = attentionCache[configuration]
-                    summaries.append(measureAttention(estimator, inputs, draws: c.draws, threads: c.threads, seed: c.seed, key: key))
-                    theories.append(((estimator as? any AttentionVarianceLaw)?.theoreticalMeanSquaredError(inputs)).map {
-                        $0.reduce(0, +) / Double(inputs.tokens)
-                    })
+                    let law = ((estimator as? any AttentionVarianceLaw)?.theoreticalMeanSquaredError(inputs)).map { $0.reduce(0, +) }
+                    summaries.append(measureAttention(estimator, inputs, draws: c.draws, threads: c.threads, seed: c.seed, key: key,
+                                                      theoreticalVariance: law))
+                    theories.append(law.map { $0 / Double(inputs.tokens) })
                 }
                 done += 1
                 progress?(done, total)
@@ -78,12 +80,15 @@ public enum VarianceSweepStudy {
     }
 
     /// Measures an attention estimator at fixed inputs with draws from (seed, key, estimatorDraws, r);
-    /// prepares once when the estimator supports it (``PreparedAttentionEstimator``).
+    /// prepares once when the estimator supports it (``PreparedAttentionEstimator``). `theoreticalVariance`
+    /// is the closed-form Σᵢ E‖Ôᵢ − Oᵢ‖² for the zero-bias test, when one exists.
     public static func measureAttention(_ estimator: any AttentionEstimator, _ inputs: AttentionInputs, draws: Int,
-                                        threads: Int, seed: UInt64, key: UInt64) -> EstimatorDrawStatistics.Summary {
+                                        threads: Int, seed: UInt64, key: UInt64,
+                                        theoreticalVariance: Double? = nil) -> EstimatorDrawStatistics.Summary {
         let target = estimator.exactTarget(inputs).elements
         let draw = drawer(estimator, inputs)
-        return EstimatorDrawStatistics.measure(target: target, rows: inputs.tokens, draws: draws, threads: threads) {
+        return EstimatorDrawStatistics.measure(target: target, rows: inputs.tokens, draws: draws, threads: threads,
+                                               theoreticalVariance: theoreticalVariance) {
             var out = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
             return { r, buffer in
                 draw(&out, RandomStream(seed: seed, trajectory: key, purpose: .estimatorDraws, index: UInt32(r)))
@@ -117,10 +122,11 @@ public enum VarianceSweepStudy {
             moments = InteractionTermMoments(interaction: problem.interaction, positions: x, particles: n, dimension: d)
         }
 
-        func measure(_ estimator: any InteractionSumEstimator, draws: Int, threads: Int, seed: UInt64, key: UInt64)
-            -> EstimatorDrawStatistics.Summary {
+        func measure(_ estimator: any InteractionSumEstimator, draws: Int, threads: Int, seed: UInt64, key: UInt64,
+                     theoreticalVariance: Double?) -> EstimatorDrawStatistics.Summary {
             let n = problem.particles, d = problem.dimension, interaction = problem.interaction, x = positions
-            return EstimatorDrawStatistics.measure(target: moments.mean, rows: n, draws: draws, threads: threads) {
+            return EstimatorDrawStatistics.measure(target: moments.mean, rows: n, draws: draws, threads: threads,
+                                                   theoreticalVariance: theoreticalVariance) {
                 let workspace = EstimatorWorkspace(particles: n)
                 return { r, out in
                     let stream = RandomStream(seed: seed, trajectory: key, purpose: .estimatorDraws, index: UInt32(r))
@@ -150,7 +156,7 @@ public enum VarianceSweepStudy {
         let bias = Estimate(value: (summaries.reduce(0) { $0 + $1.bias.value * $1.bias.value } / k).squareRoot(),
                             standardError: (summaries.reduce(0) { $0 + $1.bias.standardError * $1.bias.standardError } / k).squareRoot(),
                             count: variance.count)
-        let p = SignificanceTests.fisherCombinedPValue(summaries.map(\.biasPValue))
+        let test = ZeroBiasTest.combine(summaries.map(\.biasEvidence))
         let theory: Double? = theories.allSatisfy { $0 != nil } ? theories.reduce(0) { $0 + $1! } / k : nil
         var ratio: Double? = nil, ci: [Double]? = nil
         if let theory, theory > 0 {
@@ -163,12 +169,15 @@ public enum VarianceSweepStudy {
         if kurtosis > c.kurtosisWarning {
             warnings.append("kurtosis \(String(format: "%.3g", kurtosis)) > \(String(format: "%.3g", c.kurtosisWarning)): heavy tails, the variance's SE is unreliable")
         }
-        // Verdicts at the 0.1% level (|z| > 3.29), so a sweep of dozens of rows rarely flags by chance.
+        // The bias part from the zero-bias test (false-positive rate ≤ ZeroBiasTest.level); the variance
+        // part at the 0.1% level (|z| > 3.29), so a sweep of dozens of rows rarely flags by chance.
         var verdict: String
-        if unbiased {
-            verdict = p < 1e-3 ? "bias detected" : "ok"
-        } else {
-            verdict = p < 1e-3 ? "biased (declared)" : "bias not resolved"
+        switch (test.verdict, unbiased) {
+        case (.detected, true): verdict = "bias detected"
+        case (.detected, false): verdict = "biased (declared)"
+        case (.consistentWithUnbiased, true): verdict = "ok"
+        case (.consistentWithUnbiased, false): verdict = "bias not resolved"
+        case (.inconclusive, _): verdict = "bias inconclusive"
         }
         if let theory, theory > 0 {
             let z = (variance.value - theory) / variance.standardError
@@ -181,7 +190,8 @@ public enum VarianceSweepStudy {
         return VarianceSweepRow(system: system, estimator: entry.name, sizeName: entry.sizeName, size: size,
                                 cost: entry.cost(size: size, count: n), draws: c.draws, configurations: summaries.count,
                                 variance: variance, theoryVariance: theory, ratio: ratio, ratioCI95: ci, meanSquaredError: mse,
-                                bias: bias, biasPValue: p, declaredUnbiased: unbiased, kurtosis: kurtosis,
+                                bias: bias, biasPValue: test.pValue, biasVerdict: test.verdict, biasRule: ZeroBiasTest.rule,
+                                declaredUnbiased: unbiased, kurtosis: kurtosis,
                                 targetRMS: summaries.reduce(0) { $0 + $1.targetRMS } / k, verdict: verdict, warnings: warnings)
     }
 
