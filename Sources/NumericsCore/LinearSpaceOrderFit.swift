@@ -67,16 +67,9 @@ enum LinearSpaceOrderFit {
         let grid = (0..<gridCount).map { min(highQ, lowQ + Double($0) * settings.profileStep) }
         func minimise(_ b: [Double]) -> (order: Double, chi: Double, profile: [Double]) {
             let profile = grid.map { project(b, order: $0).chi }
-            let best = profile.indices.min { profile[$0] < profile[$1] } ?? 0
-            var a = grid[max(0, best - 1)], c = grid[min(gridCount - 1, best + 1)]
-            let golden = (5.0.squareRoot() - 1) / 2
-            var x1 = c - golden * (c - a), x2 = a + golden * (c - a)
-            var f1 = project(b, order: x1).chi, f2 = project(b, order: x2).chi
-            for _ in 0..<80 where c - a > 1e-12 {
-                if f1 < f2 { c = x2; x2 = x1; f2 = f1; x1 = c - golden * (c - a); f1 = project(b, order: x1).chi }
-                else { a = x1; x1 = x2; f1 = f2; x2 = a + golden * (c - a); f2 = project(b, order: x2).chi }
-            }
-            let q = (a + c) / 2, chi = project(b, order: q).chi
+            let best = GoldenSectionSearch.gridMinimum(profile)
+            let q = GoldenSectionSearch.refine({ project(b, order: $0).chi }, grid: grid, best: best, tolerance: 1e-12, iterations: 80)
+            let chi = project(b, order: q).chi
             return chi <= profile[best] ? (q, chi, profile) : (grid[best], profile[best], profile)
         }
         let whiteB = whiten(data.means)
@@ -85,7 +78,7 @@ enum LinearSpaceOrderFit {
         let t = Distributions.studentT95(degreesOfFreedom: Double(m - 1))
         let threshold = t * t
         let inside = profile.indices.filter { profile[$0] - chiMin <= threshold }
-        let best = profile.indices.min { profile[$0] < profile[$1] } ?? 0
+        let best = GoldenSectionSearch.gridMinimum(profile)
         let firstInside = inside.first ?? best, lastInside = inside.last ?? best
         func bisect(outside: Double, inside: Double) -> Double {
             var o = outside, i = inside

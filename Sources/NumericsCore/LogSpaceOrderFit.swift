@@ -42,20 +42,9 @@ enum LogSpaceOrderFit {
                 let q = sxy / sxx
                 return (q, yBar - q * xBar)
             }
-            var best = 0, bestValue = Double.infinity
-            for (g, q) in grid.enumerated() {
-                let value = residualSumOfSquares(y, order: q).rss
-                if value < bestValue { bestValue = value; best = g }
-            }
-            var a = grid[max(0, best - 1)], b = grid[min(grid.count - 1, best + 1)]
-            let golden = (5.0.squareRoot() - 1) / 2
-            var c = b - golden * (b - a), d = a + golden * (b - a)
-            var fc = residualSumOfSquares(y, order: c).rss, fd = residualSumOfSquares(y, order: d).rss
-            for _ in 0..<200 where b - a > 1e-13 {
-                if fc < fd { b = d; d = c; fd = fc; c = b - golden * (b - a); fc = residualSumOfSquares(y, order: c).rss }
-                else { a = c; c = d; fc = fd; d = a + golden * (b - a); fd = residualSumOfSquares(y, order: d).rss }
-            }
-            let q = (a + b) / 2
+            let best = GoldenSectionSearch.gridMinimum(grid.map { residualSumOfSquares(y, order: $0).rss })
+            let q = GoldenSectionSearch.refine({ residualSumOfSquares(y, order: $0).rss }, grid: grid, best: best,
+                                               tolerance: 1e-13, iterations: 200)
             return (q, residualSumOfSquares(y, order: q).intercept)
         }
 
