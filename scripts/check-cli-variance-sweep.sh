@@ -76,6 +76,10 @@ for r in d['rows']:
     assert r['draws']==40
     assert 0<=r['biasPValue']<=1
     assert r['biasVerdict'] in ('consistent-with-unbiased','detected','inconclusive'), r['biasVerdict']
+    assert r['varianceVerdict']['verdict'] in ('consistent','pre-asymptotic','inconsistent','inconclusive','not assessed'), r['varianceVerdict']
+    assert r['varianceVerdict']['rule'] and r['varianceVerdict']['errorRate']
+assert d['summary'] and d['summary'][0].startswith('variance laws:'), d['summary']
+for f in d['fits']: assert f['kind'] in ('theory','cost') and 'verdict' in f['verdict'] and f['scaleFactor']>=1
 assert all(isinstance(r['theoryVariance'],float) for r in d['rows'] if r['system']=='smooth')
 assert 'fits' in d
 assert json.load(open('$tmp/ok/variance-sweep.json'))['rows']==d['rows']
@@ -85,6 +89,22 @@ assert len(f['rows'])==2 and f['rows'][1]['theoryVariance'] is None
   passed=$((passed+1))
 else
   failed=$((failed+1)); echo "FAIL: valid run did not produce the contract's JSON"
+fi
+# Calibration: bad counts exit 2; a small run reports coverage per interval and the size of each test.
+expect_bad --calibrate --calibrate 1
+expect_bad --report --calibrate 3 --report "$tmp/r.md"
+if "$bin" variance-sweep --particles 12 --draws 40 --configurations 1 --calibrate 3 --format json --out "$tmp/cal" > "$tmp/cal.json" 2>/dev/null \
+   && python3 -c "
+import json
+d=json.load(open('$tmp/cal.json'))
+assert d['schema']=='rbm-study/variance-sweep-calibration/1' and len(d['seeds'])==3
+assert any(c['label'].startswith('variance ratio') and c['targetIsExact'] for c in d['coverage'])
+assert any(t['label'].startswith('zero-bias test') for t in d['sizes'])
+for t in d['sizes']: assert 0 <= t['rejections'] <= t['trials'] and t['level']==0.001
+" && [ -f "$tmp/cal/calibration.csv" ] && [ -f "$tmp/cal/test-sizes.csv" ]; then
+  passed=$((passed+1))
+else
+  failed=$((failed+1)); echo "FAIL: calibration run did not report coverages and sizes"
 fi
 rm -rf "$tmp"
 echo "variance-sweep cli: $passed passed, $failed failed"

@@ -41,6 +41,27 @@ public struct IntervalCoverage: Codable, Sendable {
     public var verdicts: [String: Int]
     /// "undercovers" when the Wilson interval lies below 95%, "conservative" when above, else "holds".
     public var assessment: String
+
+    private enum CodingKeys: String, CodingKey {
+        case label, seeds, target, targetIsExact, coverage, coverageCI95, meanEstimate, spreadAcrossSeeds, meanReportedStandardError,
+             verdicts, assessment
+    }
+
+    /// Undefined numbers (a pooled entry's target, a single seed's spread) are JSON null.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(label, forKey: .label)
+        try c.encode(seeds, forKey: .seeds)
+        try c.encode(jsonNumber(target), forKey: .target)
+        try c.encode(targetIsExact, forKey: .targetIsExact)
+        try c.encode(jsonNumber(coverage), forKey: .coverage)
+        try c.encode(coverageCI95, forKey: .coverageCI95)
+        try c.encode(jsonNumber(meanEstimate), forKey: .meanEstimate)
+        try c.encode(jsonNumber(spreadAcrossSeeds), forKey: .spreadAcrossSeeds)
+        try c.encode(jsonNumber(meanReportedStandardError), forKey: .meanReportedStandardError)
+        try c.encode(verdicts, forKey: .verdicts)
+        try c.encode(assessment, forKey: .assessment)
+    }
 }
 
 /// Calibration of a study's intervals and verdicts: rerun it over R seeds and measure, for
@@ -59,34 +80,59 @@ public enum IntervalCalibration {
         let z = 1.959963984540054, nn = Double(n), p = Double(k) / nn
         let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
         let half = z * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot() / (1 + z * z / nn)
-        return [max(0, centre - half), min(1, centre + half)]
+        return [k == 0 ? 0 : max(0, centre - half), k == n ? 1 : min(1, centre + half)]
     }
 
-    /// Coverage per label over the seeds' observations (labels in first-seen order).
+    /// Coverage per label over the seeds' observations (labels in first-seen order), then one
+    /// pooled entry per family of labels sharing the prefix before the first comma ("variance
+    /// ratio, …"): with many labels a few fall below 95% by chance, the pooled rate does not.
     public static func coverage(_ runs: [[CalibrationObservation]]) -> [IntervalCoverage] {
         var labels: [String] = []
         for run in runs { for o in run where !labels.contains(o.label) { labels.append(o.label) } }
-        return labels.map { label in
+        var covered: [String: (k: Int, n: Int)] = [:]
+        var out = labels.map { label in
             let obs = runs.compactMap { $0.first { $0.label == label } }
                 .filter { $0.estimate.isFinite && $0.ci95.count == 2 && $0.ci95.allSatisfy(\.isFinite) }
             let n = obs.count
             let mean = n > 0 ? obs.reduce(0) { $0 + $1.estimate } / Double(n) : .nan
             let exact = obs.first?.exact
             let target = exact ?? mean
-            let covered = obs.filter { $0.ci95[0] <= target && target <= $0.ci95[1] }.count
+            let k = obs.filter { $0.ci95[0] <= target && target <= $0.ci95[1] }.count
+            covered[label] = (k, n)
             let spread = n > 1 ? (obs.reduce(0) { $0 + ($1.estimate - mean) * ($1.estimate - mean) } / Double(n - 1)).squareRoot() : .nan
             let se = n > 0 ? obs.reduce(0) { $0 + ($1.ci95[1] - $1.ci95[0]) / (2 * 1.96) } / Double(n) : .nan
             var verdicts: [String: Int] = [:]
             for o in obs { if let v = o.verdict { verdicts[v.rawValue, default: 0] += 1 } }
-            let rate = n > 0 ? Double(covered) / Double(n) : .nan
-            let wilsonCI = wilson(successes: covered, trials: n)
-            // Judged by the Wilson interval, so a few seeds cannot brand an interval either way.
-            let assessment = n == 0 ? "no finite intervals" : wilsonCI[1] < 0.95 ? "undercovers" : wilsonCI[0] > 0.95 ? "conservative" : "holds"
-            return IntervalCoverage(label: label, seeds: n, target: target, targetIsExact: exact != nil, coverage: rate,
-                                    coverageCI95: wilsonCI, meanEstimate: mean,
-                                    spreadAcrossSeeds: spread, meanReportedStandardError: se, verdicts: verdicts,
-                                    assessment: assessment)
+            return summary(label: label, covered: k, trials: n, target: target, exact: exact != nil, mean: mean, spread: spread,
+                           standardError: se, verdicts: verdicts)
         }
+        var families: [String] = []
+        for label in labels {
+            let family = String(label.prefix { $0 != "," })
+            if family != label, !families.contains(family) { families.append(family) }
+        }
+        for family in families {
+            let members = labels.filter { $0.hasPrefix(family + ",") }
+            guard members.count > 1 else { continue }
+            let k = members.reduce(0) { $0 + covered[$1]!.k }, n = members.reduce(0) { $0 + covered[$1]!.n }
+            let entries = out.filter { members.contains($0.label) }
+            var verdicts: [String: Int] = [:]
+            for e in entries { for (v, c) in e.verdicts { verdicts[v, default: 0] += c } }
+            out.append(summary(label: "\(family), all \(members.count) pooled", covered: k, trials: n, target: .nan,
+                               exact: entries.allSatisfy(\.targetIsExact), mean: .nan, spread: .nan, standardError: .nan,
+                               verdicts: verdicts))
+        }
+        return out
+    }
+
+    static func summary(label: String, covered k: Int, trials n: Int, target: Double, exact: Bool, mean: Double, spread: Double,
+                        standardError: Double, verdicts: [String: Int]) -> IntervalCoverage {
+        let wilsonCI = wilson(successes: k, trials: n)
+        // Judged by the Wilson interval, so a few seeds cannot brand an interval either way.
+        let assessment = n == 0 ? "no finite intervals" : wilsonCI[1] < 0.95 ? "undercovers" : wilsonCI[0] > 0.95 ? "conservative" : "holds"
+        return IntervalCoverage(label: label, seeds: n, target: target, targetIsExact: exact, coverage: n > 0 ? Double(k) / Double(n) : .nan,
+                                coverageCI95: wilsonCI, meanEstimate: mean, spreadAcrossSeeds: spread,
+                                meanReportedStandardError: standardError, verdicts: verdicts, assessment: assessment)
     }
 }
 
@@ -98,7 +144,7 @@ extension ConvergenceReport {
             let who = f.kind == .time ? "time order (full EM)" : "\(f.kind.rawValue) order, p = \(f.batchSize)"
             out.append(CalibrationObservation(label: who, estimate: f.order, ci95: f.ci95, verdict: f.verdict.verdict))
             if let b = f.bootstrapCI95 {
-                out.append(CalibrationObservation(label: "\(who), bootstrap", estimate: f.order, ci95: b))
+                out.append(CalibrationObservation(label: "bootstrap \(who)", estimate: f.order, ci95: b))
             }
         }
         for r in batchSizeRatios {
@@ -118,60 +164,8 @@ extension ConvergenceReport {
     }
 }
 
-/// The result of `rbm-study convergence --calibrate R`.
-public struct ConvergenceCalibrationReport: Codable, Sendable {
-    public var schema = "rbm-study/convergence-calibration/1"
-    public var manifest: RunManifest
-    public var configuration: ConvergenceConfiguration
-    /// The seeds used: seed, seed + 1, …, seed + R − 1.
-    public var seeds: [UInt64]
-    public var coverage: [IntervalCoverage]
-    public var secondsPerSeed: Double
 
-    /// Runs the study once per seed (trajectories in parallel inside each run).
-    public static func run(_ configuration: ConvergenceConfiguration, seeds count: Int,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ConvergenceCalibrationReport {
-        try require(count >= 2 && count <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(count))")
-        let start = Date()
-        let seeds = (0..<count).map { configuration.seed &+ UInt64($0) }
-        var runs: [[CalibrationObservation]] = []
-        for (index, seed) in seeds.enumerated() {
-            var c = configuration
-            c.seed = seed
-            runs.append(try ConvergenceStudy.run(c).calibrationObservations())
-            progress?(index + 1, count)
-        }
-        let wall = Date().timeIntervalSince(start)
-        return ConvergenceCalibrationReport(
-            manifest: RunManifest(seed: configuration.seed, command: "", threads: configuration.threads, wallSeconds: wall),
-            configuration: configuration, seeds: seeds, coverage: IntervalCalibration.coverage(runs),
-            secondsPerSeed: wall / Double(count))
-    }
-
-    public func table() -> String {
-        var out: [String] = []
-        out.append("rbm-study convergence --calibrate \(seeds.count): coverage of every printed 95% interval over \(seeds.count) seeds (\(seeds.first ?? 0) … \(seeds.last ?? 0)); target = across-seed mean of the estimate")
-        out.append("assessment by the Wilson interval of the coverage (undercovers: entirely below 95%); binomial SD of the coverage at this R: \(format((0.95 * 0.05 / Double(max(1, seeds.count))).squareRoot()))")
-        out.append("")
-        let widths = [36, 10, 18, 12, 12, 12, 14, 30]
-        out.append(row(["interval", "coverage", "Wilson 95% CI", "mean est.", "SD seeds", "mean SE", "assessment", "verdicts"], widths: widths))
-        for c in coverage {
-            let verdicts = c.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            out.append(row([c.label, format(c.coverage), interval(c.coverageCI95), format(c.meanEstimate), format(c.spreadAcrossSeeds),
-                            format(c.meanReportedStandardError), c.assessment, verdicts], widths: widths))
-        }
-        out.append("")
-        out.append("\(format(secondsPerSeed)) s per seed; wall time \(format(manifest.wallSeconds)) s")
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
-
-    public func coverageCSV() -> String {
-        csvTable(header: "label,seeds,target,targetIsExact,coverage,coverageLow,coverageHigh,meanEstimate,spreadAcrossSeeds,meanReportedStandardError,assessment",
-                 coverage) { c in
-            ["\"\(c.label)\"", String(c.seeds), csv(c.target), String(c.targetIsExact), csv(c.coverage), csv(c.coverageCI95[0]),
-             csv(c.coverageCI95[1]), csv(c.meanEstimate), csv(c.spreadAcrossSeeds), csv(c.meanReportedStandardError), c.assessment]
-        }
-    }
+extension ConvergenceReport: CalibratedReport {
+    /// The convergence study runs no test of an exactly true null hypothesis.
+    public func testObservations() -> [TestObservation] { [] }
 }

@@ -37,14 +37,16 @@ public struct VarianceSweepRow: Codable, Sendable {
     public var kurtosis: Double
     /// RMS of the target, for scale.
     public var targetRMS: Double
-    /// "ok", "bias detected", "bias inconclusive", "variance off theory", "biased (declared)",
-    /// "bias not resolved", …
+    /// The verdict on the closed-form variance law (``VarianceLawTest``).
+    public var varianceVerdict: VerdictRecord
+    /// Both verdicts in words: "bias: …; variance law: …".
     public var verdict: String
     public var warnings: [String]
 
     private enum CodingKeys: String, CodingKey {
         case system, estimator, sizeName, size, cost, draws, configurations, variance, theoryVariance, ratio, ratioCI95,
-             meanSquaredError, bias, biasPValue, biasVerdict, biasRule, declaredUnbiased, kurtosis, targetRMS, verdict, warnings
+             meanSquaredError, bias, biasPValue, biasVerdict, biasRule, declaredUnbiased, kurtosis, targetRMS, varianceVerdict, verdict,
+             warnings
     }
 
     /// Every field is present; unknown values are JSON null.
@@ -69,19 +71,30 @@ public struct VarianceSweepRow: Codable, Sendable {
         try c.encode(declaredUnbiased, forKey: .declaredUnbiased)
         try c.encode(jsonNumber(kurtosis), forKey: .kurtosis)
         try c.encode(jsonNumber(targetRMS), forKey: .targetRMS)
+        try c.encode(varianceVerdict, forKey: .varianceVerdict)
         try c.encode(verdict, forKey: .verdict)
         try c.encode(warnings, forKey: .warnings)
     }
 }
 
-/// A weighted fit of log variance against log theory (kind "theory": slope 1 and intercept 0 when
-/// the law holds) or, where there is no closed form, against log cost (kind "cost": the empirical
-/// law variance ∝ cost^slope). Weights 1/(SE/variance)² (delta method); 95% intervals ±1.96·SE from
-/// the unscaled covariance; lack-of-fit p from χ² with (points − 2) degrees of freedom.
+/// What a variance-sweep fit regresses log variance on.
+public enum VarianceFitKind: String, Codable, Sendable {
+    /// x = log of the closed form: slope 1 and intercept 0 when the law holds.
+    case theory
+    /// x = log cost (no closed form): the empirical law variance ∝ cost^slope.
+    case cost
+}
+
+/// A weighted fit of log variance against log theory (``VarianceFitKind/theory``) or log cost
+/// (``VarianceFitKind/cost``). Weights 1/(SE/variance)² (delta method). The covariance is scaled
+/// by the Birge ratio χ²/(points − 2) when that exceeds 1 (Birge, Phys. Rev. 40 (1932)), so a
+/// misspecified law widens its intervals instead of undercovering; 95% intervals use Student's t
+/// with points − 2 degrees of freedom when scaled, else ±1.96·SE. Lack-of-fit p from χ² with
+/// points − 2 degrees of freedom.
 public struct VarianceSweepFit: Codable, Sendable {
     public var system: String
     public var estimator: String
-    public var kind: String
+    public var kind: VarianceFitKind
     public var points: Int
     public var slope: Double
     public var slopeCI95: [Double]
@@ -90,9 +103,14 @@ public struct VarianceSweepFit: Codable, Sendable {
     public var expectedSlope: Double?
     public var chiSquared: Double
     public var lackOfFitP: Double?
+    /// The factor √(χ²/dof) the standard errors were multiplied by (1 when not scaled).
+    public var scaleFactor: Double
+    /// Slope against 1 ± ``VarianceSweepStudy/slopeTolerance`` (theory fits; cost fits are not assessed).
+    public var verdict: VerdictRecord
 
     private enum CodingKeys: String, CodingKey {
-        case system, estimator, kind, points, slope, slopeCI95, intercept, interceptCI95, expectedSlope, chiSquared, lackOfFitP
+        case system, estimator, kind, points, slope, slopeCI95, intercept, interceptCI95, expectedSlope, chiSquared, lackOfFitP,
+             scaleFactor, verdict
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -108,6 +126,8 @@ public struct VarianceSweepFit: Codable, Sendable {
         try c.encode(expectedSlope, forKey: .expectedSlope)
         try c.encode(jsonNumber(chiSquared), forKey: .chiSquared)
         try c.encode(jsonNumber(lackOfFitP), forKey: .lackOfFitP)
+        try c.encode(jsonNumber(scaleFactor), forKey: .scaleFactor)
+        try c.encode(verdict, forKey: .verdict)
     }
 }
 
@@ -118,11 +138,13 @@ public struct VarianceSweepReport: Codable, Sendable {
     public var configuration: VarianceSweepConfiguration
     public var rows: [VarianceSweepRow]
     public var fits: [VarianceSweepFit]
+    /// The five-second answer (``summaryLines``).
+    public var summary: [String]
     public var warnings: [String]
 
     public func json() throws -> Data { try reportJSON(self) }
 
-    static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,biasVerdict,declaredUnbiased,kurtosis,verdict"
+    static let csvHeader = "system,estimator,size,cost,draws,configurations,variance,varianceSE,theoryVariance,ratio,ratioLow,ratioHigh,meanSquaredError,meanSquaredErrorSE,bias,biasSE,biasPValue,biasVerdict,declaredUnbiased,kurtosis,varianceVerdict,verdict"
 
     public func rowsCSV() -> String {
         let g = csvNumber
@@ -132,45 +154,49 @@ public struct VarianceSweepReport: Codable, Sendable {
              r.ratio.map(g) ?? "", r.ratioCI95.map { g($0[0]) } ?? "", r.ratioCI95.map { g($0[1]) } ?? "",
              g(r.meanSquaredError.value), g(r.meanSquaredError.standardError), g(r.bias.value),
              g(r.bias.standardError), g(r.biasPValue), r.biasVerdict.rawValue, String(r.declaredUnbiased), g(r.kurtosis),
-             "\"\(r.verdict)\""]
+             r.varianceVerdict.verdict.rawValue, "\"\(r.verdict)\""]
         }
     }
 
     public func fitsCSV() -> String {
         let g = csvNumber
-        return csvTable(header: "system,estimator,kind,points,slope,slopeLow,slopeHigh,intercept,interceptLow,interceptHigh,expectedSlope,chiSquared,lackOfFitP",
+        return csvTable(header: "system,estimator,kind,points,slope,slopeLow,slopeHigh,intercept,interceptLow,interceptHigh,expectedSlope,chiSquared,lackOfFitP,scaleFactor,verdict",
                         fits) { f in
-            [f.system, f.estimator, f.kind, String(f.points), g(f.slope), g(f.slopeCI95[0]), g(f.slopeCI95[1]),
+            [f.system, f.estimator, f.kind.rawValue, String(f.points), g(f.slope), g(f.slopeCI95[0]), g(f.slopeCI95[1]),
              g(f.intercept), g(f.interceptCI95[0]), g(f.interceptCI95[1]), f.expectedSlope.map(g) ?? "",
-             g(f.chiSquared), f.lackOfFitP.map(g) ?? ""]
+             g(f.chiSquared), f.lackOfFitP.map(g) ?? "", g(f.scaleFactor), f.verdict.verdict.rawValue]
         }
     }
 
     /// A fixed-width table for the terminal.
     public func table() -> String {
-        var out = ""
+        var out = summary.map { $0 + "\n" }.joined()
+        if !summary.isEmpty { out += "\n" }
         for system in configuration.systems {
             out += "variance sweep: \(system), N = \(rows.first { $0.system == system }.map { _ in (try? configuration.count(system: system)) ?? 0 } ?? 0), \(configuration.draws) draws × \(configuration.configurations) configurations (per-particle variances, ± 1 SE)\n"
             out += pad("estimator", 26) + pad("size", 9) + pad("cost", 9) + pad("variance ± SE", 24) + pad("theory", 11)
-                + pad("ratio [95% CI]", 24) + pad("bias ± SE", 22) + pad("p(bias=0)", 10) + pad("bias test", 26) + "verdict\n"
+                + pad("ratio [95% CI]", 24) + pad("bias ± SE", 22) + pad("p(bias=0)", 10) + pad("bias test", 26) + "variance law\n"
             for r in rows where r.system == system {
                 let ratio = r.ratio.map { "\(s($0, 3)) [\(s(r.ratioCI95![0], 3)), \(s(r.ratioCI95![1], 3))]" } ?? "—"
                 out += pad(r.estimator, 26) + pad(s(r.size, 4), 9) + pad(s(r.cost, 4), 9)
                     + pad("\(s(r.variance.value, 4)) ± \(s(r.variance.standardError, 2))", 24)
                     + pad(r.theoryVariance.map { s($0, 4) } ?? "—", 11) + pad(ratio, 24)
-                    + pad("\(s(r.bias.value, 3)) ± \(s(r.bias.standardError, 2))", 22) + pad(s(r.biasPValue, 2), 10) + pad(r.biasVerdict.rawValue, 26) + r.verdict + "\n"
+                    + pad("\(s(r.bias.value, 3)) ± \(s(r.bias.standardError, 2))", 22) + pad(s(r.biasPValue, 2), 10) + pad(r.biasVerdict.rawValue, 26) + r.varianceVerdict.verdict.rawValue + "\n"
             }
             let fits = self.fits.filter { $0.system == system }
             if !fits.isEmpty {
-                out += "fits: log variance = intercept + slope · log x (95% CI)\n"
+                out += "fits: log variance = intercept + slope · log x (95% CI; widened by √(χ²/dof) where the law misfits)\n"
                 for f in fits {
-                    out += "  \(pad(f.estimator, 26)) x = \(f.kind == "theory" ? "theory" : "cost  ")  slope \(s(f.slope, 4)) [\(s(f.slopeCI95[0], 4)), \(s(f.slopeCI95[1], 4))]  intercept \(s(f.intercept, 4)) [\(s(f.interceptCI95[0], 4)), \(s(f.interceptCI95[1], 4))]\(f.lackOfFitP.map { "  LoF p \(s($0, 2))" } ?? "")\n"
+                    out += "  \(pad(f.estimator, 26)) x = \(f.kind == .theory ? "theory" : "cost  ")  slope \(s(f.slope, 4)) [\(s(f.slopeCI95[0], 4)), \(s(f.slopeCI95[1], 4))]  intercept \(s(f.intercept, 4)) [\(s(f.interceptCI95[0], 4)), \(s(f.interceptCI95[1], 4))]\(f.lackOfFitP.map { "  LoF p \(s($0, 2))" } ?? "")  \(f.verdict.verdict.rawValue)\n"
                 }
             }
             out += "\n"
         }
-        if !rows.isEmpty { out += "bias test: \(ZeroBiasTest.rule)\n" }
-        for w in warnings { out += "warning: \(w)\n" }
+        if !rows.isEmpty {
+            out += "bias test: \(ZeroBiasTest.rule)\n"
+            out += "variance law: |z| > 3.29 → inconsistent (false alarm ≤ 0.1% per row); 95% CI of the ratio inside 1 ± \(format(VarianceLawTest.tolerance)) → consistent; else inconclusive\n"
+            out += "fit verdict: slope's 95% CI inside 1 ± \(format(VarianceSweepStudy.slopeTolerance)) → consistent (two one-sided tests at 2.5%)\n"
+        }
         return out
     }
 

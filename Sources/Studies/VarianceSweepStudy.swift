@@ -76,7 +76,8 @@ public enum VarianceSweepStudy {
         let fits = fitLaws(rows)
         var manifest = RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: 0)
         manifest.wallSeconds = Date().timeIntervalSince(start)
-        return VarianceSweepReport(manifest: manifest, configuration: c, rows: rows, fits: fits, warnings: warnings)
+        return VarianceSweepReport(manifest: manifest, configuration: c, rows: rows, fits: fits,
+                                   summary: VarianceSweepSummary.lines(rows: rows, fits: fits), warnings: warnings)
     }
 
     /// Measures an attention estimator at fixed inputs with draws from (seed, key, estimatorDraws, r);
@@ -161,7 +162,7 @@ public enum VarianceSweepStudy {
         var ratio: Double? = nil, ci: [Double]? = nil
         if let theory, theory > 0 {
             ratio = variance.value / theory
-            ci = [(variance.value - 1.96 * variance.standardError) / theory, (variance.value + 1.96 * variance.standardError) / theory]
+            ci = VarianceLawTest.ratioInterval(variance, theory: theory)
         }
         let kurtosis = summaries.map(\.kurtosis).filter(\.isFinite).max() ?? .nan
         let unbiased = entry.declaredUnbiased(size: size)
@@ -169,34 +170,31 @@ public enum VarianceSweepStudy {
         if kurtosis > c.kurtosisWarning {
             warnings.append("kurtosis \(String(format: "%.3g", kurtosis)) > \(String(format: "%.3g", c.kurtosisWarning)): heavy tails, the variance's SE is unreliable")
         }
-        // The bias part from the zero-bias test (false-positive rate ≤ ZeroBiasTest.level); the variance
-        // part at the 0.1% level (|z| > 3.29), so a sweep of dozens of rows rarely flags by chance.
-        var verdict: String
+        let targetRMS = summaries.reduce(0) { $0 + $1.targetRMS } / k
+        let law = VarianceLawTest.verdict(variance: variance, theory: theory, kurtosis: kurtosis,
+                                          kurtosisThreshold: c.kurtosisWarning, targetRMS: targetRMS, draws: c.draws)
+        let biasWords: String
         switch (test.verdict, unbiased) {
-        case (.detected, true): verdict = "bias detected"
-        case (.detected, false): verdict = "biased (declared)"
-        case (.consistentWithUnbiased, true): verdict = "ok"
-        case (.consistentWithUnbiased, false): verdict = "bias not resolved"
-        case (.inconclusive, _): verdict = "bias inconclusive"
+        case (.detected, true): biasWords = "bias detected (declared unbiased)"
+        case (.detected, false): biasWords = "bias detected (declared biased)"
+        case (.consistentWithUnbiased, true): biasWords = "unbiased"
+        case (.consistentWithUnbiased, false): biasWords = "declared biased, bias not resolved"
+        case (.inconclusive, _): biasWords = "bias inconclusive"
         }
-        if let theory, theory > 0 {
-            let z = (variance.value - theory) / variance.standardError
-            if abs(z) > 3.29 { verdict += unbiased ? ", variance off theory" : ", variance differs from law" }
-        } else if theory == 0 {
-            if variance.value > 1e-20 * max(1, summaries[0].targetRMS * summaries[0].targetRMS) { verdict += ", nonzero variance where theory is 0" }
-        } else {
-            verdict += ", no closed form"
-        }
+        let verdict = "bias: \(biasWords); variance law: \(law.verdict.rawValue)"
         return VarianceSweepRow(system: system, estimator: entry.name, sizeName: entry.sizeName, size: size,
                                 cost: entry.cost(size: size, count: n), draws: c.draws, configurations: summaries.count,
                                 variance: variance, theoryVariance: theory, ratio: ratio, ratioCI95: ci, meanSquaredError: mse,
                                 bias: bias, biasPValue: test.pValue, biasVerdict: test.verdict, biasRule: ZeroBiasTest.rule,
                                 declaredUnbiased: unbiased, kurtosis: kurtosis,
-                                targetRMS: summaries.reduce(0) { $0 + $1.targetRMS } / k, verdict: verdict, warnings: warnings)
+                                targetRMS: targetRMS, varianceVerdict: law, verdict: verdict, warnings: warnings)
     }
 
+    /// The tolerance of the fit verdict: a theory fit's slope must be 1 within ± this.
+    public static let slopeTolerance = 0.05
+
     /// Per (system, estimator): log variance against log theory where every row has a positive
-    /// theory, else against log cost.
+    /// theory, else against log cost (see ``VarianceSweepFit``).
     public static func fitLaws(_ rows: [VarianceSweepRow]) -> [VarianceSweepFit] {
         var fits: [VarianceSweepFit] = []
         var seen: [String] = []
@@ -210,14 +208,24 @@ public enum VarianceSweepStudy {
             let w = group.map { ($0.variance.value / $0.variance.standardError) * ($0.variance.value / $0.variance.standardError) }
             guard group.count >= 2, Set(x).count >= 2, let fit = try? WeightedLinearFit(x: x, y: y, weights: w) else { continue }
             let dof = group.count - 2
-            fits.append(VarianceSweepFit(system: row.system, estimator: row.estimator, kind: useTheory ? "theory" : "cost",
-                                         points: group.count, slope: fit.slope,
-                                         slopeCI95: [fit.slope - 1.96 * fit.slopeStandardError, fit.slope + 1.96 * fit.slopeStandardError],
+            let birge = dof > 0 ? fit.chiSquared / Double(dof) : 1
+            let scale = birge > 1 ? birge.squareRoot() : 1
+            let t = birge > 1 ? Distributions.studentT95(degreesOfFreedom: Double(dof)) : 1.96
+            let slopeCI = [fit.slope - t * scale * fit.slopeStandardError, fit.slope + t * scale * fit.slopeStandardError]
+            let verdict = useTheory
+                ? OrderVerdictRule.test(centre: fit.slope, lower: slopeCI[0], upper: slopeCI[1], band: (1 - slopeTolerance, 1 + slopeTolerance),
+                                        trajectories: row.draws, subject: "slope 95% CI \(interval(slopeCI))",
+                                        bandText: "1 ± \(format(slopeTolerance))", approaching: nil)
+                : VerdictRecord(verdict: .notAssessed, rule: "no closed form: the slope against cost is descriptive", errorRate: "—",
+                                trajectoriesToDecide: nil)
+            fits.append(VarianceSweepFit(system: row.system, estimator: row.estimator, kind: useTheory ? .theory : .cost,
+                                         points: group.count, slope: fit.slope, slopeCI95: slopeCI,
                                          intercept: fit.intercept,
-                                         interceptCI95: [fit.intercept - 1.96 * fit.interceptStandardError,
-                                                         fit.intercept + 1.96 * fit.interceptStandardError],
+                                         interceptCI95: [fit.intercept - t * scale * fit.interceptStandardError,
+                                                         fit.intercept + t * scale * fit.interceptStandardError],
                                          expectedSlope: useTheory ? 1 : nil, chiSquared: fit.chiSquared,
-                                         lackOfFitP: dof > 0 ? Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(dof)) : nil))
+                                         lackOfFitP: dof > 0 ? Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(dof)) : nil,
+                                         scaleFactor: scale, verdict: verdict))
         }
         return fits
     }

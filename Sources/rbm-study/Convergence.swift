@@ -74,7 +74,8 @@ struct Convergence: ParsableCommand {
         c.referenceRefinement = referenceRefinement
         try c.validate()
         if let calibrate {
-            try runCalibration(c, seeds: calibrate)
+            let configuration = c
+            try output.calibrate(seeds: calibrate) { try ConvergenceCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
             return
         }
         let outDirectory = try output.prepare()
@@ -101,20 +102,5 @@ struct Convergence: ParsableCommand {
                 try ConvergenceNotebook.write(result, to: url)
             }
         }
-    }
-
-    /// `--calibrate R`: the coverage of every interval over R seeds.
-    func runCalibration(_ c: ConvergenceConfiguration, seeds: Int) throws {
-        try require(seeds >= 2 && seeds <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(seeds))")
-        try require(output.report == nil, "--report", "is not available with --calibrate (the calibration prints its own table)")
-        let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "calibrate") { progress in
-            try ConvergenceCalibrationReport.run(c, seeds: seeds, progress: progress)
-        }
-        result.manifest.command = commandLine
-        let json = try result.json()
-        try output.emit(json: json, table: result.table(), csv: result.coverageCSV(),
-                        artifacts: [("calibration.json", json), ("calibration.csv", Data(result.coverageCSV().utf8))],
-                        directory: outDirectory, warnings: []) { _ in }
     }
 }

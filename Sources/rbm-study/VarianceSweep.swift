@@ -41,6 +41,8 @@ struct VarianceSweep: ParsableCommand {
     @OptionGroup var attention: AttentionOptions
     @Option(help: "Bits τ per YOSO hash (1–20).")
     var bits: Int = 8
+    @Option(help: "Calibrate instead: rerun the sweep over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval and the size of every exact-null test (2–100000).")
+    var calibrate: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -58,9 +60,14 @@ struct VarianceSweep: ParsableCommand {
         c.yosoBits = bits
         try attention.apply(to: &c.attention)
         try c.validate()
+        if let calibrate {
+            let configuration = c
+            try output.calibrate(seeds: calibrate) { try VarianceSweepCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
+            return
+        }
 
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "variance-sweep") { try VarianceSweepStudy.run(c, progress: $0) }
+        var result = try ProgressReporter.run(label: "variance-sweep", unit: "tasks") { try VarianceSweepStudy.run(c, progress: $0) }
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),

@@ -29,11 +29,11 @@ struct CalibratedVerdictTests {
     @Test("95% intervals of every fit kind cover the across-seed mean (σ > 0 and σ = 0)", arguments: [0.5, 0.0])
     func coverageOfEveryFitKind(noise: Double) throws {
         let report = try ConvergenceCalibrationReport.run(smallCalibrationConfiguration(noise: noise), seeds: Self.seeds)
-        let primary = report.coverage.filter { !$0.label.hasSuffix("bootstrap") }
+        let primary = report.coverage.filter { !$0.label.hasPrefix("bootstrap") }
         let kinds = Set(primary.map { $0.label.components(separatedBy: " ").first ?? "" })
         #expect(kinds.isSuperset(of: ["strong", "batch", "weak", "time", "batch-error"]), "\(kinds)")
         for c in primary {
-            #expect(c.seeds == Self.seeds, "\(c.label): \(c.seeds) finite intervals")
+            if !c.label.hasSuffix("pooled") { #expect(c.seeds == Self.seeds, "\(c.label): \(c.seeds) finite intervals") }
             #expect(Self.band.contains(c.coverage), "σ = \(noise), \(c.label): coverage \(c.coverage) \(c.coverageCI95), SD across seeds \(c.spreadAcrossSeeds), mean SE \(c.meanReportedStandardError)")
         }
     }

@@ -63,7 +63,7 @@ struct VarianceSweepStudyTests {
                     "\(row.estimator) \(row.size): \(row.variance.value) ± \(row.variance.standardError) vs \(theory)")
             #expect(row.biasPValue > 1e-3, "\(row.estimator) \(row.size): p = \(row.biasPValue)")
         }
-        for fit in report.fits where fit.kind == "theory" {
+        for fit in report.fits where fit.kind == .theory {
             #expect(fit.slopeCI95[0] - 0.1 <= 1 && 1 <= fit.slopeCI95[1] + 0.1, "\(fit.estimator): slope \(fit.slope) \(fit.slopeCI95)")
         }
     }
