@@ -140,6 +140,9 @@ public struct ConvergenceReport: Codable, Sendable {
     /// Error floors of the batch error, one per batch size, for biased estimators (attention).
     public var floors: [ErrorFloor]
     public var floorScaling: FloorScaling?
+    /// The total strong error against the theorem's shape, all batch sizes jointly (nil when the
+    /// estimator has no variance factor g(p) or its batch error has a floor).
+    public var strongShape: StrongErrorShape?
     /// One line per claim the run answers (see ``ConvergenceSummary``); the table opens with it.
     public var summary: [String]
     /// Real problems only (non-finite runs, crossed particles): printed once, on stderr.
@@ -248,6 +251,12 @@ extension ConvergenceReport {
                             referenceStep: referenceStep, deterministic: deterministic,
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
 
+        var strongShape: StrongErrorShape?
+        let factors = c.batchSizes.compactMap { model.varianceFactor($0) }
+        if factors.count == c.batchSizes.count, factors.allSatisfy({ $0 > 0 }), !floors.contains(where: \.detected) {
+            strongShape = StrongErrorShape.fit(estimator: estimator, batchSizes: c.batchSizes, factors: factors, timeSteps: levels,
+                                               referenceStep: referenceStep, samples: trajectories.map(\.strongSquared))
+        }
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
         let scaling = floorScaling(floors.filter(\.detected), estimator: estimator)
@@ -264,7 +273,7 @@ extension ConvergenceReport {
                                     noise: model.noise, knownFacts: model.knownFacts, equation: model.equation),
             observable: model.observableDescription, reference: reference,
             levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling,
-            summary: [], warnings: warnings, notes: notes).withSummary()
+            strongShape: strongShape, summary: [], warnings: warnings, notes: notes).withSummary()
     }
 
     /// log F = a + e·log p by weighted least squares (weights (F/SE(F))²) over detected floors.

@@ -42,6 +42,12 @@ extension ConvergenceReport {
                             f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
                            widths: widths))
         }
+        if let shape = strongShape {
+            out.append("")
+            out.append("strong error against the theorem's shape C√(τ·g(p) + τ²), all batch sizes jointly: \(shape.model)")
+            out.append("  A = \(pm(shape.batchCoefficient)) \(interval(shape.batchCoefficientCI95))   B = \(pm(shape.timeCoefficient)) \(interval(shape.timeCoefficientCI95))   LoF p \(shape.lackOfFitP.map { format($0, digits: 2) } ?? "—")   largest |residual| \(format(100 * shape.largestRelativeResidual, digits: 2))%   \(shape.verdict.verdict.rawValue)")
+            out.append("  (\(shape.verdict.rule))")
+        }
         if !batchSizeRatios.isEmpty {
             out.append("")
             out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p | N):")

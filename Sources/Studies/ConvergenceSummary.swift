@@ -25,11 +25,10 @@ extension ConvergenceReport {
                 let sizes = kind == .time ? "" : " for p = " + members.map { String($0.batchSize) }.joined(separator: ", ")
                 parts.append("\(verdict.rawValue)\(sizes)")
             }
-            var line = "\(subject): " + parts.joined(separator: "; ")
-            if kind == .strong && group.contains(where: { !$0.singleOrderAdequate }) {
-                line += " (the theorem bounds it by C√(τ·g(p) + τ²), not a power law)"
+            lines.append("\(subject): " + parts.joined(separator: "; "))
+            if kind == .strong, let shape = strongShape {
+                lines.append("strong error vs the theorem's shape A·g(p)·τ + B·τ² (all p jointly): \(shape.verdict.verdict.rawValue) (\(shape.lackOfFitP.map { "lack of fit p = \(format($0, digits: 2))" } ?? "no lack-of-fit test"))")
             }
-            lines.append(line)
         }
         if !batchSizeRatios.isEmpty {
             var parts: [String] = []

@@ -157,6 +157,12 @@ extension ConvergenceReport {
                                               ci95: [f.fit.squaredFloor.value - t * f.fit.squaredFloor.standardError,
                                                      f.fit.squaredFloor.value + t * f.fit.squaredFloor.standardError]))
         }
+        if let shape = strongShape {
+            out.append(CalibrationObservation(label: "strong shape A (coefficient of g(p)·τ)", estimate: shape.batchCoefficient.value,
+                                              ci95: shape.batchCoefficientCI95, verdict: shape.verdict.verdict))
+            out.append(CalibrationObservation(label: "strong shape B (coefficient of (τ − h)²)", estimate: shape.timeCoefficient.value,
+                                              ci95: shape.timeCoefficientCI95))
+        }
         if let s = floorScaling {
             out.append(CalibrationObservation(label: "floor scaling exponent", estimate: s.exponent, ci95: s.ci95))
         }
