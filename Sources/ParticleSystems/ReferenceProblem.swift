@@ -26,8 +26,7 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
                 initialCondition: .gaussian(standardDeviation: 1),
                 knownFacts: "V = ½‖x‖², K(z) = 0.25·z/√(1+‖z‖²): K bounded and 0.25-Lipschitz, V 1-strongly convex; no closed form.")
         case .linear:
-            let model = LinearMeanField(confinement: 1, coupling: 0.5, noise: noise ?? 0.5, initialStandardDeviation: 1)
-            return model.problem(particles: n, dimension: d)
+            return linearModel(noise: noise).problem(particles: n, dimension: d)
         case .dyson:
             let beta = 2.0
             return ParticleProblem(
@@ -37,6 +36,16 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
                 knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.",
                 requiresOrdering: true)
         }
+    }
+
+    private func linearModel(noise: Double?) -> LinearMeanField {
+        LinearMeanField(confinement: 1, coupling: 0.5, noise: noise ?? 0.5, initialStandardDeviation: 1)
+    }
+
+    /// E[(1/N) Σᵢ ‖Xᵢ(t)‖²] of the exact system in closed form, where one exists (``linear``,
+    /// see ``LinearMeanField``); nil otherwise.
+    public func exactSecondMoment(time t: Double, particles n: Int, dimension d: Int, noise: Double?) -> Double? {
+        self == .linear ? linearModel(noise: noise).expectedSecondMoment(time: t, particles: n, dimension: d) : nil
     }
 
     /// The default dimension of the problem (dyson is one-dimensional).

@@ -20,6 +20,8 @@ struct ConvergenceModel: Sendable {
     let initialState: @Sendable (_ seed: UInt64, _ trajectory: Int) throws -> [Double]
     let observable: @Sendable ([Double]) -> Double
     let observableDescription: String
+    /// E f(X(T)) of the exact system in closed form, where the problem has one (linear).
+    let exactExpectation: Double?
     /// The RBM variance factor g(p) when the estimator is unbiased with the RBM lemma (batch
     /// error ∝ √(τ·g)); nil when no such law applies (a biased estimator such as softmax RBA).
     let varianceFactor: @Sendable (Int) -> Double?
@@ -64,6 +66,7 @@ extension ConvergenceConfiguration {
             },
             observable: { x in ConvergenceStudy.secondMoment(x, particles: n) },
             observableDescription: ConvergenceStudy.observableDescription,
+            exactExpectation: reference.exactSecondMoment(time: horizon, particles: n, dimension: d, noise: noise),
             varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
             expectsFloor: !entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased,
             equation: "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ")
@@ -101,6 +104,7 @@ extension ConvergenceConfiguration {
             initialState: { seed, trajectory in try fileTokens ?? tokens.initialTokens(seed: seed, index: trajectory).elements },
             observable: { x in AttentionObservables.meanTokenNormSquared(x, tokens: n, dimension: d) },
             observableDescription: "f(X) = ‖(1/N) Σᵢ xᵢ(T)‖² (squared norm of the mean token; 1 when all unit tokens coincide)",
+            exactExpectation: nil,
             varianceFactor: { p in unbiased && isRandomBatch ? BatchPartition(particles: n, batchSize: p).varianceFactor : nil },
             expectsFloor: !unbiased,
             equation: "ẋᵢ = \(setup.geometry == .sphere ? "P⊥_{xᵢ}" : "")(\(field))")

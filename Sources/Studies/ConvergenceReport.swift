@@ -17,6 +17,9 @@ public struct ConvergenceLevel: Codable, Sendable {
     public var batchError: Estimate
     /// RMS of full-EM(τ) − reference.
     public var timeError: Estimate
+    /// Mean of f(RBM-EM(τ)) − E f(X(T)) against the exact expectation, where the problem has one
+    /// (unpaired, so its SE is larger than the paired weak error's).
+    public var weakErrorVsExact: Estimate?
     /// False when |weak error| < 2·SE: the level carries no information about the weak order.
     public var weakErrorInformative: Bool
     public var flags: [String]
@@ -166,6 +169,10 @@ public struct ConvergenceReport: Codable, Sendable {
         public var step: Double?
         /// RMS distance between the reference and full-EM at the finest tested τ.
         public var referenceVsFinest: Estimate
+        /// E f(X(T)) in closed form, where the problem has one (linear).
+        public var exactExpectation: Double?
+        /// The reference's own weak bias against it: mean of f(X^{ref}(T)) − E f(X(T)).
+        public var weakBiasVsExact: Estimate?
     }
 }
 
@@ -211,7 +218,11 @@ extension ConvergenceReport {
                     strongError: rms(trajectories.map { $0.strongSquared[b][k] }),
                     weakError: weak,
                     batchError: rms(trajectories.map { $0.batchSquared[b][k] }),
-                    timeError: timeErrors[k], weakErrorInformative: informative,
+                    timeError: timeErrors[k],
+                    weakErrorVsExact: model.exactExpectation.map { exact in
+                        RunningMoments(trajectories.map { $0.weak[b][k] + $0.referenceObservable - exact }).meanEstimate
+                    },
+                    weakErrorInformative: informative,
                     flags: informative ? [] : ["weak error within 2 SE of zero: no information on the weak order"]))
             }
             let kinds: [(ConvergenceFitKind, ErrorMeasure, Double, (TrajectoryErrors) -> [Double])] = [
@@ -265,7 +276,10 @@ extension ConvergenceReport {
         }
         let reference = ReferenceSummary(method: model.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
                                          step: model.noise > 0 ? c.referenceStep : nil,
-                                         referenceVsFinest: timeErrors[finest])
+                                         referenceVsFinest: timeErrors[finest], exactExpectation: model.exactExpectation,
+                                         weakBiasVsExact: model.exactExpectation.map { exact in
+                                             RunningMoments(trajectories.map { $0.referenceObservable - exact }).meanEstimate
+                                         })
         return ConvergenceReport(
             manifest: RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: wallSeconds),
             configuration: c,

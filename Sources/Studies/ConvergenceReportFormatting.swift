@@ -19,12 +19,17 @@ extension ConvergenceReport {
         }
         out.append("dynamics: \(problem.equation); approximate estimator: \(levels.first?.estimator ?? "—")")
         out.append("weak observable: \(observable)")
+        if let exact = reference.exactExpectation, let bias = reference.weakBiasVsExact {
+            out.append("exact E f(X(T)) = \(format(exact, digits: 6)) (closed form); the reference's own weak bias against it: \(pm(bias)); column 'vs exact' = mean f(RBM) − E f (unpaired)")
+        }
         out.append("")
-        out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""], widths: [5, 10, 22, 22, 22, 24, 2]))
+        let exact = reference.exactExpectation != nil
+        let levelWidths = [5, 10, 22, 22, 22, 24, 3] + (exact ? [24] : [])
+        out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""] + (exact ? ["vs exact"] : []), widths: levelWidths))
         for level in levels {
             out.append(row([String(level.batchSize), format(level.dt), pm(level.strongError), pm(level.batchError),
-                            pm(level.timeError), pm(level.weakError), level.weakErrorInformative ? "" : "~"],
-                           widths: [5, 10, 22, 22, 22, 24, 2]))
+                            pm(level.timeError), pm(level.weakError), level.weakErrorInformative ? "" : "~"]
+                           + (exact ? [level.weakErrorVsExact.map(pm) ?? "—"] : []), widths: levelWidths))
         }
         out.append("  (~: weak error within 2 SE of zero, no information on the weak order)")
         out.append("")
@@ -85,13 +90,14 @@ extension ConvergenceReport {
 
     /// Levels as CSV (one row per batch size and τ; estimates as value and SE columns).
     public func levelsCSV() -> String {
-        csvTable(header: "estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative",
+        csvTable(header: "estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative,weakErrorVsExact,weakErrorVsExactSE",
                  levels) { l in
             [l.estimator, String(l.batchSize), csv(l.dt), String(l.trajectories),
              csv(l.strongError.value), csv(l.strongError.standardError),
              csv(l.batchError.value), csv(l.batchError.standardError),
              csv(l.timeError.value), csv(l.timeError.standardError),
-             csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative)]
+             csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative),
+             csv(l.weakErrorVsExact?.value), csv(l.weakErrorVsExact?.standardError)]
         }
     }
 

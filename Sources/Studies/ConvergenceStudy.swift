@@ -123,7 +123,8 @@ public enum ConvergenceStudy {
             trajectory: trajectory, timeSquared: [], timeWeak: [],
             strongSquared: Array(repeating: [], count: c.batchSizes.count),
             batchSquared: Array(repeating: [], count: c.batchSizes.count),
-            weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0, crossedRuns: 0)
+            weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0, crossedRuns: 0,
+            referenceObservable: referenceObservable)
         let approximateDrifts = c.batchSizes.map { model.approximateDrift($0) }
         for (k, dt) in levels.enumerated() {
             let steps = c.steps(of: dt)

@@ -17,6 +17,8 @@ public struct TrajectoryErrors: Codable, Sendable {
     public var nonFiniteRuns: Int
     /// Runs (reference included) in which two particles crossed, for problems that forbid it.
     public var crossedRuns: Int
+    /// f(X^{ref}(T)), for the weak error against an exact expectation.
+    public var referenceObservable: Double
 }
 
 extension TrajectoryErrors {
