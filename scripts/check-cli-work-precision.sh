@@ -68,6 +68,9 @@ for n in '$est'.split(','): assert n in names, n
 for r in rows:
     for k in ['estimator','size','error','cost','seconds','pareto','flops','spectralError','target']: assert k in r, k
     assert set(r['error'])=={'value','standardError','count'}, r['error']
+    assert r['front'] in ('front','within noise','dominated') and len(r['errorCI95'])==2 and isinstance(r['errorReliable'],bool)
+    assert (r['front']=='front')==r['pareto']
+assert d['summary'] and d['summary'][0].startswith('front (flops vs error'), d['summary']
 assert any(r['pareto'] for r in rows if r['estimator']!='exact')
 assert any(r['random'] and r['error']['count']==3 for r in rows)
 assert any((not r['random']) and r['error']['count']==1 for r in rows if r['estimator']!='exact')
@@ -75,7 +78,7 @@ assert {r['target'] for r in rows} >= {'attention','gaussian-kernel'}
 t=d['trajectoryRows']
 assert len(t)>0 and {r['estimator'] for r in t} <= {'rba','rba-corrected'} | names
 for r in t:
-    for k in ['estimator','size','error','cost','seconds','pareto','steps']: assert k in r, k
+    for k in ['estimator','size','error','errorCI95','cost','seconds','pareto','steps']: assert k in r, k
 assert json.load(open('$tmp/ok/work-precision.json'))['rows']==rows
 " && [ -f "$tmp/ok/rows.csv" ] && [ -f "$tmp/ok/trajectories.csv" ] && ! ls -a "$tmp/ok" | grep -q partial; then
   passed=$((passed+1))
@@ -98,6 +101,18 @@ if "$bin" work-precision "${small[@]}" --estimators rba,soft-svd,performer-posit
   passed=$((passed+1))
 else
   failed=$((failed+1)); echo "FAIL: --report did not write the notebook"
+fi
+# --calibrate: draws resampled at a fixed configuration; coverage per printed interval.
+if "$bin" work-precision "${small[@]}" --estimators rba,bernoulli --calibrate 3 --format json > "$tmp/cal.json" 2>/dev/null \
+   && python3 -c "
+import json
+d=json.load(open('$tmp/cal.json'))
+assert d['schema']=='rbm-study/work-precision-calibration/1' and len(d['seeds'])==3
+assert any(c['label'].startswith('error, rba') for c in d['coverage'])
+" ; then
+  passed=$((passed+1))
+else
+  failed=$((failed+1)); echo "FAIL: --calibrate did not report coverages"
 fi
 rm -rf "$tmp"
 echo "work-precision cli: $passed passed, $failed failed"

@@ -51,7 +51,7 @@ public struct CalibrationReport<Configuration: Codable & Sendable>: Codable, Sen
     public func table() -> String {
         var out: [String] = []
         out.append("rbm-study \(study) --calibrate \(seeds.count): every printed 95% interval and every exact-null test over \(seeds.count) seeds (\(seeds.first ?? 0) … \(seeds.last ?? 0))")
-        out.append("coverage target: the exact value where one is known, else the across-seed mean of the estimate; assessment by the Wilson interval (binomial SD of a coverage at this R: \(format((0.95 * 0.05 / Double(max(1, seeds.count))).squareRoot())))")
+        out.append("coverage target: the exact value where one is known, else the mean of the other seeds (interval widened by √(R/(R−1)) for its noise); an interval holds when its coverage is 95% ± 3% (judged by the Wilson interval; binomial SD of a coverage at this R: \(format((0.95 * 0.05 / Double(max(1, seeds.count))).squareRoot())))")
         if !coverage.isEmpty {
             out.append("")
             out.append("(each label's coverage at 95%: with many labels a few dip below by chance; the pooled rows are the test)")
@@ -63,6 +63,9 @@ public struct CalibrationReport<Configuration: Codable & Sendable>: Codable, Sen
                 out.append(row([c.label, format(c.coverage), interval(c.coverageCI95), c.targetIsExact ? "exact" : "mean",
                                 format(c.meanEstimate), format(c.spreadAcrossSeeds), format(c.meanReportedStandardError),
                                 c.assessment, verdicts], widths: widths))
+            }
+            if coverage.contains(where: { $0.assessment == "undercovers" }) {
+                out.append("undercovering intervals are too narrow on this configuration: read them as ±1 SE, or raise the draws/trajectories")
             }
         }
         if !sizes.isEmpty {

@@ -39,7 +39,8 @@ public struct IntervalCoverage: Codable, Sendable {
     public var meanReportedStandardError: Double
     /// Counts of each verdict over the seeds (raw value → count).
     public var verdicts: [String: Int]
-    /// "undercovers" when the Wilson interval lies below 95%, "conservative" when above, else "holds".
+    /// "undercovers" when the Wilson interval lies below 92%, "conservative" when above 98%, else
+    /// "holds" (``IntervalCalibration/acceptedCoverage``).
     public var assessment: String
 
     private enum CodingKeys: String, CodingKey {
@@ -65,8 +66,9 @@ public struct IntervalCoverage: Codable, Sendable {
 }
 
 /// Calibration of a study's intervals and verdicts: rerun it over R seeds and measure, for
-/// every interval it prints, how often the interval contains the across-seed mean of its
-/// estimate (or the exact value where one exists), with a Wilson score interval for that
+/// every interval it prints, how often the interval contains the exact value where one exists,
+/// or else the mean of the other seeds' estimates (with the interval widened by √(R/(R − 1)) for
+/// that mean's own noise), with a Wilson score interval for that
 /// proportion (Wilson, JASA 22 (1927)). A 95% interval that holds covers 95% of seeds; with
 /// R seeds the binomial SD of the observed coverage is √(0.95·0.05/R) (3.4% at R = 40).
 ///
@@ -74,6 +76,10 @@ public struct IntervalCoverage: Codable, Sendable {
 /// interval can cover it while the estimator is biased for the "true" order; that is what a CI
 /// promises. Cost: R runs of the study.
 public enum IntervalCalibration {
+    /// A 95% interval holds when its coverage is 95% ± 3%: "undercovers" when the Wilson interval
+    /// of the measured coverage lies entirely below 92%, "conservative" when entirely above 98%.
+    public static let acceptedCoverage = 0.92...0.98
+
     /// Wilson score interval for k successes in n trials at 95%.
     public static func wilson(successes k: Int, trials n: Int) -> [Double] {
         guard n > 0 else { return [0, 1] }
@@ -97,7 +103,17 @@ public enum IntervalCalibration {
             let mean = n > 0 ? obs.reduce(0) { $0 + $1.estimate } / Double(n) : .nan
             let exact = obs.first?.exact
             let target = exact ?? mean
-            let k = obs.filter { $0.ci95[0] <= target && target <= $0.ci95[1] }.count
+            // Against the across-seed mean, seed i is compared with the mean of the others, whose
+            // own noise adds 1/(n − 1) of a seed's variance: x_i − x̄₋ᵢ has variance σ²·n/(n − 1),
+            // so the half-widths are scaled by √(n/(n − 1)). Without this a perfect interval would
+            // cover only ≈ 94.4% at 40 seeds.
+            let inflation = n > 1 ? (Double(n) / Double(n - 1)).squareRoot() : 1
+            let k = obs.filter { o in
+                guard exact == nil else { return o.ci95[0] <= target && target <= o.ci95[1] }
+                let others = n > 1 ? (mean * Double(n) - o.estimate) / Double(n - 1) : mean
+                let low = o.estimate - (o.estimate - o.ci95[0]) * inflation, high = o.estimate + (o.ci95[1] - o.estimate) * inflation
+                return low <= others && others <= high
+            }.count
             covered[label] = (k, n)
             let spread = n > 1 ? (obs.reduce(0) { $0 + ($1.estimate - mean) * ($1.estimate - mean) } / Double(n - 1)).squareRoot() : .nan
             let se = n > 0 ? obs.reduce(0) { $0 + ($1.ci95[1] - $1.ci95[0]) / (2 * 1.96) } / Double(n) : .nan
@@ -128,8 +144,11 @@ public enum IntervalCalibration {
     static func summary(label: String, covered k: Int, trials n: Int, target: Double, exact: Bool, mean: Double, spread: Double,
                         standardError: Double, verdicts: [String: Int]) -> IntervalCoverage {
         let wilsonCI = wilson(successes: k, trials: n)
-        // Judged by the Wilson interval, so a few seeds cannot brand an interval either way.
-        let assessment = n == 0 ? "no finite intervals" : wilsonCI[1] < 0.95 ? "undercovers" : wilsonCI[0] > 0.95 ? "conservative" : "holds"
+        // Judged by the Wilson interval against the accepted band, so a few seeds cannot brand an
+        // interval either way and many seeds do not flag a harmless 94%.
+        let band = IntervalCalibration.acceptedCoverage
+        let assessment = n == 0 ? "no finite intervals" : wilsonCI[1] < band.lowerBound ? "undercovers"
+            : wilsonCI[0] > band.upperBound ? "conservative" : "holds"
         return IntervalCoverage(label: label, seeds: n, target: target, targetIsExact: exact, coverage: n > 0 ? Double(k) / Double(n) : .nan,
                                 coverageCI95: wilsonCI, meanEstimate: mean, spreadAcrossSeeds: spread,
                                 meanReportedStandardError: standardError, verdicts: verdicts, assessment: assessment)

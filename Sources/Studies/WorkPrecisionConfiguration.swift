@@ -19,7 +19,11 @@ public struct WorkPrecisionConfiguration: Codable, Sendable {
     public var draws: Int = 8
     /// Timed repetitions per (estimator, size); the median is reported.
     public var repeats: Int = 5
+    /// Seed of the configuration (tokens, maps) and, unless ``drawSeed`` is set, of the draws.
     public var seed: UInt64 = 20_251_123
+    /// Seed of the estimators' draws and trajectories only (nil: ``seed``); a calibration run
+    /// varies it to resample the draws at a fixed configuration.
+    public var drawSeed: UInt64? = nil
     public var threads: Int = 1
     /// Trajectory part: on/off, Euler step, final time, trajectories per (estimator, size).
     public var dynamics: Bool = true

@@ -16,6 +16,13 @@ public struct WorkPrecisionRow: Codable, Sendable {
     public var target: String
     /// ‖Ô − O‖_F/‖O‖_F, mean ± SE over draws (count 1 and SE 0 for deterministic methods).
     public var error: Estimate
+    /// 95% interval of the mean relative Frobenius error: mean ± t·SE with draws − 1 degrees of
+    /// freedom ([e, e] for a deterministic method).
+    public var errorCI95: [Double]
+    /// False when the draws are too few or too heavy-tailed for the SE to mean much: relative SE
+    /// above ``WorkPrecisionRow/maximumRelativeStandardError`` (the calibration study measured such
+    /// intervals covering 62% instead of 95%, e.g. trigonometric Performer features at small m).
+    public var errorReliable: Bool
     /// ‖Ô − O‖₂/‖O‖₂ (spectral norms by LAPACK's SVD), mean ± SE over draws.
     public var spectralError: Estimate
     /// Counted cost: expected pair interactions (score evaluations) per token and call.
@@ -28,9 +35,14 @@ public struct WorkPrecisionRow: Codable, Sendable {
     public var pareto: Bool
     /// On the Pareto front of (seconds, error) among rows with the same target.
     public var paretoSeconds: Bool
+    /// The (flops, error) front with the errors' noise taken into account (``ParetoStatus``).
+    public var front: ParetoStatus
+
+    public static let maximumRelativeStandardError = 0.25
 
     private enum CodingKeys: String, CodingKey {
-        case estimator, size, sizeName, random, target, error, spectralError, cost, flops, seconds, pareto, paretoSeconds
+        case estimator, size, sizeName, random, target, error, errorCI95, errorReliable, spectralError, cost, flops, seconds, pareto, paretoSeconds,
+             front
     }
 
     /// Non-finite numbers (e.g. a vanishing Performer normaliser) are encoded as JSON null.
@@ -42,12 +54,15 @@ public struct WorkPrecisionRow: Codable, Sendable {
         try c.encode(random, forKey: .random)
         try c.encode(target, forKey: .target)
         try c.encode(NullableEstimate(error), forKey: .error)
+        try c.encode(errorCI95.map { jsonNumber($0) }, forKey: .errorCI95)
+        try c.encode(errorReliable, forKey: .errorReliable)
         try c.encode(NullableEstimate(spectralError), forKey: .spectralError)
         try c.encode(jsonNumber(cost), forKey: .cost)
         try c.encode(jsonNumber(flops), forKey: .flops)
         try c.encode(jsonNumber(seconds), forKey: .seconds)
         try c.encode(pareto, forKey: .pareto)
         try c.encode(paretoSeconds, forKey: .paretoSeconds)
+        try c.encode(front, forKey: .front)
     }
 }
 
@@ -61,6 +76,8 @@ public struct WorkPrecisionTrajectoryRow: Codable, Sendable {
     public var trajectories: Int
     /// RMS over tokens of x̂ᵢ(T) − xᵢ(T), mean ± SE over trajectories.
     public var error: Estimate
+    /// 95% interval of the mean error: mean ± t·SE with trajectories − 1 degrees of freedom.
+    public var errorCI95: [Double]
     /// Expected pair interactions per token over the whole trajectory.
     public var cost: Double
     /// Median wall time of one trajectory (seconds, single-threaded BLAS).
@@ -68,7 +85,7 @@ public struct WorkPrecisionTrajectoryRow: Codable, Sendable {
     /// On the Pareto front of (cost, error) among the trajectory rows.
     public var pareto: Bool
 
-    private enum CodingKeys: String, CodingKey { case estimator, size, dt, steps, trajectories, error, cost, seconds, pareto }
+    private enum CodingKeys: String, CodingKey { case estimator, size, dt, steps, trajectories, error, errorCI95, cost, seconds, pareto }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -78,6 +95,7 @@ public struct WorkPrecisionTrajectoryRow: Codable, Sendable {
         try c.encode(steps, forKey: .steps)
         try c.encode(trajectories, forKey: .trajectories)
         try c.encode(NullableEstimate(error), forKey: .error)
+        try c.encode(errorCI95.map { jsonNumber($0) }, forKey: .errorCI95)
         try c.encode(jsonNumber(cost), forKey: .cost)
         try c.encode(jsonNumber(seconds), forKey: .seconds)
         try c.encode(pareto, forKey: .pareto)
@@ -110,6 +128,8 @@ public struct WorkPrecisionReport: Codable, Sendable {
     public var referenceError: Double
     public var rows: [WorkPrecisionRow]
     public var trajectoryRows: [WorkPrecisionTrajectoryRow]
+    /// The five-second answer: the front per target and how many points the noise leaves undecided.
+    public var summary: [String]
     public var warnings: [String]
 
     /// Marks the Pareto fronts: a point is dominated when another point with the same target is
@@ -126,34 +146,40 @@ public struct WorkPrecisionReport: Codable, Sendable {
 
     public func json() throws -> Data { try reportJSON(self, nonFiniteAsStrings: true) }
 
-    static let csvHeader = "estimator,size,sizeName,random,target,error,errorSE,draws,spectralError,spectralErrorSE,cost,flops,seconds,pareto,paretoSeconds"
+    static let csvHeader = "estimator,size,sizeName,random,target,error,errorSE,draws,errorLow,errorHigh,errorReliable,spectralError,spectralErrorSE,cost,flops,seconds,pareto,paretoSeconds,front"
 
     public func rowsCSV() -> String {
         csvTable(header: Self.csvHeader, rows) { r in
             [r.estimator, csvNumber(r.size), r.sizeName.replacingOccurrences(of: ",", with: ";"), String(r.random), r.target,
              csvNumber(r.error.value), csvNumber(r.error.standardError), String(r.error.count),
+             csvNumber(r.errorCI95[0]), csvNumber(r.errorCI95[1]), String(r.errorReliable),
              csvNumber(r.spectralError.value), csvNumber(r.spectralError.standardError),
-             csvNumber(r.cost), csvNumber(r.flops), csvNumber(r.seconds), String(r.pareto), String(r.paretoSeconds)]
+             csvNumber(r.cost), csvNumber(r.flops), csvNumber(r.seconds), String(r.pareto), String(r.paretoSeconds), r.front.rawValue]
         }
     }
 
     public func trajectoriesCSV() -> String {
-        csvTable(header: "estimator,size,dt,steps,trajectories,error,errorSE,cost,seconds,pareto", trajectoryRows) { r in
+        csvTable(header: "estimator,size,dt,steps,trajectories,error,errorSE,errorLow,errorHigh,cost,seconds,pareto", trajectoryRows) { r in
             [r.estimator, csvNumber(r.size), csvNumber(r.dt), String(r.steps), String(r.trajectories),
-             csvNumber(r.error.value), csvNumber(r.error.standardError), csvNumber(r.cost), csvNumber(r.seconds),
+             csvNumber(r.error.value), csvNumber(r.error.standardError), csvNumber(r.errorCI95[0]), csvNumber(r.errorCI95[1]),
+             csvNumber(r.cost), csvNumber(r.seconds),
              String(r.pareto)]
         }
     }
 
     public func table() -> String {
-        var out: [String] = []
+        var out: [String] = summary
+        if !summary.isEmpty { out.append("") }
         out.append("work-precision: N = \(tokens), d = \(dimension), \(configuration.attention.normalization.rawValue), β = \(format(configuration.attention.beta)), seed \(configuration.seed)")
-        out.append("error = relative Frobenius error ± 1 SE (draws); cost = pair interactions per token; * = Pareto front (flops vs error, per target)")
+        out.append("error = relative Frobenius error ± 1 SE (draws); cost = pair interactions per token; * = Pareto front (flops vs error, per target), ~ = off it by the point estimates but within noise (1.96·√(SE₁² + SE₂²))")
         out.append(columns(["estimator", "size", "error", "spectral", "cost", "flops", "seconds", ""]))
         for r in rows {
             let name = r.target == "attention" ? r.estimator : "\(r.estimator) [\(r.target)]"
-            out.append(columns([name, format(r.size), pm(r.error), format(r.spectralError.value), format(r.cost),
-                                format(r.flops), format(r.seconds), r.pareto ? "*" : ""]))
+            out.append(columns([name, format(r.size), pm(r.error) + (r.errorReliable ? "" : " !"), format(r.spectralError.value), format(r.cost),
+                                format(r.flops), format(r.seconds), r.front == .front ? "*" : r.front == .withinNoise ? "~" : ""]))
+        }
+        if rows.contains(where: { !$0.errorReliable }) {
+            out.append("! = SE above \(Int(100 * WorkPrecisionRow.maximumRelativeStandardError))% of the error: too few draws for these tails; the ± SE is not trustworthy (raise --draws)")
         }
         if !trajectoryRows.isEmpty {
             out.append("")

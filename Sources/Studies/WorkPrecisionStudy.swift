@@ -73,7 +73,7 @@ public enum WorkPrecisionStudy {
 
         // Errors, in parallel over (estimator, size).
         var measured = [Measured?](repeating: nil, count: tasks.count)
-        let draws = c.draws, seed = c.seed
+        let draws = c.draws, seed = c.drawSeed ?? c.seed
         measured.withUnsafeMutableBufferPointer { slots in
             let slots = slots
             parallelForEach(tasks.count, threads: c.threads) { t in
@@ -87,10 +87,10 @@ public enum WorkPrecisionStudy {
         var rows: [WorkPrecisionRow] = []
         let exactSeconds = medianSeconds(repeats: c.repeats) { _ = ExactAttention().evaluate(inputs) }
         rows.append(WorkPrecisionRow(estimator: "exact", size: Double(n), sizeName: "N (all keys)", random: false, target: "attention",
-                                     error: Estimate(value: 0, standardError: 0, count: 1),
+                                     error: Estimate(value: 0, standardError: 0, count: 1), errorCI95: [0, 0], errorReliable: true,
                                      spectralError: Estimate(value: 0, standardError: 0, count: 1),
                                      cost: Double(n), flops: genericFlops(ExactAttention(), inputs),
-                                     seconds: exactSeconds, pareto: false, paretoSeconds: false))
+                                     seconds: exactSeconds, pareto: false, paretoSeconds: false, front: .front))
         for (t, task) in tasks.enumerated() {
             let estimator = task.entry.make(task.size)
             let stream = RandomStream(seed: seed, trajectory: UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
@@ -98,14 +98,18 @@ public enum WorkPrecisionStudy {
             let seconds = medianSeconds(repeats: c.repeats) { estimator.estimate(inputs, into: &out, stream: stream) }
             let m = measured[t]!
             rows.append(WorkPrecisionRow(estimator: task.entry.name, size: task.size, sizeName: task.entry.sizeName, random: m.random,
-                                         target: targets[task.entry.name]!.label, error: m.frobenius, spectralError: m.spectral,
+                                         target: targets[task.entry.name]!.label, error: m.frobenius,
+                                         errorCI95: interval95(m.frobenius),
+                                         errorReliable: !(m.frobenius.standardError > WorkPrecisionRow.maximumRelativeStandardError * abs(m.frobenius.value)),
+                                         spectralError: m.spectral,
                                          cost: estimator.expectedCost(tokens: n), flops: genericFlops(estimator, inputs),
-                                         seconds: seconds, pareto: false, paretoSeconds: false))
+                                         seconds: seconds, pareto: false, paretoSeconds: false, front: .front))
         }
         let groups = rows.map(\.target), errors = rows.map(\.error.value)
         let byFlops = WorkPrecisionReport.paretoFlags(cost: rows.map(\.flops), error: errors, group: groups)
         let bySeconds = WorkPrecisionReport.paretoFlags(cost: rows.map(\.seconds), error: errors, group: groups)
-        for k in rows.indices { rows[k].pareto = byFlops[k]; rows[k].paretoSeconds = bySeconds[k] }
+        let fronts = ParetoStatus.classify(cost: rows.map(\.flops), error: rows.map(\.error), group: groups)
+        for k in rows.indices { rows[k].pareto = byFlops[k]; rows[k].paretoSeconds = bySeconds[k]; rows[k].front = fronts[k] }
         for r in rows where !r.error.value.isFinite {
             warnings.append("\(r.estimator) at size \(format(r.size)) produced non-finite output (error reported as null)")
         }
@@ -141,7 +145,7 @@ public enum WorkPrecisionStudy {
                 let (error, seconds) = results[t]!
                 trajectoryRows.append(WorkPrecisionTrajectoryRow(
                     estimator: task.entry.name, size: task.size, dt: c.timeStep, steps: c.steps, trajectories: c.trajectories,
-                    error: error, cost: task.entry.make(task.size).expectedCost(tokens: n) * Double(c.steps), seconds: seconds,
+                    error: error, errorCI95: interval95(error), cost: task.entry.make(task.size).expectedCost(tokens: n) * Double(c.steps), seconds: seconds,
                     pareto: false))
             }
             let flags = WorkPrecisionReport.paretoFlags(cost: trajectoryRows.map(\.cost), error: trajectoryRows.map(\.error.value),
@@ -152,7 +156,8 @@ public enum WorkPrecisionStudy {
         let manifest = RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: Date().timeIntervalSince(start))
         return WorkPrecisionReport(manifest: manifest, configuration: c, tokens: n, dimension: d,
                                    keyDimension: inputs.keyDimension, valueDimension: inputs.valueDimension,
-                                   referenceError: referenceError, rows: rows, trajectoryRows: trajectoryRows, warnings: warnings)
+                                   referenceError: referenceError, rows: rows, trajectoryRows: trajectoryRows,
+                                   summary: WorkPrecisionSummary.lines(rows: rows, trajectoryRows: trajectoryRows), warnings: warnings)
     }
 
     /// Relative Frobenius and spectral errors over draws of one (estimator, size).
@@ -180,6 +185,13 @@ public enum WorkPrecisionStudy {
             m.count == 1 ? Estimate(value: m.mean, standardError: 0, count: 1) : m.meanEstimate
         }
         return Measured(frobenius: estimate(frobenius), spectral: estimate(spectral), random: random)
+    }
+
+    /// mean ± t·SE with count − 1 degrees of freedom; [e, e] for a single (deterministic) draw.
+    static func interval95(_ e: Estimate) -> [Double] {
+        guard e.count > 1 else { return [e.value, e.value] }
+        let half = Distributions.studentT95(degreesOfFreedom: Double(e.count - 1)) * e.standardError
+        return [e.value - half, e.value + half]
     }
 
     /// Flops of one call: exact when the estimator counts them, else 2(d_k + d_v) per pair interaction.

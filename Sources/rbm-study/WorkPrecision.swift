@@ -41,6 +41,8 @@ struct WorkPrecision: ParsableCommand {
     var seed: UInt64 = 20_251_123
     @Option(help: "Worker threads (default: all cores). Errors do not depend on it.")
     var threads: Int?
+    @Option(help: "Calibrate instead: rerun the study with this many draw seeds (seed, seed + 1, …) at the same tokens and maps and report the coverage of every printed 95% error interval (2–100000).")
+    var calibrate: Int?
     @OptionGroup var attention: AttentionOptions
     @OptionGroup var output: OutputOptions
 
@@ -60,9 +62,14 @@ struct WorkPrecision: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try attention.apply(to: &c.attention)
         try c.validate()
+        if let calibrate {
+            let configuration = c
+            try output.calibrate(seeds: calibrate) { try WorkPrecisionCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
+            return
+        }
 
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "work-precision") { try WorkPrecisionStudy.run(c, progress: $0) }
+        var result = try ProgressReporter.run(label: "work-precision", unit: "tasks") { try WorkPrecisionStudy.run(c, progress: $0) }
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
