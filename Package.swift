@@ -4,7 +4,7 @@ import PackageDescription
 /// System libraries (Debian): libgsl-dev, liblapacke-dev, libopenblas-dev.
 /// We link `blas` (Debian's alternative, which points to OpenBLAS) directly, never
 /// `gslcblas`: libgsl itself depends on libgslcblas, so `blas` must be a direct
-/// dependency of every binary for `cblas_dgemm` to bind to OpenBLAS (see DESIGN §3).
+/// dependency of every binary for `cblas_dgemm` to bind to OpenBLAS.
 let systemLibraries: [LinkerSetting] = [
     .linkedLibrary("gsl"), .linkedLibrary("lapacke"), .linkedLibrary("blas"), .linkedLibrary("m"),
 ]

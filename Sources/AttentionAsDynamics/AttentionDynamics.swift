@@ -7,7 +7,7 @@ public enum AttentionGeometry: String, Codable, Sendable, CaseIterable {
     case euclidean, sphere
 }
 
-/// Self-attention as an interacting particle system (METHODS §3): tokens xᵢ ∈ ℝᵈ are particles and
+/// Self-attention as an interacting particle system: tokens xᵢ ∈ ℝᵈ are particles and
 ///
 ///     (SA)   ẋᵢ = Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩) V xⱼ
 ///     (USA)  ẋᵢ = (1/N) Σⱼ e^{β⟨Qxᵢ,Kxⱼ⟩} V xⱼ

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Observables of a token configuration X (N×d, row-major) on the sphere (METHODS §3). All are
+/// Observables of a token configuration X (N×d, row-major) on the sphere. All are
 /// O(N²·d) and allocate O(N) at most.
 public enum AttentionObservables {
     /// Interaction energy E_β(X) = (1/(2βN²)) Σ_{i,j} e^{β⟨xᵢ,xⱼ⟩}, nondecreasing along SA and USA

@@ -3,7 +3,7 @@ import Foundation
 import NumericsCore
 
 /// The common curve γ(t) followed by all pairwise inner products ⟨xᵢ(t),xⱼ(t)⟩ when d → ∞ with
-/// i.i.d. uniform initial tokens on the sphere and Q = K = V = I (METHODS §3; Geshkovski et al.,
+/// i.i.d. uniform initial tokens on the sphere and Q = K = V = I (Geshkovski et al.,
 /// arXiv 2312.10794):
 ///
 ///     SA:  γ̇ = 2e^{βγ}(1−γ)(1+(N−1)γ) / (e^{β} + (N−1)e^{βγ})

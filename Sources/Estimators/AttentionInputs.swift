@@ -1,6 +1,6 @@
 import NumericsCore
 
-/// How attention weights are normalised (METHODS §3).
+/// How attention weights are normalised.
 public enum AttentionNormalization: String, Codable, Sendable, CaseIterable {
     /// SA: oᵢ = Σⱼ softmaxⱼ(β⟨qᵢ,kⱼ⟩) vⱼ, a ratio of sums.
     case softmax

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Horvitz–Thompson Bernoulli sampling of attention (METHODS §5): the self term j = i is always
+/// Horvitz–Thompson Bernoulli sampling of attention: the self term j = i is always
 /// kept (weight 1) and every other key independently with probability π, weight 1/π:
 ///
 ///     mean field (USA):  ôᵢ = (1/N) [ e^{sᵢᵢ} vᵢ + Σ_{j≠i} (ξᵢⱼ/π) e^{sᵢⱼ} vⱼ ]

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Horvitz–Thompson Bernoulli sampling of the interaction sum (METHODS §5): every ordered pair
+/// Horvitz–Thompson Bernoulli sampling of the interaction sum: every ordered pair
 /// (i, j), j ≠ i, is kept independently with probability π and weighted 1/π,
 ///
 ///     ŷᵢ = (1/(N−1)) Σ_{j≠i} (ξᵢⱼ/π) k(xᵢ, xⱼ),   ξᵢⱼ ~ Bernoulli(π) i.i.d.

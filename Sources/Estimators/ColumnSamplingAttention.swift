@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// Column sampling of attention O = B·V through a ``ColumnSamplingPlan`` prepared once per
-/// configuration (METHODS §6): the part shared by ``UniformColumnAttention`` and
+/// configuration: the part shared by ``UniformColumnAttention`` and
 /// ``ImportanceColumnAttention``, which differ only in the probabilities of their plan
 /// (``PreparedAttentionEstimator/prepare(_:)``).
 ///

@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// Column sampling of O = B·V with i.i.d. columns J₁ … J_c ~ p and weights 1/(c·p_J) (approximate
-/// matrix multiplication, Drineas–Kannan–Mahoney 2006; METHODS §6): Ô = Σₖ B⁽ᴶᵏ⁾ V_{Jₖ} / (c p_{Jₖ}).
+/// matrix multiplication, Drineas–Kannan–Mahoney 2006): Ô = Σₖ B⁽ᴶᵏ⁾ V_{Jₖ} / (c p_{Jₖ}).
 /// Unbiased for any p with p_j > 0 wherever B⁽ʲ⁾Vⱼ ≠ 0, and row by row
 ///
 ///     E‖Ôᵢ − Oᵢ‖² = (1/c) ( Σⱼ B_{ij}² ‖Vⱼ‖² / pⱼ − ‖Oᵢ‖² )      (summing over i: the DKM identity).

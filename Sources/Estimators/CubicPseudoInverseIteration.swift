@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// Nyströmformer's iterative Moore–Penrose pseudo-inverse (Xiong et al., AAAI 2021,
-/// arXiv 2102.03902, Eq. 10; after Razavi et al. 2014; METHODS §7):
+/// arXiv 2102.03902, Eq. 10; after Razavi et al. 2014):
 ///
 ///     Z₀ = Aᵀ/(‖A‖₁‖A‖_∞),   Z_{k+1} = ¼ Z_k (13I − AZ_k (15I − AZ_k (7I − AZ_k))).
 ///

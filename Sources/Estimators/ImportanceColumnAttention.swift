@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// Importance column sampling of attention O = B·V with the DKM-optimal probabilities
-/// pⱼ ∝ ‖B⁽ʲ⁾‖·‖Vⱼ‖ (``ColumnSamplingPlan``; METHODS §6). **Unbiased**, with
+/// pⱼ ∝ ‖B⁽ʲ⁾‖·‖Vⱼ‖ (``ColumnSamplingPlan``). **Unbiased**, with
 /// E‖Ôᵢ − Oᵢ‖² = (1/c)(Σⱼ B_{ij}²‖Vⱼ‖²/pⱼ − ‖Oᵢ‖²); summed over i the first term becomes
 /// (Σⱼ ‖B⁽ʲ⁾‖‖Vⱼ‖)², which by Cauchy–Schwarz is at most the uniform value N·Σⱼ‖B⁽ʲ⁾‖²‖Vⱼ‖², with
 /// equality only when all ‖B⁽ʲ⁾‖‖Vⱼ‖ are equal: importance wins when column norms are uneven.

@@ -4,7 +4,7 @@ import NumericsCore
 ///
 ///     yᵢ(x) = (1/(N−1)) Σ_{j≠i} k(xᵢ, xⱼ),   i = 1..N.
 ///
-/// This is the single seam of the toolkit (DESIGN §1): the same estimator object is
+/// This is the single seam of the toolkit: the same estimator object is
 /// measured statically (bias, variance) and drives the dynamics (an integrator's drift).
 /// Estimators hold no mutable state; scratch space lives in an ``EstimatorWorkspace`` and
 /// randomness comes from the caller's ``RandomStream``.

@@ -8,7 +8,7 @@ public protocol InteractionSumVarianceLaw: InteractionSumEstimator {
 }
 
 extension RandomBatchInteractionSum: InteractionSumVarianceLaw {
-    /// The consistency lemma (METHODS §2): (E[1/(s−1)] − 1/(N−1))·Λᵢ.
+    /// The consistency lemma: (E[1/(s−1)] − 1/(N−1))·Λᵢ.
     public func theoreticalMeanSquaredError(_ moments: InteractionTermMoments) -> [Double] {
         let g = varianceFactor(particles: moments.particles)
         return moments.spread.map { g * $0 }

@@ -1,8 +1,7 @@
 import NumericsCore
 
 /// Per-particle moments of the interaction terms kᵢⱼ = k(xᵢ, xⱼ), j ≠ i, at a fixed configuration
-/// x ∈ ℝ^{N×d}: everything the closed-form variance laws of the sampling schemes need
-/// (METHODS §2, §5, §6).
+/// x ∈ ℝ^{N×d}: everything the closed-form variance laws of the sampling schemes need.
 ///
 ///     yᵢ  = (1/(N−1)) Σ_{j≠i} kᵢⱼ                     (the estimand)
 ///     Sᵢ  = Σ_{j≠i} ‖kᵢⱼ‖²                             (raw second moment: Bernoulli, columns)

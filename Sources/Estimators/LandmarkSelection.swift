@@ -1,6 +1,6 @@
 import NumericsCore
 
-/// How a Nyström method picks its m landmarks from N rows (METHODS §7).
+/// How a Nyström method picks its m landmarks from N rows.
 ///
 /// - `segmentMeans`: contiguous-segment average pooling — segment s is rows
 ///   ⌊sN/m⌋ ..< ⌊(s+1)N/m⌋ and its landmark is their mean (SOFT's pooling on a 1-D token

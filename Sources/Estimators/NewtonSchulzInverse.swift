@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// The Newton–Schulz iteration for the inverse of a symmetric positive definite matrix, as SOFT
-/// uses it (arXiv 2110.11945, Alg. 1; METHODS §7):
+/// uses it (arXiv 2110.11945, Alg. 1):
 ///
 ///     P = K + ρI,   α = 0.9 · 2/‖K‖²_∞,   V₀ = αP,   V_{k+1} = 2V_k − V_k P V_k.
 ///

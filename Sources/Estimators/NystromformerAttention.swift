@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Nyströmformer (Xiong et al., AAAI 2021, arXiv 2102.03902; METHODS §7): landmarks Q̃, K̃ are the
+/// Nyströmformer (Xiong et al., AAAI 2021, arXiv 2102.03902): landmarks Q̃, K̃ are the
 /// means of m contiguous segments of the queries and keys, and
 ///
 ///     F = softmax(β Q K̃ᵀ) (N×m),  A = softmax(β Q̃ K̃ᵀ) (m×m),  B = softmax(β Q̃ Kᵀ) (m×N),

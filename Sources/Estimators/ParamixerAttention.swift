@@ -1,20 +1,20 @@
 import Foundation
 import NumericsCore
 
-/// Paramixer as an approximation of attention (arXiv 2204.10670; METHODS §9): the attention
+/// Paramixer as an approximation of attention (arXiv 2204.10670): the attention
 /// matrix P (softmax D⁻¹e^{βQKᵀ}, or e^{βQKᵀ}/N for the mean-field normalisation) is replaced by
 /// a chain of F sparse factors (I + W_F)…(I + W₁) with ``ParamixerPattern`` sparsity whose values
 /// are fitted to P by least squares (``ParamixerFactors/fitted(pattern:target:factors:ridge:)``),
 /// and Ô = (I + W_F)…(I + W₁)·V is applied in O(nnz·d_v).
 ///
-/// This is the "equal nonzero budget" comparison of METHODS §9, not a fast method: the fit reads
+/// This is the "equal nonzero budget" comparison, not a fast method: the fit reads
 /// the dense N×N matrix (O(N²·d_k) for P plus O(F·N²·L²) for the fit). Counted cost
 /// (``expectedCost(tokens:)``, ``flops(tokens:keyDimension:valueDimension:)``) covers the mixing
 /// only; measured time includes the fit. Deterministic. The size is the factor count F (F = M =
 /// ⌈log₂N⌉ is one Paramixer block; beyond M, CDIL's dilations cycle).
 ///
-/// **N should be a power of two**: only then does one block of the protocols mix fully (METHODS
-/// §9). The command line refuses other N as bad input rather than padding them
+/// **N should be a power of two**: only then does one block of the protocols mix fully.
+/// The command line refuses other N as bad input rather than padding them
 /// (``AttentionEstimatorCatalog``'s `tokenCountProblem`); this type itself stays defined for any
 /// N ≥ 2 (the patterns wrap modulo N and the fit is well posed), so no caller can crash on it.
 /// With random MLP values (``ParamixerFactors/randomMLP(pattern:tokens:factors:hidden:stream:)``)

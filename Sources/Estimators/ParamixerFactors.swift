@@ -2,7 +2,7 @@ import Foundation
 import NumericsCore
 
 /// A chain of F sparse N×N Paramixer factors with values, applied with the residual of the released
-/// model (arXiv 2204.10670; METHODS §9):  V⁽ᵐ⁾ = W⁽ᵐ⁾V⁽ᵐ⁻¹⁾ + V⁽ᵐ⁻¹⁾, so the whole chain is the
+/// model (arXiv 2204.10670):  V⁽ᵐ⁾ = W⁽ᵐ⁾V⁽ᵐ⁻¹⁾ + V⁽ᵐ⁻¹⁾, so the whole chain is the
 /// matrix (I + W_F)…(I + W₁). Factor m has the columns of ``ParamixerPattern`` (factor index m).
 /// Values come from a seeded random MLP of the tokens (``randomMLP(pattern:tokens:factors:hidden:stream:)``)
 /// or from a least-squares fit to a target matrix (``fitted(pattern:target:factors:ridge:)``).

@@ -1,5 +1,5 @@
-/// The sparsity patterns of Paramixer's factors (Yu et al., CVPR 2022, arXiv 2204.10670;
-/// METHODS §9). Row i of factor m (0-based) has nonzeros in the columns
+/// The sparsity patterns of Paramixer's factors (Yu et al., CVPR 2022, arXiv 2204.10670).
+/// Row i of factor m (0-based) has nonzeros in the columns
 ///
 ///     CHORD:  {i} ∪ {(i + 2ᵏ) mod N : k = 0 … ⌈log₂N⌉−1}          (the same for every factor)
 ///     CDIL:   {i} ∪ {(i ± k·2^{m mod M}) mod N : k = 1 … 4}       (dilation doubles per factor)
@@ -7,7 +7,7 @@
 /// with M = ⌈log₂N⌉ factors per block. Coinciding columns are merged (one nonzero), so the
 /// nonzero count of a factor is N·(⌈log₂N⌉ + 1) for CHORD (offsets 2ᵏ < N are distinct) and, for
 /// N = 2ᴷ, N·min(9, N/2ᵐ) for CDIL (the multiples of 2ᵐ modulo N form a group of N/2ᵐ
-/// residues): METHODS' "9N" holds while 2ᵐ ≤ N/16. For N = 2ᴷ the Boolean product of the M
+/// residues): the "9N" budget holds while 2ᵐ ≤ N/16. For N = 2ᴷ the Boolean product of the M
 /// patterns (with the diagonal) is all ones: full mixing in one block. The paper's O(N log N)
 /// for CHORD counts one factor; M factors of N(log₂N + 1) nonzeros cost O(N log²N) per block.
 public enum ParamixerPattern: String, Codable, Sendable, CaseIterable {

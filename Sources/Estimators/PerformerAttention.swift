@@ -1,8 +1,8 @@
 import Foundation
 import NumericsCore
 
-/// Performer attention by random features, FAVOR+ (Choromanski et al., arXiv 2009.14794;
-/// METHODS §8). With q' = √β·q and k' = √β·k, so that SM(q', k') = e^{β⟨q,k⟩}, and a fresh
+/// Performer attention by random features, FAVOR+ (Choromanski et al., arXiv 2009.14794).
+/// With q' = √β·q and k' = √β·k, so that SM(q', k') = e^{β⟨q,k⟩}, and a fresh
 /// ``RandomFeatureMap`` of m projections per call:
 ///
 ///     softmax:     Ô = D̂⁻¹ (φ(Q')(φ(K')ᵀV)),   D̂ = diag(φ(Q')(φ(K')ᵀ1))

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Random Batch Attention (RBA, arXiv 2511.06044; METHODS §4): draw a uniform permutation of the
+/// Random Batch Attention (RBA, arXiv 2511.06044): draw a uniform permutation of the
 /// N tokens, cut it into batches of p (``BatchPartition``: a short last batch stands for a padded
 /// batch whose padding keys are masked), and attend only inside each batch C ∋ i:
 ///

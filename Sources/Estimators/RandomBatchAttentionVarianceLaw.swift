@@ -3,7 +3,7 @@ import NumericsCore
 extension RandomBatchAttention: AttentionVarianceLaw {
     /// On the mean-field form RBA is RBM on fᵢⱼ = e^{sᵢⱼ}vⱼ with the self term kept:
     /// ôᵢ = fᵢᵢ/N + ((N−1)/N)·(batch mean of fᵢⱼ), so E‖ôᵢ − oᵢ‖² = ((N−1)/N)²·g·Λᵢ(f)
-    /// (METHODS §2, §4). Softmax RBA is a ratio: nil.
+    ///. Softmax RBA is a ratio: nil.
     public func theoreticalMeanSquaredError(_ inputs: AttentionInputs) -> [Double]? {
         guard inputs.normalization == .meanField, inputs.tokens >= 3 else { return nil }
         let n = Double(inputs.tokens)

@@ -2,7 +2,7 @@ import Foundation
 import NumericsCore
 
 /// Random features for the softmax kernel SM(x, y) = exp(xᵀy) (Choromanski et al., Performer,
-/// arXiv 2009.14794, Lemma 1 and §2.4; METHODS §8). With projections ω₁…ω_m ~ N(0, I_d):
+/// arXiv 2009.14794, Lemma 1 and §2.4). With projections ω₁…ω_m ~ N(0, I_d):
 ///
 ///     positive:        φ(x) = e^{−‖x‖²/2}/√m   · (e^{ωₗᵀx})ₗ                       (m features)
 ///     trigonometric:   φ(x) = e^{‖x‖²/2}/√m    · (sin ωₗᵀx)ₗ ⊕ (cos ωₗᵀx)ₗ          (2m features)
@@ -124,7 +124,7 @@ public struct RandomFeatureMap: Sendable {
         exp(zip(x, y).reduce(0.0) { $0 + $1.0 * $1.1 })
     }
 
-    /// Exact MSE of φ(x)ᵀφ(y) with m i.i.d. projections (Performer Lemma 2; METHODS §8):
+    /// Exact MSE of φ(x)ᵀφ(y) with m i.i.d. projections (Performer Lemma 2):
     ///
     ///     trig: (1/(2m)) e^{‖x+y‖²} SM⁻² (1 − e^{−‖x−y‖²})²
     ///     pos:  (1/m)    e^{‖x+y‖²} SM²  (1 − e^{−‖x+y‖²})

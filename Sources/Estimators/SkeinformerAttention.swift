@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Skeinformer (Chen et al., NAACL 2022, arXiv 2112.05359; METHODS §6): column sampling of
+/// Skeinformer (Chen et al., NAACL 2022, arXiv 2112.05359): column sampling of
 /// O = B·V that never forms B, with three components that can each be switched off for ablation.
 /// With c samples and scores sᵢⱼ = β⟨qᵢ, kⱼ⟩:
 ///

@@ -2,7 +2,7 @@ import Foundation
 import NumericsCore
 
 /// SOFT, softmax-free attention by a Nyström approximation of a Gaussian kernel with the query
-/// and key maps tied (Lu et al., NeurIPS 2021, arXiv 2110.11945; METHODS §7):
+/// and key maps tied (Lu et al., NeurIPS 2021, arXiv 2110.11945):
 ///
 ///     S_ij = k(qᵢ, qⱼ) = exp(−β‖qᵢ − qⱼ‖²/2)          (β in the role of 1/√d)
 ///     target  O = (1/N)·S·V                           (no row normalisation: softmax-free)

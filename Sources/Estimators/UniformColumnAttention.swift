@@ -1,7 +1,7 @@
 import NumericsCore
 
 /// Uniform column sampling of attention O = B·V (``ColumnSamplingPlan`` with pⱼ = 1/N), the
-/// baseline of METHODS §6: Ô = (N/c) Σₖ B⁽ᴶᵏ⁾ V_{Jₖ}, J i.i.d. uniform. **Unbiased** for softmax and
+/// baseline of column sampling: Ô = (N/c) Σₖ B⁽ᴶᵏ⁾ V_{Jₖ}, J i.i.d. uniform. **Unbiased** for softmax and
 /// mean-field attention, with the DKM identity E‖Ôᵢ − Oᵢ‖² = (1/c)(N Σⱼ B_{ij}²‖Vⱼ‖² − ‖Oᵢ‖²).
 ///
 /// B is exact here (an oracle: under softmax its normaliser needs all N scores of a row), prepared

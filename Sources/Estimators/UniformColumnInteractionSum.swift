@@ -2,7 +2,7 @@ import NumericsCore
 
 /// Uniform column sampling of the interaction sum: c column indices J₁ … J_c are drawn
 /// i.i.d. uniformly from all N particles **once per call and shared by every particle** (the
-/// matrix view Y = K·1/(N−1) sampled by columns, METHODS §6 with pⱼ = 1/N), and
+/// matrix view Y = K·1/(N−1) sampled by columnswith pⱼ = 1/N), and
 ///
 ///     ŷᵢ = (N/(c(N−1))) Σₖ 1[Jₖ ≠ i] · k(xᵢ, x_{Jₖ}).
 ///

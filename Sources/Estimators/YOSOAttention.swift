@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// YOSO attention (Zeng et al., "You Only Sample (Almost) Once", arXiv 2111.09714; METHODS §5):
+/// YOSO attention (Zeng et al., "You Only Sample (Almost) Once", arXiv 2111.09714):
 /// an LSH estimate of the collision-kernel attention YOSO-E,
 ///
 ///     Yᵢ = Σⱼ B(q̂ᵢ, k̂ⱼ) vⱼ,   B(q, k) = (1 − θ(q,k)/π)^τ,

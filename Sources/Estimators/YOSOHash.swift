@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// One YOSO hash (arXiv 2111.09714; METHODS §5): τ random hyperplanes r₁ … r_τ ~ N(0, I_d) and
+/// One YOSO hash (arXiv 2111.09714): τ random hyperplanes r₁ … r_τ ~ N(0, I_d) and
 /// the code h(x) = (1[r₁ᵀx ≥ 0], …, 1[r_τᵀx ≥ 0]) read as a τ-bit integer.
 ///
 /// Two vectors at angle θ collide on one hyperplane with probability 1 − θ/π (sign random

@@ -6,7 +6,7 @@ import CNumerics
 ///
 ///     Dᵢ = absoluteTolerance + relativeTolerance·|yᵢ|.
 ///
-/// It is the deterministic reference of the toolkit (METHODS §10, "Reference accuracy"): with
+/// It is the deterministic reference of the toolkit: with
 /// the default tolerances 1e-12 / 1e-12 the global error on smooth, non-stiff problems over
 /// O(1) horizons is typically 1e-11 or below (it is not guaranteed by a local control: check it
 /// against a fine fixed-step solution when it matters).

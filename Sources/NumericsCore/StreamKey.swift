@@ -14,7 +14,7 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
 
 /// The identity of one independent random stream: (seed, trajectory, purpose, index).
 ///
-/// All 64 bits of the seed and of the trajectory number are used (METHODS §10: GSL's own
+/// All 64 bits of the seed and of the trajectory number are used ( GSL's own
 /// seeding keeps 32 bits, and 10⁵ trajectories seeded by 32-bit values collide). `index`
 /// (24 bits) separates several streams of one purpose, e.g. one per batch size.
 public struct StreamKey: Hashable, Sendable, Codable {

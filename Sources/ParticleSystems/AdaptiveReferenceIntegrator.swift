@@ -7,7 +7,7 @@ import NumericsCore
 ///
 /// integrated with GSL's Runge–Kutta–Prince–Dormand 8(9) under tight local error control
 /// (``AdaptiveODESolver``; defaults 1e-12 absolute and relative). Fixed-step integrators
-/// (Euler, Heun, RK4, RBM) are measured against it (METHODS §10, "Reference accuracy").
+/// (Euler, Heun, RK4, RBM) are measured against it.
 ///
 /// Shape: not an ``Integrator`` (it chooses its own steps, so it has no `step(timeStep:)`);
 /// it exposes `integrate(_:from:to:)` on one problem, and a one-shot

@@ -2,7 +2,7 @@ import Estimators
 
 /// K(z) = c·z/√(1+‖z‖²), z = xᵢ − xⱼ: bounded (‖K‖ < c) and Lipschitz with constant ≈ c.
 /// A smooth repulsion; with c = 0.25 < 1 = strong convexity of V = ½‖x‖², the hypotheses of
-/// the RBM error theorem hold (METHODS §1, "smooth").
+/// the RBM error theorem hold.
 public struct BoundedSmoothKernel: PairInteraction {
     public let strength: Double
     public init(strength: Double) { self.strength = strength }

@@ -4,7 +4,7 @@ import Estimators
 ///
 ///     dXᵢ = −∇V(Xᵢ) dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ − Xⱼ) dt + σ dBᵢ,   i = 1..N.
 ///
-/// Problem only: no algorithm, no state (DESIGN §2.4). See ``ReferenceProblem`` for the
+/// Problem only: no algorithm, no state. See ``ReferenceProblem`` for the
 /// shipped instances and what is known exactly about each.
 public struct ParticleProblem: Sendable {
     public let name: String

@@ -1,8 +1,8 @@
 import Estimators
 import NumericsCore
 
-/// The Random Batch Method with replacement, RBM-r (Jin–Li–Liu, arXiv 1812.10575, Algorithm 2;
-/// METHODS §2): one time step τ consists of M = ⌈N/p⌉ pseudo-steps; each pseudo-step draws a
+/// The Random Batch Method with replacement, RBM-r (Jin–Li–Liu, arXiv 1812.10575, Algorithm 2):
+/// one time step τ consists of M = ⌈N/p⌉ pseudo-steps; each pseudo-step draws a
 /// fresh batch C of p distinct indices uniformly at random and advances only those particles by
 /// one Euler–Maruyama step with the batch-local interaction,
 ///

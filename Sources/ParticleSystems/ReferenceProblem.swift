@@ -1,6 +1,6 @@
 import Foundation
 
-/// The reference problems of METHODS §1 that the toolkit ships.
+/// The reference problems that the toolkit ships.
 public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
     /// V = ½‖x‖², K(z) = 0.25·z/√(1+‖z‖²), σ = 0.5 by default; X(0) i.i.d. N(0, I).
     /// No closed form; K is bounded and 0.25-Lipschitz < 1 = strong convexity of V, so the RBM

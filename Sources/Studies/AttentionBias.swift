@@ -3,7 +3,7 @@ import Foundation
 import NumericsCore
 
 /// The bias of an attention estimator at fixed inputs, summarised as an RMS over all N·d_v
-/// output entries (METHODS §10, "Bias at fixed inputs"):
+/// output entries:
 ///
 ///     B² = (1/(N d_v)) Σ_e [ (m̂_e − o_e)² − s²_e / R ],
 ///

@@ -5,7 +5,7 @@ import NumericsCore
 import ParticleSystems
 
 /// One exact trajectory of attention dynamics with its clustering observables sampled over time
-/// (METHODS §3): the energy E_β (nondecreasing on the sphere with V = I), min and mean pairwise
+///: the energy E_β (nondecreasing on the sphere with V = I), min and mean pairwise
 /// inner product, and the cluster count (``AttentionObservables/clusterCount(_:tokens:dimension:threshold:)``).
 public struct ClusteringSample: Codable, Sendable {
     public var time: Double

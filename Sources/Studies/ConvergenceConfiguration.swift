@@ -30,7 +30,7 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     public var trajectories: Int = 100
     public var seed: UInt64 = 20_251_123
     public var threads: Int = 1
-    /// Reference step = finest τ / referenceRefinement (≥ 4, METHODS §10).
+    /// Reference step = finest τ / referenceRefinement (≥ 4).
     public var referenceRefinement: Int = 8
     /// Bootstrap replicates for the second confidence interval of each order.
     public var bootstrapReplicates: Int = 400

@@ -34,7 +34,7 @@ struct ConvergenceModel: Sendable {
 extension ConvergenceConfiguration {
     /// The estimator size for batch size p: p itself for integer sizes (batch size, samples,
     /// hashes, features); for a keep probability π the cost-matched π = (p−1)/(N−1), so that the
-    /// expected number of partners equals a batch's (METHODS §5).
+    /// expected number of partners equals a batch's.
     static func size<E>(for p: Int, entry: EstimatorEntry<E>, count n: Int) -> Double {
         entry.integerSize ? Double(p) : Double(p - 1) / Double(n - 1)
     }

@@ -18,6 +18,12 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("How fast does the Random Batch Method (RBM-1, Jin–Li–Liu, arXiv 1812.10575) converge as the time step τ shrinks, and how does its error split into the part caused by the random batches and the part caused by time discretisation? Does the measured error follow the theory: batch error of order 1/2 in τ, with a prefactor set by the batch size p?")
         md.append("")
+        md.append("## Answer")
+        md.append("")
+        for line in r.summary { md.append("- \(line)") }
+        md.append("")
+        md.append("Each line counts verdicts (consistent / pre-asymptotic / inconsistent / inconclusive) from the rules below; their error rates are measured by `rbm-study convergence --calibrate R` (see calibration.md).")
+        md.append("")
         md.append("## Mathematics")
         md.append("")
         md.append("The system is dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ. \(r.problem.knownFacts)")
@@ -25,7 +31,7 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("- **batch error** ‖RBM-EM(τ) − full-EM(τ)‖ = O(√(τ·g)), g = 1/(p−1) − 1/(N−1): order 1/2;")
         md.append("- **time error** ‖full-EM(τ) − reference‖ = O(τ): Euler–Maruyama has strong order 1 for additive noise;")
-        md.append("- **strong (total) error** = O(√(τ/(p−1) + τ²)): order 1/2 once the batch error dominates;")
+        md.append("- **strong (total) error** ≤ C√(τ·g + τ²) (the theorem's shape, not a power law): tested over all batch sizes at once as S(p, τ) = A·g(p)·τ + B·(τ − h)², and of order 1/2 once the batch part dominates;")
         md.append("- **weak error** of \(r.observable): O(τ).")
         md.append("")
         md.append("Errors are RMS over particles and trajectories at T = \(format(c.horizon)). Reference: \(r.reference.method)\(r.reference.step.map { " at h = \(format($0)) on the same Brownian path" } ?? " (adaptive, tolerance 1e-12)"); its distance to full-EM at the finest τ is \(pm(r.reference.referenceVsFinest)).")
@@ -41,10 +47,6 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("~ marks a weak error within 2 SE of zero (no information on the weak order).")
         md.append("")
-        md.append("## Summary")
-        md.append("")
-        for line in r.summary { md.append("- \(line)") }
-        md.append("")
         md.append("## Fitted orders")
         md.append("")
         md.append("The order is the least-squares slope of log e on log τ (the time error on log(τ^q − h^q), h the reference step, because the reference is Euler–Maruyama on the same path; the weak error as b = C·τ^q + D by profile GLS, D the reference's own weak bias). Its 95% interval uses the delta-method (sandwich) SE, valid whether or not the power law holds. (A bootstrap that resamples whole trajectories and refits each replicate is kept in the JSON as a check; it is not shown here because calibration found it undercovering at 87.5% for some fits.) LoF p: lack of fit (Hotelling-type F on the GLS residuals). Where it is significant, or the errors are deterministic (σ = 0), no single order summarises the grid and the interval (marked *) spans the local orders. Verdicts: equivalence with the theory ± \(format(OrderVerdictRule.defaultTolerance)): consistent when the interval lies inside the band, inconsistent when outside, pre-asymptotic when the local orders approach the band but the finest has not reached it, inconclusive otherwise. Their error rates are measured by `rbm-study convergence --calibrate R`.")
@@ -57,6 +59,28 @@ public enum ConvergenceNotebook {
             md.append("| \(f.estimator == "exact" ? "full EM" : String(f.batchSize)) | \(f.kind.rawValue) | \(format(f.order)) | \(interval(f.ci95))\(mark) | \(f.theoryOrder.map { format($0) } ?? "—") | \(f.verdict.verdict.rawValue) | \(f.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(local) |")
         }
         md.append("")
+        if let shape = r.strongShape {
+            md.append("### Strong error against the theorem's shape")
+            md.append("")
+            md.append("\(shape.model), fitted over \(shape.batchSizes.count) batch sizes × \(shape.fittedTimeSteps.count) steps at once (relative-weight least squares, sandwich SE, Hotelling-F lack of fit).")
+            md.append("")
+            md.append("| A (batch part) | 95% CI | B (time part) | 95% CI | LoF p | largest residual | verdict |")
+            md.append("|---|---|---|---|---|---|---|")
+            md.append("| \(pm(shape.batchCoefficient)) | \(interval(shape.batchCoefficientCI95)) | \(pm(shape.timeCoefficient)) | \(interval(shape.timeCoefficientCI95)) | \(shape.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(format(100 * shape.largestRelativeResidual, digits: 2))% | \(shape.verdict.verdict.rawValue) |")
+            md.append("")
+            md.append("Rule: \(shape.verdict.rule).")
+            md.append("")
+        }
+        if let exact = r.reference.exactExpectation, let bias = r.reference.weakBiasVsExact {
+            md.append("### Weak error against the exact expectation")
+            md.append("")
+            md.append("E f(X(T)) = \(format(exact, digits: 6)) in closed form. The reference's own weak bias against it is \(pm(bias)); the paired weak errors above are against the reference, so they differ from the errors against the exact value by that bias.")
+            md.append("")
+            md.append("| p | τ | weak (paired, vs reference) | vs exact (unpaired) |")
+            md.append("|---|---|---|---|")
+            for l in r.levels { md.append("| \(l.batchSize) | \(format(l.dt)) | \(pm(l.weakError)) | \(l.weakErrorVsExact.map(pm) ?? "—") |") }
+            md.append("")
+        }
         if !r.batchSizeRatios.isEmpty {
             md.append("### Batch-size ratios at the finest τ")
             md.append("")

@@ -3,7 +3,7 @@ import Estimators
 import NumericsCore
 import ParticleSystems
 
-/// One (estimator, batch size, τ) row of a convergence study (JSON contract, DESIGN §4).
+/// One (estimator, batch size, τ) row of a convergence study (JSON contract).
 public struct ConvergenceLevel: Codable, Sendable {
     public var estimator: String
     public var batchSize: Int
@@ -30,7 +30,7 @@ public enum ConvergenceFitKind: String, Codable, Sendable, CaseIterable {
     case strong, weak, batch, time
 }
 
-/// A fitted order for one error kind and batch size (JSON contract, DESIGN §4), with its verdict.
+/// A fitted order for one error kind and batch size (JSON contract), with its verdict.
 public struct ConvergenceFit: Codable, Sendable {
     public var estimator: String
     public var batchSize: Int
@@ -86,7 +86,7 @@ public struct ConvergenceFit: Codable, Sendable {
 }
 
 /// Measured ratio of batch errors at the finest τ between two batch sizes, against the theory
-/// √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p divides N; METHODS §2).
+/// √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p divides N).
 public struct BatchSizeRatio: Codable, Sendable {
     public var batchSizes: [Int]
     public var dt: Double

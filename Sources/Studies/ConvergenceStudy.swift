@@ -3,7 +3,7 @@ import Estimators
 import NumericsCore
 import ParticleSystems
 
-/// Error versus time step for the Random Batch Method, decomposed (METHODS §2):
+/// Error versus time step for the Random Batch Method, decomposed:
 ///
 /// - batch error: RBM-EM(τ) − full-EM(τ) on the same Brownian increments (theory O(√(τ·g)),
 ///   g = E[1/(s−1)] − 1/(N−1), = 1/(p−1) − 1/(N−1) when p divides N);

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// Provenance of a run, embedded in every JSON document and report (DESIGN §4 `manifest`).
+/// Provenance of a run, embedded in every JSON document and report (the `manifest` field).
 public struct RunManifest: Codable, Sendable {
     public var seed: UInt64
     public var command: String

@@ -1,7 +1,7 @@
 import Estimators
 
 extension AttentionEstimatorCatalog {
-    /// Structured approximations (issue 5; METHODS §7–§9), one entry per variant:
+    /// Structured approximations (issue 5), one entry per variant:
     ///
     /// | name | method | size |
     /// |---|---|---|

@@ -6,7 +6,7 @@ import NumericsCore
 /// at which sizes (or at which matched costs), how many draws per fixed configuration and how many
 /// independent configurations. Validated before any work starts (``validate()``).
 public struct VarianceSweepConfiguration: Codable, Sendable {
-    /// "smooth", "linear" (particle interaction sums, METHODS §1) or "attention" (``attention``).
+    /// "smooth", "linear" (particle interaction sums) or "attention" (``attention``).
     public var systems: [String] = ["smooth"]
     /// N particles or tokens (attention: ignored with a token file).
     public var particles: Int = 128

@@ -28,7 +28,13 @@ public enum VarianceSweepNotebook {
         md.append("")
         md.append("Do the closed-form variances of random batch (with and without replacement), Bernoulli (Horvitz–Thompson), YOSO and column sampling hold at fixed configurations, are the unbiased schemes unbiased, and which scheme gives the least error per pair interaction at the same expected cost, and why?")
         md.append("")
-        md.append("## Mathematics (METHODS §2, §5, §6)")
+        md.append("## Answer")
+        md.append("")
+        for line in r.summary { md.append("- \(line)") }
+        md.append("")
+        md.append("Verdict rules and their error rates: the zero-bias test and the variance-law test below; both are measured on exactly unbiased estimators and exact laws by `rbm-study variance-sweep --calibrate R` (see calibration.md).")
+        md.append("")
+        md.append("## Mathematics")
         md.append("")
         md.append("For the interaction sum yᵢ = (1/(N−1)) Σ_{j≠i} kᵢⱼ with spread Λᵢ = (1/(N−2)) Σ_{j≠i}‖kᵢⱼ − yᵢ‖² and raw moment Sᵢ = Σ_{j≠i}‖kᵢⱼ‖² = (N−2)Λᵢ + (N−1)‖yᵢ‖², the schemes' mean squared errors E‖ŷᵢ − yᵢ‖² are")
         md.append("")
@@ -41,7 +47,7 @@ public enum VarianceSweepNotebook {
         md.append("")
         md.append("On attention (scores sᵢⱼ = β⟨qᵢ,kⱼ⟩, O = BV): mean-field RBA and Bernoulli are the same laws on fᵢⱼ = e^{sᵢⱼ}vⱼ (scaled by ((N−1)/N)² and 1/N²); YOSO (m hashes, τ bits) has E‖Ŷᵢ − Yᵢ‖² = (1/m) Σ_{j,l}[(1 − (θ_{qkⱼ}+θ_{qkₗ}+θ_{kⱼkₗ})/(2π))^τ − BⱼBₗ]⟨vⱼ,vₗ⟩ against YOSO-E; column sampling with probabilities p has the Drineas–Kannan–Mahoney identity E‖Ôᵢ − Oᵢ‖² = (1/c)(Σⱼ B²ᵢⱼ‖Vⱼ‖²/pⱼ − ‖Oᵢ‖²), minimised by pⱼ ∝ ‖B⁽ʲ⁾‖‖Vⱼ‖. Softmax ratios (RBA, Bernoulli), normalised YOSO and Skeinformer have no closed form and are biased: their rows are measured only.")
         md.append("")
-        md.append("Variances are per particle (mean over i, summed over components), averaged over \(c.configurations) fixed configuration(s), each with \(c.draws) draws; ± values are 1 SE (the SE of the variance from the fourth moment), intervals are 95%. The zero-bias test pools the configurations into T = R Σ‖ȳ − y‖² / Σ V, with V the closed-form trace of the covariance where the estimator has one (else the sample trace), and p = P[χ²₁ ≥ T], an upper bound on the Gaussian tail whatever the covariance (Székely & Bakirov 2003). Its verdict is three-way: \(BiasVerdict.detected.rawValue) (p < \(g(ZeroBiasTest.level, 2)), false-positive rate ≤ \(g(ZeroBiasTest.level, 2))), \(BiasVerdict.consistentWithUnbiased.rawValue), or \(BiasVerdict.inconclusive.rawValue) where the draws cannot resolve it (kurtosis κ/R > \(g(ZeroBiasTest.maximumKurtosisPerDraw, 2)), or no variation without a closed form). Rule: \(ZeroBiasTest.rule).")
+        md.append("Variances are per particle (mean over i, summed over components), averaged over \(c.configurations) fixed configuration(s), each with \(c.draws) draws; ± values are 1 SE (the SE of the variance from the fourth moment), intervals are 95%. The zero-bias test pools the configurations into T = R Σ‖ȳ − y‖² / Σ V, with V the closed-form trace of the covariance where the estimator has one (else the sample trace), and p = P[χ²₁ ≥ T], an upper bound on the Gaussian tail whatever the covariance (Székely & Bakirov 2003). Its verdict is three-way: \(BiasVerdict.detected.rawValue) (p < \(g(ZeroBiasTest.level, 2)), false-positive rate ≤ \(g(ZeroBiasTest.level, 2))), \(BiasVerdict.consistentWithUnbiased.rawValue), or \(BiasVerdict.inconclusive.rawValue) where the draws cannot resolve it (kurtosis κ/R > \(g(ZeroBiasTest.maximumKurtosisPerDraw, 2)), or no variation without a closed form). Rule: \(ZeroBiasTest.rule). The variance law is judged on the log scale: z = log(v̂/θ)/(SE/v̂); |z| > 3.29 → inconsistent (false alarm ≤ 0.1% per row), the ratio's 95% interval inside 1 ± \(g(VarianceLawTest.tolerance)) → consistent, otherwise inconclusive.")
         md.append("")
         md += NotebookSections.command(r.manifest, fallback: "rbm-study variance-sweep")
         for system in c.systems {
@@ -54,23 +60,23 @@ public enum VarianceSweepNotebook {
             md.append("")
             md.append("### Closed forms against measurement")
             md.append("")
-            md.append("| estimator | size | cost | variance ± SE | theory | ratio [95% CI] | bias ± SE | p(bias = 0) | bias test | κ | verdict |")
+            md.append("| estimator | size | cost | variance ± SE | theory | ratio [95% CI] | bias ± SE | p(bias = 0) | bias test | κ | variance law |")
             md.append("|---|---|---|---|---|---|---|---|---|---|---|")
             for row in rows {
                 let ratio = row.ratio.map { "\(g($0, 3)) [\(g(row.ratioCI95![0], 3)), \(g(row.ratioCI95![1], 3))]" } ?? "—"
-                md.append("| \(row.estimator) | \(g(row.size, 4)) | \(g(row.cost, 4)) | \(g(row.variance.value, 4)) ± \(g(row.variance.standardError, 2)) | \(row.theoryVariance.map { g($0, 4) } ?? "—") | \(ratio) | \(g(row.bias.value, 3)) ± \(g(row.bias.standardError, 2)) | \(g(row.biasPValue, 2)) | \(row.biasVerdict.rawValue) | \(g(row.kurtosis, 3)) | \(row.verdict) |")
+                md.append("| \(row.estimator) | \(g(row.size, 4)) | \(g(row.cost, 4)) | \(g(row.variance.value, 4)) ± \(g(row.variance.standardError, 2)) | \(row.theoryVariance.map { g($0, 4) } ?? "—") | \(ratio) | \(g(row.bias.value, 3)) ± \(g(row.bias.standardError, 2)) | \(g(row.biasPValue, 2)) | \(row.biasVerdict.rawValue) | \(g(row.kurtosis, 3)) | \(row.varianceVerdict.verdict.rawValue) |")
             }
             md.append("")
             let fits = r.fits.filter { $0.system == system }
             if !fits.isEmpty {
                 md.append("### Fitted laws: log variance = intercept + slope · log x")
                 md.append("")
-                md.append("x is the closed form where one exists (the law holds when slope = 1 and intercept = 0), otherwise the cost (an empirical law). Weights from the SEs; 95% intervals; LoF p: lack-of-fit χ².")
+                md.append("x is the closed form where one exists (the law holds when slope = 1 and intercept = 0), otherwise the cost (an empirical law). Weights from the SEs; 95% intervals, widened by √(χ²/dof) when the points scatter more than their SEs allow; LoF p: lack-of-fit χ². Verdict: the slope's interval inside 1 ± \(g(VarianceSweepStudy.slopeTolerance)) (two one-sided tests).")
                 md.append("")
-                md.append("| estimator | x | points | slope [95% CI] | intercept [95% CI] | LoF p |")
-                md.append("|---|---|---|---|---|---|")
+                md.append("| estimator | x | points | slope [95% CI] | intercept [95% CI] | LoF p | verdict |")
+                md.append("|---|---|---|---|---|---|---|")
                 for f in fits {
-                    md.append("| \(f.estimator) | \(f.kind) | \(f.points) | \(g(f.slope, 4)) [\(g(f.slopeCI95[0], 4)), \(g(f.slopeCI95[1], 4))] | \(g(f.intercept, 3)) [\(g(f.interceptCI95[0], 3)), \(g(f.interceptCI95[1], 3))] | \(f.lackOfFitP.map { g($0, 2) } ?? "—") |")
+                    md.append("| \(f.estimator) | \(f.kind.rawValue) | \(f.points) | \(g(f.slope, 4)) [\(g(f.slopeCI95[0], 4)), \(g(f.slopeCI95[1], 4))] | \(g(f.intercept, 3)) [\(g(f.interceptCI95[0], 3)), \(g(f.interceptCI95[1], 3))] | \(f.lackOfFitP.map { g($0, 2) } ?? "—") | \(f.verdict.verdict.rawValue) |")
                 }
                 md.append("")
             }

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 
-/// One (system, estimator, size) row of a variance sweep (JSON contract, DESIGN §4). Variances
+/// One (system, estimator, size) row of a variance sweep (JSON contract). Variances
 /// are per particle/token: the mean over i of E‖ŷᵢ − yᵢ‖² (summed over components), averaged
 /// over the configurations.
 public struct VarianceSweepRow: Codable, Sendable {

@@ -4,7 +4,7 @@ import Foundation
 import NumericsCore
 import ParticleSystems
 
-/// Work–precision of attention estimators at one fixed configuration (METHODS §7–§10):
+/// Work–precision of attention estimators at one fixed configuration:
 ///
 /// - **error**: for every selected estimator and size, ‖Ô − O‖_F/‖O‖_F and ‖Ô − O‖₂/‖O‖₂ against
 ///   the estimator's exact target O (softmax or mean-field attention, or its own kernel, e.g.

@@ -3,7 +3,7 @@ import AttentionAsDynamics
 import Estimators
 import Studies
 
-/// The attention model options shared by every subcommand (METHODS §3).
+/// The attention model options shared by every subcommand.
 struct AttentionOptions: ParsableArguments {
     @Option(help: "Attention: softmax (SA) or mean-field (USA).")
     var normalization: String = "softmax"
