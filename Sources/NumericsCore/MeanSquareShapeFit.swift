@@ -24,7 +24,7 @@ import Foundation
 public struct MeanSquareShapeFit: Sendable {
     public let coefficients: [Estimate]
     public let ci95: [[Double]]
-    /// Hotelling-F p-value of the lack of fit (nil when M ≤ L or L ≤ P).
+    /// Hotelling-F p-value of the lack of fit (nil when M ≤ L or L = P).
     public let lackOfFitP: Double?
     /// Fitted E S_ℓ per level.
     public let fitted: [Double]
@@ -37,8 +37,8 @@ public struct MeanSquareShapeFit: Sendable {
     ///   - samples: per trajectory, the L squared errors (M ≥ 2 finite trajectories).
     public init(design: Matrix, samples: [[Double]]) throws {
         let l = design.rows, p = design.columns, m = samples.count
-        guard l > p, p >= 1, m >= 2, samples.allSatisfy({ $0.count == l && $0.allSatisfy(\.isFinite) }) else {
-            throw FitInputError("mean-square shape fit needs more levels than coefficients and M ≥ 2 finite trajectories (L = \(l), P = \(p), M = \(m))")
+        guard l >= p, p >= 1, m >= 2, samples.allSatisfy({ $0.count == l && $0.allSatisfy(\.isFinite) }) else {
+            throw FitInputError("mean-square shape fit needs at least as many levels as coefficients and M ≥ 2 finite trajectories (L = \(l), P = \(p), M = \(m))")
         }
         var means = [Double](repeating: 0, count: l)
         for row in samples { for k in 0..<l { means[k] += row[k] / Double(m) } }

@@ -127,6 +127,11 @@ public struct FloorScaling: Codable, Sendable {
     public var lackOfFitP: Double?
     /// log(F₂/F₁)/log(p₂/p₁) for consecutive batch sizes (increasing p).
     public var localExponents: [Double]
+    /// Against the asymptotic exponent −1 (the self-weight bias of softmax RBA is ≈ 1/p) ± 0.05:
+    /// consistent when the interval lies inside, pre-asymptotic when it does not but the local
+    /// exponents approach −1 as p grows (the floor saturates at small p), otherwise by
+    /// ``OrderVerdictRule/test(centre:lower:upper:band:trajectories:subject:bandText:approaching:)``.
+    public var verdict: VerdictRecord
 }
 
 /// The complete, Codable result of a convergence study.
@@ -309,8 +314,12 @@ extension ConvergenceReport {
             lackOfFit = Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(usable.count - 2))
         }
         let half = 1.959964 * se
-        return FloorScaling(estimator: estimator, exponent: fit.slope, ci95: [fit.slope - half, fit.slope + half],
-                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local)
+        let ci = [fit.slope - half, fit.slope + half]
+        let verdict = OrderVerdictRule.test(centre: fit.slope, lower: ci[0], upper: ci[1], band: (-1.05, -0.95),
+                                            trajectories: usable[0].floor.count, subject: "exponent 95% CI \(interval(ci))",
+                                            bandText: "−1 ± 0.05", approaching: OrderVerdictRule.approaches(local.map { $0 }, -1) ? true : nil)
+        return FloorScaling(estimator: estimator, exponent: fit.slope, ci95: ci,
+                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local, verdict: verdict)
     }
 
     static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,

@@ -62,12 +62,12 @@ extension ConvergenceReport {
         }
         if !floors.isEmpty {
             out.append("")
-            out.append("batch-error floors (RMS² = F² + A·τ by GLS; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")
+            out.append("batch-error floors (RMS² = F² + A·τ, relative-weight least squares with sandwich SE; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")
             for f in floors {
                 out.append("  \(f.estimator) p = \(f.batchSize)   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
             }
             if let s = floorScaling {
-                out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95)) over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))")
+                out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95)) over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))   \(s.verdict.verdict.rawValue)")
             }
         }
         if !notes.isEmpty {

@@ -42,7 +42,7 @@ extension ConvergenceReport {
         let detected = floors.filter(\.detected)
         if !detected.isEmpty {
             var line = "batch-error floor (biased estimator) for p = " + detected.map { String($0.batchSize) }.joined(separator: ", ")
-            if let s = floorScaling { line += "; floor ∝ p^\(format(s.exponent)) \(interval(s.ci95))" }
+            if let s = floorScaling { line += "; floor ∝ p^\(format(s.exponent)) \(interval(s.ci95)), against p^−1: \(s.verdict.verdict.rawValue)" }
             lines.append(line)
         }
         if !warnings.isEmpty { lines.append("\(warnings.count) warning(s) on stderr: these results may not describe the intended dynamics") }

@@ -183,7 +183,7 @@ extension ConvergenceReport {
                                               ci95: shape.timeCoefficientCI95))
         }
         if let s = floorScaling {
-            out.append(CalibrationObservation(label: "floor scaling exponent", estimate: s.exponent, ci95: s.ci95))
+            out.append(CalibrationObservation(label: "floor scaling exponent", estimate: s.exponent, ci95: s.ci95, verdict: s.verdict.verdict))
         }
         return out
     }
