@@ -31,6 +31,9 @@ public struct MeanSquareShapeFit: Sendable {
     /// (S̄_ℓ − Ŝ_ℓ)/Ŝ_ℓ per level.
     public let relativeResiduals: [Double]
     public let trajectories: Int
+    /// H = (XᵀWX)⁻¹XᵀW (P×L): β̂ = H·S̄, so coefficient j of one trajectory's contribution is
+    /// Σ_ℓ H[j, ℓ]·S_ℓ and β̂ is their mean (for joint covariances of several fits).
+    public let influence: Matrix
 
     /// - Parameters:
     ///   - design: L×P, row ℓ the regressors xⱼ(ℓ).
@@ -75,6 +78,7 @@ public struct MeanSquareShapeFit: Sendable {
         for a in 0..<p { for k in 0..<l {
             h[a, k] = (0..<p).reduce(0) { $0 + bread[a, $1] * design[k, $1] } / (scale[k] * scale[k])
         } }
+        influence = h
         var covariance = Matrix(rows: p, columns: p)
         for a in 0..<p { for b in 0..<p {
             var v = 0.0

@@ -184,14 +184,14 @@ public enum OrderFit {
     /// p-value of the lack-of-fit χ² of d = n − 2 residual dimensions with a covariance
     /// estimated from M trajectories: Hotelling's T² scaling F = χ²(M − d)/(d(M − 1)) ~ F(d, M − d)
     /// (Anderson, *An Introduction to Multivariate Statistical Analysis*, 3rd ed., §5.2).
-    static func lackOfFitPValue(chiSquared: Double, residualDimensions d: Int, trajectories m: Int) -> Double? {
+    public static func lackOfFitPValue(chiSquared: Double, residualDimensions d: Int, trajectories m: Int) -> Double? {
         guard d >= 1, m - d >= 1, chiSquared.isFinite else { return nil }
         let f = chiSquared * Double(m - d) / (Double(d) * Double(m - 1))
         return gsl_cdf_fdist_Q(f, Double(d), Double(m - d))
     }
 
     /// The hull of `interval` and of local ± t·SE over the defined local orders.
-    static func hull(_ interval: (Double, Double), local: [Double?], standardErrors: [Double?], t: Double) -> (Double, Double) {
+    public static func hull(_ interval: (Double, Double), local: [Double?], standardErrors: [Double?], t: Double) -> (Double, Double) {
         var (lo, hi) = interval
         for (q, se) in zip(local, standardErrors) {
             guard let q, q.isFinite else { continue }

@@ -127,10 +127,12 @@ public struct FloorScaling: Codable, Sendable {
     public var lackOfFitP: Double?
     /// log(F₂/F₁)/log(p₂/p₁) for consecutive batch sizes (increasing p).
     public var localExponents: [Double]
-    /// Against the asymptotic exponent −1 (the self-weight bias of softmax RBA is ≈ 1/p) ± 0.05:
-    /// consistent when the interval lies inside, pre-asymptotic when it does not but the local
-    /// exponents approach −1 as p grows (the floor saturates at small p), otherwise by
-    /// ``OrderVerdictRule/test(centre:lower:upper:band:trajectories:subject:bandText:approaching:)``.
+    /// False when the lack of fit rejects one exponent (p < 0.01): the interval then spans the
+    /// local exponents' intervals.
+    public var singleExponentAdequate: Bool
+    /// Against the asymptotic exponent −1 (the self-weight bias of softmax RBA is ≈ 1/p) ± 0.05, by
+    /// the rule of ``OrderVerdictRule``: pre-asymptotic when the local exponents approach −1 as p
+    /// grows (the floor saturates at small p) but the largest-p one has not reached the band.
     public var verdict: VerdictRecord
 }
 
@@ -275,7 +277,8 @@ extension ConvergenceReport {
         }
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
-        let scaling = floorScaling(floors.filter(\.detected), estimator: estimator)
+        let scaling = floorScaling(floors.filter(\.detected), estimator: estimator, timeSteps: levels,
+                                   samples: { p in trajectories.map { $0.batchSquared[c.batchSizes.firstIndex(of: p)!] } })
         if floors.contains(where: \.detected) && scaling == nil {
             notes.append("floor scaling in p needs at least two batch sizes with a detected floor")
         }
@@ -295,31 +298,74 @@ extension ConvergenceReport {
             strongShape: strongShape, summary: [], warnings: warnings, notes: notes).withSummary()
     }
 
-    /// log F = a + e·log p by weighted least squares (weights (F/SE(F))²) over detected floors.
-    static func floorScaling(_ floors: [ErrorFloor], estimator: String) -> FloorScaling? {
+    /// log F = a + e·log p by least squares over the detected floors, with the sandwich variance
+    /// from the joint covariance of the floors: every F²_p is the mean over trajectories of a
+    /// linear function of that trajectory's mean squares (``MeanSquareShapeFit/influence``), so
+    /// their covariance across batch sizes, which share trajectories, is estimated directly. (The
+    /// weighted fit that treated the floors as independent gave an SE 7× the spread across seeds.)
+    /// Lack of fit: GLS χ² of the residuals under that covariance, Hotelling F.
+    static func floorScaling(_ floors: [ErrorFloor], estimator: String, timeSteps: [Double],
+                             samples: (Int) -> [[Double]]) -> FloorScaling? {
         let usable = floors.filter { $0.floor.value > 0 && $0.floor.standardError > 0 }.sorted { $0.batchSize < $1.batchSize }
-        guard usable.count >= 2, Set(usable.map(\.batchSize)).count == usable.count,
-              let fit = try? WeightedLinearFit(x: usable.map { log(Double($0.batchSize)) }, y: usable.map { log($0.floor.value) },
-                                               weights: usable.map { pow($0.floor.value / $0.floor.standardError, 2) })
-        else { return nil }
-        let se = fit.cov11.squareRoot()
-        var local: [Double] = []
-        for (a, b) in zip(usable, usable.dropFirst()) {
-            let ratio: Double = b.floor.value / a.floor.value
-            let sizes: Double = Double(b.batchSize) / Double(a.batchSize)
-            local.append(log(ratio) / log(sizes))
+        guard usable.count >= 2, Set(usable.map(\.batchSize)).count == usable.count else { return nil }
+        var design = Matrix(rows: timeSteps.count, columns: 2)
+        for j in timeSteps.indices { design[j, 0] = 1; design[j, 1] = timeSteps[j] }
+        // Per trajectory and floor: the trajectory's contribution to F²_p.
+        var contributions: [[Double]] = []
+        for f in usable {
+            let rows = samples(f.batchSize)
+            guard let fit = try? MeanSquareShapeFit(design: design, samples: rows) else { return nil }
+            contributions.append(rows.map { row in timeSteps.indices.reduce(0) { $0 + fit.influence[0, $1] * row[$1] } })
+        }
+        let m = contributions[0].count, k = usable.count
+        let means = contributions.map { $0.reduce(0, +) / Double(m) }
+        guard means.allSatisfy({ $0 > 0 }) else { return nil }
+        var covariance = Matrix(rows: k, columns: k)  // of log F_p = ½ log F²_p
+        for a in 0..<k { for b in 0..<k {
+            var c = 0.0
+            for t in 0..<m { c += (contributions[a][t] - means[a]) * (contributions[b][t] - means[b]) }
+            covariance[a, b] = 0.25 * c / (Double(m - 1) * Double(m)) / (means[a] * means[b])
+        } }
+        let x = usable.map { log(Double($0.batchSize)) }, y = means.map { 0.5 * log($0) }
+        let xBar = x.reduce(0, +) / Double(k), yBar = y.reduce(0, +) / Double(k)
+        let sxx = x.reduce(0) { $0 + ($1 - xBar) * ($1 - xBar) }
+        let w = x.map { ($0 - xBar) / sxx }
+        let slope = zip(w, y).reduce(0) { $0 + $1.0 * $1.1 }
+        var variance = 0.0
+        for a in 0..<k { for b in 0..<k { variance += w[a] * covariance[a, b] * w[b] } }
+        let se = max(0, variance).squareRoot()
+        let t = Distributions.studentT95(degreesOfFreedom: Double(m - 1))
+        var local: [Double] = [], localSE: [Double?] = []
+        for j in 0..<(k - 1) {
+            let span = x[j + 1] - x[j]
+            local.append((y[j + 1] - y[j]) / span)
+            let v = covariance[j, j] + covariance[j + 1, j + 1] - 2 * covariance[j, j + 1]
+            localSE.append(max(0, v).squareRoot() / span)
         }
         var lackOfFit: Double? = nil
-        if usable.count > 2 {
-            lackOfFit = Distributions.chiSquaredUpperTail(fit.chiSquared, degreesOfFreedom: Double(usable.count - 2))
+        if k > 2 {
+            let intercept = yBar - slope * xBar
+            var line = Matrix(rows: k, columns: 2)
+            for a in 0..<k { line[a, 0] = 1; line[a, 1] = x[a] }
+            let residuals = (0..<k).map { y[$0] - intercept - slope * x[$0] }
+            if let gls = try? GeneralizedLeastSquares(design: line, observations: residuals, covariance: covariance) {
+                lackOfFit = OrderFit.lackOfFitPValue(chiSquared: gls.chiSquared, residualDimensions: k - 2, trajectories: m)
+            }
         }
-        let half = 1.959964 * se
-        let ci = [fit.slope - half, fit.slope + half]
-        let verdict = OrderVerdictRule.test(centre: fit.slope, lower: ci[0], upper: ci[1], band: (-1.05, -0.95),
-                                            trajectories: usable[0].floor.count, subject: "exponent 95% CI \(interval(ci))",
-                                            bandText: "−1 ± 0.05", approaching: OrderVerdictRule.approaches(local.map { $0 }, -1) ? true : nil)
-        return FloorScaling(estimator: estimator, exponent: fit.slope, ci95: ci,
-                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local, verdict: verdict)
+        // As for orders: when one exponent does not describe the batch sizes, the interval spans
+        // the local exponents' intervals and the verdict reads the largest-p local exponent.
+        let adequate = (lackOfFit ?? 1) >= OrderFit.Settings().lackOfFitLevel
+        var ci = [slope - t * se, slope + t * se]
+        if !adequate {
+            let hull = OrderFit.hull((ci[0], ci[1]), local: local, standardErrors: localSE, t: t)
+            ci = [hull.0, hull.1]
+        }
+        let finest = local.last.flatMap { q in localSE.last.flatMap { $0 }.map { Estimate(value: q, standardError: $0, count: m) } }
+        let verdict = OrderVerdictRule.verdict(order: slope, ci95: ci, singleOrderAdequate: adequate, asymptoticOrder: finest,
+                                               localOrders: local, trajectories: m, theory: -1, tolerance: 0.05)
+        return FloorScaling(estimator: estimator, exponent: slope, ci95: ci,
+                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local,
+                            singleExponentAdequate: adequate, verdict: verdict)
     }
 
     static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,

@@ -67,7 +67,7 @@ extension ConvergenceReport {
                 out.append("  \(f.estimator) p = \(f.batchSize)   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
             }
             if let s = floorScaling {
-                out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95)) over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))   \(s.verdict.verdict.rawValue)")
+                out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95))\(s.singleExponentAdequate ? "" : "* (no single exponent: spans the local ones)") over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))   \(s.verdict.verdict.rawValue)")
             }
         }
         if !notes.isEmpty {
