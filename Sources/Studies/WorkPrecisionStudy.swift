@@ -158,7 +158,7 @@ public enum WorkPrecisionStudy {
     /// Relative Frobenius and spectral errors over draws of one (estimator, size).
     static func measure(_ task: Task, inputs: AttentionInputs, target: Matrix, draws: Int, seed: UInt64) -> Measured {
         let estimator = task.entry.make(task.size)
-        let targetFrobenius = target.elements.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let targetFrobenius = frobeniusNorm(target.elements)
         let targetSpectral = (try? SingularValueDecomposition.spectralNorm(target)) ?? .nan
         var frobenius = RunningMoments(), spectral = RunningMoments()
         var first: [Double] = []
@@ -170,7 +170,7 @@ public enum WorkPrecisionStudy {
             if draw == 1 && output.elements == first { random = false; break }
             var difference = output
             for k in difference.elements.indices { difference.elements[k] -= target.elements[k] }
-            let f = difference.elements.reduce(0) { $0 + $1 * $1 }.squareRoot() / targetFrobenius
+            let f = frobeniusNorm(difference.elements) / targetFrobenius
             let s = difference.elements.allSatisfy(\.isFinite)
                 ? ((try? SingularValueDecomposition.spectralNorm(difference)) ?? .nan) / targetSpectral : .nan
             frobenius.add(f)
@@ -180,6 +180,16 @@ public enum WorkPrecisionStudy {
             m.count == 1 ? Estimate(value: m.mean, standardError: 0, count: 1) : m.meanEstimate
         }
         return Measured(frobenius: estimate(frobenius), spectral: estimate(spectral), random: random)
+    }
+
+    /// ‖x‖₂, rescaled by max |xₖ| when the plain sum of squares overflows (entries beyond ~1e154, as
+    /// mean-field attention gives at β ≳ 355) so that relative errors stay finite whenever x is.
+    static func frobeniusNorm(_ x: [Double]) -> Double {
+        let plain = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard plain == .infinity else { return plain }
+        let largest = x.reduce(0.0) { max($0, abs($1)) }
+        guard largest.isFinite else { return plain }
+        return largest * x.reduce(0) { $0 + ($1 / largest) * ($1 / largest) }.squareRoot()
     }
 
     /// Flops of one call: exact when the estimator counts them, else 2(d_k + d_v) per pair interaction.
