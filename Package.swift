@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators",
+            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .testTarget(

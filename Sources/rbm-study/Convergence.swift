@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Estimators
+import NumericsCore
 import AttentionAsDynamics
 import ParticleSystems
 import Studies
@@ -42,6 +43,8 @@ struct Convergence: ParsableCommand {
     var referenceRefinement: Int = 8
     @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval (≥ 2).")
     var calibrate: Int?
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -73,6 +76,10 @@ struct Convergence: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.referenceRefinement = referenceRefinement
         try c.validate()
+        try MemoryLimit(maxMemory).check(
+            estimate: c.estimatedMemoryBytes,
+            what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
+            advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
         if let calibrate {
             try runCalibration(c, seeds: calibrate)
             return
@@ -82,20 +89,29 @@ struct Convergence: ParsableCommand {
             try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
         }
         let configuration = c
-        var result = try ProgressReporter.run(label: "convergence") { progress in
-            try ConvergenceStudy.run(c, progress: progress,
-                                     record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
+        let nonFinite = NonFiniteCounter()
+        var result: ConvergenceReport
+        do {
+            result = try ProgressReporter.run(label: "convergence") { progress in
+                try ConvergenceStudy.run(c, progress: progress, record: { errors in
+                    nonFinite.add(errors.nonFiniteRuns)
+                    stream?.append(errors.csvLines(configuration: configuration))
+                })
+            }
+        } catch let error as NumericalLibraryError {
+            throw NumericalFailures.convergence(error, configuration: c)
         }
+        if nonFinite.total > 0 { throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, configuration: c) }
+        if let error = stream?.error { throw error }
         result.manifest.command = commandLine
         var artifacts: [(name: String, contents: Data)] = [
             ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8))]
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
-        try stream?.finish()
         let system = c.system
         try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
-                        directory: outDirectory, warnings: result.warnings) { url in
+                        directory: outDirectory, stream: stream, stale: ["floors.csv"], warnings: result.warnings) { url in
             if system == .attention {
-                FileHandle.standardError.write(Data("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n".utf8))
+                writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url)
             } else {
                 try ConvergenceNotebook.write(result, to: url)

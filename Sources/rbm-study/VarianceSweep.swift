@@ -61,6 +61,7 @@ struct VarianceSweep: ParsableCommand {
 
         let outDirectory = try output.prepare()
         var result = try ProgressReporter.run(label: "variance-sweep") { try VarianceSweepStudy.run(c, progress: $0) }
+        try NumericalFailures.check(result, configuration: c)
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),

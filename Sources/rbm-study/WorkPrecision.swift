@@ -63,6 +63,7 @@ struct WorkPrecision: ParsableCommand {
 
         let outDirectory = try output.prepare()
         var result = try ProgressReporter.run(label: "work-precision") { try WorkPrecisionStudy.run(c, progress: $0) }
+        try NumericalFailures.check(result, configuration: c)
         result.manifest.command = commandLine
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Studies
 
 /// `rbm-study`: error, variance and cost studies of random-batch approximations.
-/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure.
+/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure, or a
+/// run whose numbers are not finite; 130/143 interrupted by SIGINT/SIGTERM (temporaries removed).
 /// (Code 1 is reserved for rejected claims, once a `check` subcommand exists.)
 struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +22,10 @@ func runMain() -> Never {
         exit(0)
     } catch let error as InvalidInput {
         fail("error: \(error.option): \(error.message)", code: 2)
+    } catch let error as OutputError {
+        fail("error: \(error.message)", code: 3)
+    } catch let error as NumericalFailure {
+        fail("error: \(error.message)", code: 3)
     } catch {
         if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
         let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -28,11 +34,31 @@ func runMain() -> Never {
     }
 }
 
+/// Prints `message` on one line (control characters escaped) and exits; temporaries are removed.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    TemporaryFiles.removeAll()
+    writeStandardError(escapedForTerminal(message) + "\n")
     exit(code)
 }
 
+/// SIGINT and SIGTERM: remove this run's temporaries and exit 130 / 143, so an interrupted run
+/// leaves the previous complete files (or none) and no partial file.
+func installInterruptHandlers() -> [DispatchSourceSignal] {
+    [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { signalNumber, code in
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler {
+            TemporaryFiles.removeAll()
+            writeStandardError("\nrbm-study: interrupted; no partial output was kept\n")
+            _exit(code)
+        }
+        source.resume()
+        return source
+    }
+}
+
+StandardOutput.guardStandardDescriptors()
 // A child process (gnuplot) that exits early must not kill the tool through SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
+let interruptHandlers = installInterruptHandlers()
 runMain()
