@@ -20,13 +20,16 @@ import ParticleSystems
 ///   by the estimator, against the same steps with exact attention; RMS token error at the final
 ///   time, mean ± SE over trajectories, against the pair interactions per token of the trajectory.
 ///
-/// Streams are keyed by (seed, draw or trajectory, purpose, estimator's catalog position · 2¹² +
-/// size position), so errors do not depend on the thread count; only the times do.
+/// Streams are keyed by (seed, h·2³² + draw or trajectory, purpose, estimator's catalog position · 2¹²)
+/// with h a 32-bit FNV-1a hash of the size's value, so errors depend neither on the thread count nor on
+/// the order or the other entries of `--sizes`; only the times vary.
 public enum WorkPrecisionStudy {
     struct Task {
         let entry: EstimatorEntry<any AttentionEstimator>
         let size: Double
         let streamIndex: UInt32
+        /// The size's hash, in the high 32 bits of every stream's trajectory number.
+        let sizeKey: UInt64
     }
 
     struct Measured {
@@ -49,7 +52,10 @@ public enum WorkPrecisionStudy {
         var tasks: [Task] = []
         for (entry, sizes) in plan {
             let position = UInt32(catalogNames.firstIndex(of: entry.name) ?? 0)
-            for (k, size) in sizes.enumerated() { tasks.append(Task(entry: entry, size: size, streamIndex: (position << 12) | UInt32(k))) }
+            for size in sizes {
+                let sizeKey = UInt64(VarianceSweepStudy.fnv1a("\(size)")) << 32
+                tasks.append(Task(entry: entry, size: size, streamIndex: position << 12, sizeKey: sizeKey))
+            }
         }
         let samplingNames = Set((AttentionEstimatorCatalog.randomBatch + AttentionEstimatorCatalog.samplingSchemes).map(\.name))
         let trajectoryTasks = c.dynamics ? tasks.filter { samplingNames.contains($0.entry.name) } : []
@@ -93,7 +99,7 @@ public enum WorkPrecisionStudy {
                                      seconds: exactSeconds, pareto: false, paretoSeconds: false))
         for (t, task) in tasks.enumerated() {
             let estimator = task.entry.make(task.size)
-            let stream = RandomStream(seed: seed, trajectory: UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
+            let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
             var out = Matrix(rows: n, columns: inputs.valueDimension)
             let seconds = medianSeconds(repeats: c.repeats) { estimator.estimate(inputs, into: &out, stream: stream) }
             let m = measured[t]!
@@ -126,7 +132,7 @@ public enum WorkPrecisionStudy {
                     let estimator = task.entry.make(task.size)
                     var errors = RunningMoments(), times: [Double] = []
                     for trajectory in 0..<trajectories {
-                        let stream = RandomStream(seed: seed, trajectory: UInt64(trajectory), purpose: .batchPartition, index: task.streamIndex)
+                        let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(trajectory), purpose: .batchPartition, index: task.streamIndex)
                         let begin = DispatchTime.now().uptimeNanoseconds
                         let x = integrate(initial, dynamics: dynamics, estimator: estimator, steps: steps, dt: dt, stream: stream)
                         times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9)
@@ -164,7 +170,7 @@ public enum WorkPrecisionStudy {
         var first: [Double] = []
         var random = true
         for draw in 0..<draws {
-            let stream = RandomStream(seed: seed, trajectory: UInt64(draw), purpose: .estimatorDraws, index: task.streamIndex)
+            let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draw), purpose: .estimatorDraws, index: task.streamIndex)
             let output = estimator.estimate(inputs, stream: stream)
             if draw == 0 { first = output.elements }
             if draw == 1 && output.elements == first { random = false; break }

@@ -6,18 +6,34 @@ func commaSeparated(_ text: String) -> [String] {
     text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
-/// Parses a comma-separated list of names (estimators, …); an empty name is bad input for `option`.
+/// Parses a comma-separated list of names (estimators, …); an empty or repeated name is bad input for `option`.
 func parseNames(_ text: String, option: String) throws -> [String] {
     let names = commaSeparated(text)
     try require(names.allSatisfy { !$0.isEmpty }, option, "has an empty name in '\(text)'")
+    try rejectDuplicates(names, names, option: option, list: text)
     return names
 }
 
-/// Parses a comma-separated list; any malformed element is bad input for `option`.
-func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
-    try commaSeparated(text).map { part in
+/// Parses a comma-separated list; any malformed or repeated element (by value: 0.5 and .5 are the
+/// same) is bad input for `option`.
+func parseList<T: Hashable>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
+    let parts = commaSeparated(text)
+    let values = try parts.map { part in
         guard let value = parse(part) else { throw InvalidInput(option: option, "'\(part)' is not a valid number in the comma-separated list '\(text)'") }
         return value
+    }
+    try rejectDuplicates(values, parts, option: option, list: text)
+    return values
+}
+
+/// Bad input when a value appears twice (a repeated entry would double rows and narrow the fits' intervals).
+func rejectDuplicates<T: Hashable>(_ values: [T], _ parts: [String], option: String, list: String) throws {
+    var seen: [T: String] = [:]
+    for (value, part) in zip(values, parts) {
+        if let earlier = seen[value] {
+            throw InvalidInput(option: option, "lists \(earlier == part ? "'\(part)'" : "'\(earlier)' and '\(part)' (the same value)") twice in '\(list)'; give each entry once")
+        }
+        seen[value] = part
     }
 }
 

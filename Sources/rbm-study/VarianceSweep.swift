@@ -45,7 +45,7 @@ struct VarianceSweep: ParsableCommand {
 
     func run() throws {
         var c = VarianceSweepConfiguration()
-        c.systems = commaSeparated(system)
+        c.systems = try parseNames(system, option: "--system")
         c.particles = particles
         c.dimension = dim
         c.estimators = try estimators.map { try parseNames($0, option: "--estimators") }
@@ -57,6 +57,7 @@ struct VarianceSweep: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.yosoBits = bits
         try attention.apply(to: &c.attention)
+        if !c.systems.contains("attention") { try attention.rejectUnlessAttention() }
         try c.validate()
 
         let outDirectory = try output.prepare()
