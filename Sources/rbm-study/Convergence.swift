@@ -124,8 +124,13 @@ struct Convergence: ParsableCommand {
         try require(seeds >= 2 && seeds <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(seeds))")
         try require(output.report == nil, "--report", "is not available with --calibrate (the calibration prints its own table)")
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "calibrate") { progress in
-            try ConvergenceCalibrationReport.run(c, seeds: seeds, progress: progress)
+        var result: ConvergenceCalibrationReport
+        do {
+            result = try ProgressReporter.run(label: "calibrate") { progress in
+                try ConvergenceCalibrationReport.run(c, seeds: seeds, progress: progress)
+            }
+        } catch let error as NumericalLibraryError {
+            throw NumericalFailures.convergence(error, configuration: c)
         }
         result.manifest.command = commandLine
         let json = try result.json()

@@ -86,3 +86,41 @@ final class NonFiniteCounter: @unchecked Sendable {
     func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
     var total: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// Peak-memory estimates of the static attention studies, from the configuration (the
+/// convergence study's is ``ConvergenceConfiguration/estimatedMemoryBytes``). The dominant terms:
+/// the exact weight matrix B (and Bᵀ) that column sampling prepares, 2·N² numbers per worker; the
+/// N×N Gaussian kernel that SOFT's exact target forms; and the N-row matrices of inputs, outputs
+/// and estimator scratch. A fixed 64 MB covers the program.
+enum MemoryEstimates {
+    static let fullMatrixEstimators: Set<String> = ["uniform-columns", "importance-columns"]
+
+    static func workPrecision(_ c: WorkPrecisionConfiguration) throws -> (bytes: Double, what: String) {
+        let (n, d) = try c.attention.resolvedShape()
+        let (tasks, _) = try c.plan(tokens: n)
+        let names = Set(tasks.map(\.entry.name))
+        let nn = Double(n) * Double(n), nd = Double(n) * Double(d)
+        let maxSize = tasks.flatMap(\.sizes).max() ?? 1
+        let perWorker = 8 * Double(n) * (8 * Double(d) + 2 * min(maxSize, Double(n)))
+            + (names.isDisjoint(with: fullMatrixEstimators) ? 0 : 16 * nn)
+        let shared = 8 * nd * 8 + (names.contains { $0.hasPrefix("soft") } ? 8 * nn : 0)
+        let workers = Double(max(1, min(c.threads, tasks.reduce(0) { $0 + $1.sizes.count })))
+        return (64e6 + shared + workers * perWorker, "N = \(n), d = \(d), \(Int(workers)) estimators at once")
+    }
+
+    static func varianceSweep(_ c: VarianceSweepConfiguration) throws -> (bytes: Double, what: String) {
+        var total = 64e6
+        var largest = 0
+        for system in c.systems {
+            let n = try c.count(system: system), d = Double(c.dimension(system: system))
+            largest = max(largest, n)
+            let nd = Double(n) * d
+            let names = Set(c.estimatorNames(system: system))
+            let workers = Double(max(1, min(c.threads, EstimatorDrawStatistics.shards)))
+            var bytes = 8 * nd * (Double(c.configurations) * 4 + Double(EstimatorDrawStatistics.shards) * 3 + workers * 8)
+            if system == "attention" && !names.isDisjoint(with: fullMatrixEstimators) { bytes += 16 * Double(n) * Double(n) }
+            total += bytes
+        }
+        return (total, "N = \(largest), \(c.configurations) configurations")
+    }
+}

@@ -41,6 +41,8 @@ struct VarianceSweep: ParsableCommand {
     @OptionGroup var attention: AttentionOptions
     @Option(help: "Bits τ per YOSO hash (1–20).")
     var bits: Int = 8
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -59,6 +61,9 @@ struct VarianceSweep: ParsableCommand {
         try attention.apply(to: &c.attention)
         if !c.systems.contains("attention") { try attention.rejectUnlessAttention() }
         try c.validate()
+        let memory = try MemoryEstimates.varianceSweep(c)
+        try MemoryLimit(maxMemory).check(estimate: memory.bytes, what: memory.what,
+                                         advice: "use fewer --particles, a smaller --dim, fewer --configurations, or leave uniform-columns and importance-columns out of --estimators")
 
         let outDirectory = try output.prepare()
         var result = try ProgressReporter.run(label: "variance-sweep") { try VarianceSweepStudy.run(c, progress: $0) }

@@ -42,6 +42,8 @@ struct WorkPrecision: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Errors do not depend on it.")
     var threads: Int?
     @OptionGroup var attention: AttentionOptions
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -60,6 +62,9 @@ struct WorkPrecision: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try attention.apply(to: &c.attention)
         try c.validate()
+        let memory = try MemoryEstimates.workPrecision(c)
+        try MemoryLimit(maxMemory).check(estimate: memory.bytes, what: memory.what,
+                                         advice: "use fewer --particles, a smaller --dim, fewer --threads, or leave uniform-columns, importance-columns and soft out of --estimators")
 
         let outDirectory = try output.prepare()
         var result = try ProgressReporter.run(label: "work-precision") { try WorkPrecisionStudy.run(c, progress: $0) }
