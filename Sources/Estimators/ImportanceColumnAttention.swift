@@ -33,7 +33,7 @@ public struct ImportanceColumnAttention: ColumnSamplingAttention {
     /// mⱼ = maxᵢ |B_{ij}|, and shifted by the largest log pⱼ: finite whenever B is, even when the
     /// squared column norms overflow (mean-field attention at β ≳ 355 on unit tokens). Columns with a
     /// non-finite entry of B get probability 0 (they make the output itself non-finite).
-    static func scaledProbabilities(_ weights: AttentionWeightMatrix) -> [Double] {
+    public static func scaledProbabilities(_ weights: AttentionWeightMatrix) -> [Double] {
         let n = weights.tokens
         let logs: [Double] = (0..<n).map { j in
             var largest = 0.0
