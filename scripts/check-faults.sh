@@ -176,6 +176,15 @@ def rows(f, size=None):
 assert rows('$tmp/a.json') == rows('$tmp/b.json'), 'order or threads changed the errors'
 assert rows('$tmp/a.json', 4) == rows('$tmp/c.json', 4), 'other sizes changed the errors of size 4'
 " && pass || fail "work-precision results depend on the order of --sizes or the thread count"
+"$bin" "${sweep[@]}" --estimators random-batch,random-batch-replacement --sizes 2,4,8 --format json >"$tmp/a.json" 2>/dev/null
+"$bin" "${sweep[@]}" --estimators random-batch-replacement,random-batch --sizes 8,2,4 --format json >"$tmp/b.json" 2>/dev/null
+python3 -c "
+import json
+def parts(f):
+    d = json.load(open(f))
+    return [sorted(json.dumps(x, sort_keys=True) for x in d[k]) for k in ('rows', 'fits')]
+assert parts('$tmp/a.json') == parts('$tmp/b.json')
+" && pass || fail "variance-sweep rows or fits depend on the order of --sizes or --estimators"
 printf '1,0,0\r\n0,1,0\r\n0,0,1\r\n1,1,0\r\n' > "$tmp/crlf.csv"
 expect 0 "" -- convergence --system attention --tokens-file "$tmp/crlf.csv" --batch-sizes 2 --trajectories 2 --dt 0.5,0.25 --horizon 1
 printf '1,0,0\r\n0,1\r\n0,0,1\r\n' > "$tmp/crlf-ragged.csv"

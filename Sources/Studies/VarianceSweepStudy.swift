@@ -204,6 +204,7 @@ public enum VarianceSweepStudy {
             seen.append("\(row.system)/\(row.estimator)")
             let group = rows.filter { $0.system == row.system && $0.estimator == row.estimator }
                 .filter { $0.variance.value > 0 && $0.variance.standardError > 0 && $0.variance.value.isFinite }
+                .sorted { $0.size < $1.size }  // the fit's sums in size order: independent of the order of --sizes
             let useTheory = group.allSatisfy { ($0.theoryVariance ?? 0) > 0 }
             let x = group.map { log(useTheory ? $0.theoryVariance! : $0.cost) }
             let y = group.map { log($0.variance.value) }

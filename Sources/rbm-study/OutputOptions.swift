@@ -53,7 +53,8 @@ struct OutputOptions: ParsableArguments {
               stream: StreamingLineFile? = nil, stale: [String] = [], warnings: [String], notebook: (URL) throws -> Void) throws {
         let stdout: String
         switch format {
-        case .table: stdout = table
+        case .table: stdout = table.split(separator: "\n", omittingEmptySubsequences: false).map { escapedForTerminal(String($0)) }
+            .joined(separator: "\n")  // paths and names from the command line, never raw escapes
         case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
         case .csv: stdout = csv
         }
