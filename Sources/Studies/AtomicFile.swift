@@ -50,8 +50,15 @@ public enum TemporaryFiles {
 
 /// Exclusive creation and complete writes with POSIX calls (no trapping Foundation APIs).
 enum POSIXFile {
-    /// The mode a finished file gets: 0666 less the process umask (temporaries are 0600).
+    /// The mode a finished file gets: 0666 less the process umask (temporaries are 0600). The
+    /// umask is read from /proc (Linux ≥ 4.7), so it is never changed, even for a moment, while
+    /// other threads may create files; elsewhere it is read by setting and restoring it.
     static let finalMode: mode_t = {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+           let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) {
+            return 0o666 & ~mask
+        }
         let mask = umask(0o022)
         umask(mask)
         return 0o666 & ~mask

@@ -49,7 +49,8 @@ func installInterruptHandlers() -> [DispatchSourceSignal] {
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
         source.setEventHandler {
             TemporaryFiles.removeAll()
-            writeStandardError("\nrbm-study: interrupted; no partial output was kept\n")
+            // A new line first when an interactive progress line may be open.
+            writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial output was kept\n")
             _exit(code)
         }
         source.resume()
