@@ -95,13 +95,18 @@ struct Convergence: ParsableCommand {
             result = try ProgressReporter.run(label: "convergence") { progress in
                 try ConvergenceStudy.run(c, progress: progress, record: { errors in
                     nonFinite.add(errors.nonFiniteRuns)
+                    if errors.nonFiniteRuns > 0 {
+                        failNow(NumericalFailures.convergence(nonFiniteRuns: errors.nonFiniteRuns, trajectory: errors.trajectory,
+                                                              configuration: configuration))
+                    }
                     stream?.append(errors.csvLines(configuration: configuration))
+                    if let error = stream?.error { failNow(error) }
                 })
             }
         } catch let error as NumericalLibraryError {
             throw NumericalFailures.convergence(error, configuration: c)
         }
-        if nonFinite.total > 0 { throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, configuration: c) }
+        if nonFinite.total > 0 { throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, trajectory: nil, configuration: c) }
         if let error = stream?.error { throw error }
         result.manifest.command = commandLine
         var artifacts: [(name: String, contents: Data)] = [

@@ -43,11 +43,13 @@ enum NumericalFailures {
         return NumericalFailure("the adaptive reference solver (GSL rk8pd) failed before --horizon \(format(c.horizon)): \(describe(error)); the dynamics is not finite over the horizon; \(advice)")
     }
 
-    static func convergence(nonFiniteRuns: Int, configuration c: ConvergenceConfiguration) -> Error {
+    /// `nonFiniteRuns` integrations (of `trajectory`, when known) ended non-finite.
+    static func convergence(nonFiniteRuns: Int, trajectory: Int?, configuration c: ConvergenceConfiguration) -> Error {
         let advice = c.system == .attention
             ? attentionAdvice(c.attention, dynamics: true)
             : "use smaller --dt values (a coarse level is unstable), fewer --particles or a shorter --horizon"
-        return NumericalFailure("\(nonFiniteRuns) runs became non-finite (overflow\(c.system == .dyson ? " or particle collision" : "")), so their errors and every fitted order would be NaN; \(advice)")
+        let runs = "\(nonFiniteRuns) run\(nonFiniteRuns == 1 ? "" : "s")" + (trajectory.map { " of trajectory \($0)" } ?? "")
+        return NumericalFailure("\(runs) became non-finite (overflow\(c.system == .dyson ? " or particle collision" : "")), so their errors and every fitted order would be NaN; \(advice)")
     }
 
     /// A variance sweep whose statistics overflowed (the draws' second or fourth moments).

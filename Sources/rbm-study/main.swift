@@ -41,6 +41,17 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+private let failNowLock = NSLock()
+
+/// Ends a run from any thread at once (exit 3): a full disk or a non-finite trajectory stops a long
+/// study when it happens instead of after the last trajectory. Temporaries are removed first.
+func failNow(_ error: Error) -> Never {
+    failNowLock.lock()  // never unlocked: the first thread reports, any other waits for the exit
+    TemporaryFiles.removeAll()
+    writeStandardError(escapedForTerminal("error: \(error)") + "\n")
+    _exit(3)
+}
+
 /// SIGINT and SIGTERM: remove this run's temporaries and exit 130 / 143, so an interrupted run
 /// leaves the previous complete files (or none) and no partial file.
 func installInterruptHandlers() -> [DispatchSourceSignal] {
