@@ -88,6 +88,7 @@ expect 3 "--geometry sphere" -- convergence --system attention --geometry euclid
 if ! grep -q "status 9$\|status -1$" "$tmp/stderr"; then pass; else fail "GSL status printed without words"; fi
 expect 3 "smaller --dt" "$tmp/n2" convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --out "$tmp/n2"
 if [ -z "$(ls "$tmp/n2" 2>/dev/null)" ]; then pass; else fail "non-finite convergence wrote $(ls "$tmp/n2")"; fi
+expect 3 "not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --calibrate 2
 
 # --- 3. Files: inputs checked before any file exists; atomic, exclusive, locked writes ---------
 printf '1,0,0\n0,1,0\n0,0,1\n1,1,0\n' > "$tmp/tokens.csv"

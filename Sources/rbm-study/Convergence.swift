@@ -137,6 +137,7 @@ struct Convergence: ParsableCommand {
         } catch let error as NumericalLibraryError {
             throw NumericalFailures.convergence(error, configuration: c)
         }
+        try NumericalFailures.check(result, configuration: c)
         result.manifest.command = commandLine
         let json = try result.json()
         try output.emit(json: json, table: result.table(), csv: result.coverageCSV(),

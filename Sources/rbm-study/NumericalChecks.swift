@@ -52,6 +52,16 @@ enum NumericalFailures {
         return NumericalFailure("\(runs) became non-finite (overflow\(c.system == .dyson ? " or particle collision" : "")), so their errors and every fitted order would be NaN; \(advice)")
     }
 
+    /// A calibration whose intervals are not finite (runs that overflowed, or errors exactly zero).
+    static func check(_ report: ConvergenceCalibrationReport, configuration c: ConvergenceConfiguration) throws {
+        let bad = report.coverage.filter { !($0.target.isFinite && $0.meanEstimate.isFinite) }
+        guard let first = bad.first else { return }
+        let advice = c.system == .attention
+            ? attentionAdvice(c.attention, dynamics: true)
+            : "use smaller --dt values (a coarse level is unstable), fewer --particles or a shorter --horizon"
+        throw NumericalFailure("\(bad.count) of \(report.coverage.count) calibrated intervals are not finite (first: \(first.label)): some runs overflowed or gave exactly zero errors; \(advice)")
+    }
+
     /// A variance sweep whose statistics overflowed (the draws' second or fourth moments).
     static func check(_ report: VarianceSweepReport, configuration c: VarianceSweepConfiguration) throws {
         let bad = report.rows.filter { row in
