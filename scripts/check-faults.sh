@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault injection for rbm-study (issue 11, "the contract, everywhere"): inputs that used to crash,
 # inputs whose numbers are not finite, a full disk and a full or closed stdout, a symbolic link
-# planted in the output directory, two runs into one directory, SIGINT mid-run, repeated list
+# planted in the output directory, two runs into one directory, SIGINT and kill -9 mid-run followed
+# by --resume (the uninterrupted run's bytes), repeated list
 # entries, list order, CRLF and NUL in token files and escape sequences in arguments. Asserts exit
 # codes, one-line messages, no partial files and identical bytes where a failed run must leave the
 # previous files. Prints "faults: N passed, N failed, N skipped". SCRATCH_PATH selects the build
@@ -71,7 +72,8 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=256k tmpfs "$tmp/small" 2>/dev
   mounted="$tmp/small"
   expect 3 "No space left on device" "$tmp/small/out" convergence --particles 16 --trajectories 400 --dt 0.25,0.125,0.0625 \
     --horizon 1 --out "$tmp/small/out"
-  if [ -z "$(ls "$tmp/small/out")" ]; then pass; else fail "full disk left files: $(ls "$tmp/small/out")"; fi
+  # Only the journal stays (for --resume once there is space); no final file, no temporary.
+  if [ "$(ls "$tmp/small/out")" = convergence.journal ]; then pass; else fail "full disk left files: $(ls "$tmp/small/out")"; fi
   umount "$tmp/small" && mounted=""
 else
   skip "full-disk stream: cannot mount a tmpfs here (needs root and mount permission)"
@@ -109,7 +111,7 @@ for cmd in conv sweep wp; do
   declare -n args=$cmd
   "$bin" "${args[@]}" --format json --out "$tmp/full-$cmd" >/dev/full 2>"$tmp/stderr"; code=$?
   if [ $code -eq 3 ] && one_line "$tmp/stderr" && grep -q "standard output" "$tmp/stderr" \
-     && [ -z "$(ls "$tmp/full-$cmd")" ]; then pass; else fail "$cmd >/dev/full -> exit $code: $(cat "$tmp/stderr")"; fi
+     && [ -z "$(ls "$tmp/full-$cmd" | grep -v '\.journal$')" ]; then pass; else fail "$cmd >/dev/full -> exit $code: $(cat "$tmp/stderr")"; fi
   "$bin" "${args[@]}" --format json >&- 2>"$tmp/stderr"; code=$?
   if [ $code -eq 3 ] && one_line "$tmp/stderr" && grep -q "standard output" "$tmp/stderr"; then pass
   else fail "$cmd with stdout closed -> exit $code: $(cat "$tmp/stderr")"; fi
@@ -141,16 +143,47 @@ import json,sys
 d=json.load(open('$tmp/shared/convergence.json'))
 assert '--trajectories 1500' in d['manifest']['command']
 " && ! leftovers "$tmp/shared"; then pass; else fail "concurrent runs: first exit $code or mixed files"; fi
-# SIGINT mid-run over a previous complete set: exit 130, the previous files byte for byte, no partials.
+# SIGINT mid-run over a previous complete set: exit 130, the previous files byte for byte, no partials,
+# the journal kept; a rerun without --resume is refused, --resume gives the uninterrupted run's bytes.
+resumable=(convergence --particles 64 --trajectories 4000 --dt 0.25,0.125 --horizon 1)
+journal_lines() {  # DIR MIN: wait (at most 10 s) until DIR's journal holds MIN lines
+  for _ in $(seq 200); do [ "$(cat "$1/convergence.journal" 2>/dev/null | wc -l)" -ge "$2" ] && return; sleep 0.05; done
+}
+"$bin" "${resumable[@]}" --out "$tmp/reference" >/dev/null 2>&1
 mkdir -p "$tmp/before"
 cp "$tmp/shared"/*.json "$tmp/shared"/*.csv "$tmp/before/"
-"$bin" convergence --particles 128 --trajectories 5000 --threads 1 --dt 0.25,0.125 --horizon 1 --out "$tmp/shared" \
-  >/dev/null 2>"$tmp/int.err" & run=$!
-for _ in $(seq 100); do ls -a "$tmp/shared" | grep -q '\.partial$' && break; sleep 0.05; done
-sleep 0.3; kill -INT $run; wait $run; code=$?
+"$bin" "${resumable[@]}" --out "$tmp/shared" >/dev/null 2>"$tmp/int.err" & run=$!
+journal_lines "$tmp/shared" 200; kill -INT $run; wait $run; code=$?
 same=1; for f in "$tmp/before"/*; do cmp -s "$f" "$tmp/shared/$(basename "$f")" || same=0; done
-if [ $code -eq 130 ] && [ $same -eq 1 ] && ! leftovers "$tmp/shared"; then pass
-else fail "SIGINT -> exit $code, previous files intact: $same, leftovers: $(ls -a "$tmp/shared" | tr '\n' ' ')"; fi
+if [ $code -eq 130 ] && [ $same -eq 1 ] && ! leftovers "$tmp/shared" && [ -s "$tmp/shared/convergence.journal" ]; then pass
+else fail "SIGINT -> exit $code, previous files intact: $same, files: $(ls -a "$tmp/shared" | tr '\n' ' ')"; fi
+expect 2 "add --resume" -- "${resumable[@]}" --out "$tmp/shared"
+expect 2 "--particles" -- "${resumable[@]}" --particles 32 --out "$tmp/shared" --resume
+expect 2 "--resume" -- "${resumable[@]}" --out "$tmp/empty-dir" --resume
+same_report() {  # DIR: the files of DIR equal the uninterrupted reference (JSON: except manifest timing/command)
+  local d=$1 ok=1
+  for f in levels.csv fits.csv trajectories.csv; do cmp -s "$tmp/reference/$f" "$d/$f" || ok=0; done
+  python3 -c "
+import json
+a, b = (json.load(open(f + '/convergence.json')) for f in ('$tmp/reference', '$d'))
+for m in (a['manifest'], b['manifest']):
+    for k in ('wallSeconds', 'date', 'command', 'threads'): m.pop(k)
+a['configuration'].pop('threads'); b['configuration'].pop('threads')
+assert a == b
+" || ok=0
+  [ $ok -eq 1 ] && [ ! -e "$d/convergence.journal" ] && ! leftovers "$d"
+}
+"$bin" "${resumable[@]}" --out "$tmp/shared" --resume --threads 1 >/dev/null 2>"$tmp/resume.err"; code=$?
+if [ $code -eq 0 ] && same_report "$tmp/shared"; then pass; else fail "resume after SIGINT -> exit $code or different bytes"; fi
+# kill -9 at a random point (a torn last journal line), then --resume: the same bytes again.
+"$bin" "${resumable[@]}" --out "$tmp/killed" >/dev/null 2>&1 & run=$!
+journal_lines "$tmp/killed" $(( RANDOM % 2000 + 2 )); kill -9 $run; wait $run 2>/dev/null
+"$bin" "${resumable[@]}" --out "$tmp/killed" --resume >/dev/null 2>"$tmp/resume.err"; code=$?
+if [ $code -eq 0 ] && same_report "$tmp/killed"; then pass; else fail "resume after kill -9 -> exit $code or different bytes: $(cat "$tmp/resume.err")"; fi
+# A full stdout keeps the journal: --resume then prints the report without running again.
+"$bin" "${conv[@]}" --out "$tmp/full-conv" --resume --format json >"$tmp/resumed.json" 2>/dev/null \
+  && python3 -c "import json; json.load(open('$tmp/resumed.json'))" && [ ! -e "$tmp/full-conv/convergence.journal" ] \
+  && pass || fail "resume after a full stdout"
 # A run that fails (non-finite) leaves the previous complete set untouched.
 "$bin" "${att[@]}" --out "$tmp/keep" >/dev/null 2>&1
 cp -r "$tmp/keep" "$tmp/keep-before"

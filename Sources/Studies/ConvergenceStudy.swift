@@ -33,10 +33,13 @@ public enum ConvergenceStudy {
     /// Runs the study. `progress(done, total)` and `record` (each trajectory's errors as soon as
     /// they exist, for streaming to disk) are called from worker threads, possibly concurrently
     /// and in completion order: they must be thread-safe. The report itself does not depend on
-    /// that order.
+    /// that order. `completed` holds records of trajectories already run (a resumed run): they are
+    /// used as they are, not run again nor passed to `record`, so the report is the one an
+    /// uninterrupted run gives.
     public static func run(_ configuration: ConvergenceConfiguration,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
-                           record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> ConvergenceReport {
+                           record: (@Sendable (TrajectoryErrors) -> Void)? = nil,
+                           completed: [Int: TrajectoryErrors] = [:]) throws -> ConvergenceReport {
         try configuration.validate()
         let start = Date()
         let model = try configuration.model()
@@ -49,6 +52,12 @@ public enum ConvergenceStudy {
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
             parallelForEach(m, threads: configuration.threads) { trajectory in
+                if let known = completed[trajectory] {
+                    slots[trajectory] = known
+                    lock.lock(); done += 1; let count = done; lock.unlock()
+                    progress?(count, m)
+                    return
+                }
                 do {
                     let errors = try runTrajectory(trajectory, configuration: configuration, model: model)
                     slots[trajectory] = errors

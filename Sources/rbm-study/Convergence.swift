@@ -43,6 +43,8 @@ struct Convergence: ParsableCommand {
     var referenceRefinement: Int = 8
     @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval (≥ 2).")
     var calibrate: Int?
+    @Flag(help: "Continue the interrupted run whose journal is in --out (same options; --threads may differ); the report is the one an uninterrupted run gives.")
+    var resume = false
     @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
     var maxMemory: String?
     @OptionGroup var output: OutputOptions
@@ -84,37 +86,47 @@ struct Convergence: ParsableCommand {
             try runCalibration(c, seeds: calibrate)
             return
         }
+        try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted run's journal")
         let outDirectory = try output.prepare()
-        let stream = try outDirectory.map {
-            try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
-        }
+        let (journal, completed) = try outDirectory.map { try openJournal(in: $0, configuration: c) } ?? (nil, [:])
         let configuration = c
         let nonFinite = NonFiniteCounter()
+        let records = RecordCollector(completed.values)
         var result: ConvergenceReport
         do {
             result = try ProgressReporter.run(label: "convergence") { progress in
                 try ConvergenceStudy.run(c, progress: progress, record: { errors in
                     nonFinite.add(errors.nonFiniteRuns)
                     if errors.nonFiniteRuns > 0 {
+                        journal?.remove()  // a resume would only repeat it
                         failNow(NumericalFailures.convergence(nonFiniteRuns: errors.nonFiniteRuns, trajectory: errors.trajectory,
                                                               configuration: configuration))
                     }
-                    stream?.append(errors.csvLines(configuration: configuration))
-                    if let error = stream?.error { failNow(error) }
-                })
+                    records.add(errors)
+                    if let journal {
+                        journal.append((try? Self.recordEncoder.encode(errors)) ?? Data())
+                        if let error = journal.error { failNow(error) }  // the journal keeps what was written: --resume
+                    }
+                }, completed: completed)
             }
         } catch let error as NumericalLibraryError {
+            journal?.remove()
             throw NumericalFailures.convergence(error, configuration: c)
         }
-        if nonFinite.total > 0 { throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, trajectory: nil, configuration: c) }
-        if let error = stream?.error { throw error }
-        result.manifest.command = commandLine
+        if nonFinite.total > 0 {
+            journal?.remove()
+            throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, trajectory: nil, configuration: c)
+        }
+        let trajectoriesCSV = "trajectory,kind,batchSize,dt,value\n"
+            + records.sorted().map { $0.csvLines(configuration: configuration) + "\n" }.joined()
+        result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted run
         var artifacts: [(name: String, contents: Data)] = [
-            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8))]
+            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),
+            ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
         let system = c.system
         try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
-                        directory: outDirectory, stream: stream, stale: ["floors.csv"], warnings: result.warnings) { url in
+                        directory: outDirectory, stale: ["floors.csv"], warnings: result.warnings, committed: { journal?.remove() }) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url)
@@ -122,6 +134,61 @@ struct Convergence: ParsableCommand {
                 try ConvergenceNotebook.write(result, to: url)
             }
         }
+    }
+
+    static let recordEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// The journal header: its format and the full configuration.
+    struct JournalHeader: Codable {
+        var format = "rbm-study/convergence-journal/1"
+        var configuration: ConvergenceConfiguration
+    }
+
+    /// Options for the configuration keys a journal records (for "what differs" messages).
+    static let optionNames: [String: String] = [
+        "configuration.system": "--system", "configuration.estimator": "--estimator", "configuration.particles": "--particles",
+        "configuration.dimension": "--dim", "configuration.batchSizes": "--batch-sizes", "configuration.timeSteps": "--dt",
+        "configuration.horizon": "--horizon", "configuration.noise": "--noise", "configuration.trajectories": "--trajectories",
+        "configuration.seed": "--seed", "configuration.referenceRefinement": "--reference-refinement",
+        "configuration.attention.beta": "--beta", "configuration.attention.normalization": "--normalization",
+        "configuration.attention.geometry": "--geometry", "configuration.attention.tokenDistribution": "--tokens",
+        "configuration.attention.tokensFile": "--tokens-file", "configuration.attention.maps": "--maps",
+        "configuration.attention.mapsFile": "--maps-file", "configuration.attention.tokens": "--particles",
+        "configuration.attention.dimension": "--dim", "format": "the journal format"]
+
+    /// The run's journal in `directory`: a new one, or with --resume the interrupted run's, with
+    /// its records (bad input when it is missing, or was written for another configuration).
+    func openJournal(in directory: URL, configuration c: ConvergenceConfiguration) throws -> (Journal?, [Int: TrajectoryErrors]) {
+        let url = directory.appendingPathComponent("convergence.journal")
+        let header = try Self.recordEncoder.encode(JournalHeader(configuration: c))
+        guard resume else {
+            try require(!Journal.exists(at: url), "--out",
+                        "'\(directory.path)' holds the journal of an interrupted run (convergence.journal); add --resume to continue it, or delete the journal to start over")
+            return (try Journal.create(at: url, header: header), [:])
+        }
+        try require(Journal.exists(at: url), "--resume", "no journal of an interrupted run in '\(directory.path)' (convergence.journal)")
+        let (journal, written, lines) = try Journal.resume(at: url)
+        let differing = differingKeys(written, header, ignoring: ["threads"])
+        if !differing.isEmpty {
+            let options = NumericalFailures.distinct(differing.map { Self.optionNames[$0] ?? $0 })
+            throw InvalidInput(option: "--resume", "the journal in '\(directory.path)' was written with different options (\(options.joined(separator: ", "))); use the interrupted run's options, or delete the journal to start over")
+        }
+        var completed: [Int: TrajectoryErrors] = [:]
+        let decoder = JSONDecoder()
+        for (k, line) in lines.enumerated() {
+            guard let record = try? decoder.decode(TrajectoryErrors.self, from: line), record.trajectory >= 0,
+                  record.trajectory < c.trajectories, record.timeSquared.count == c.timeSteps.count,
+                  record.strongSquared.count == c.batchSizes.count, record.strongSquared.allSatisfy({ $0.count == c.timeSteps.count }) else {
+                throw InvalidInput(option: "--resume", "line \(k + 2) of \(url.path) is not a trajectory record of this run; delete the journal to start over")
+            }
+            if completed[record.trajectory] == nil { completed[record.trajectory] = record }
+        }
+        writeStandardError("resuming: \(completed.count) of \(c.trajectories) trajectories are in the journal\n")
+        return (journal, completed)
     }
 
     /// `--calibrate R`: the coverage of every interval over R seeds.

@@ -90,6 +90,19 @@ enum NumericalFailures {
     }
 }
 
+/// The trajectory records of a run (journaled ones and new ones), collected from worker threads.
+final class RecordCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [TrajectoryErrors]
+
+    init<S: Sequence>(_ initial: S) where S.Element == TrajectoryErrors { records = Array(initial) }
+
+    func add(_ record: TrajectoryErrors) { lock.lock(); records.append(record); lock.unlock() }
+
+    /// In trajectory order.
+    func sorted() -> [TrajectoryErrors] { lock.lock(); defer { lock.unlock() }; return records.sorted { $0.trajectory < $1.trajectory } }
+}
+
 /// Counts non-finite runs reported from worker threads.
 final class NonFiniteCounter: @unchecked Sendable {
     private let lock = NSLock()

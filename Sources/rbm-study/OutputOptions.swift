@@ -50,7 +50,8 @@ struct OutputOptions: ParsableArguments {
     /// replaced), renames the artifacts into place (removing `stale` files an earlier run left),
     /// writes the notebook if asked, and prints the warnings on stderr.
     func emit(json: Data, table: String, csv: String, artifacts: [(name: String, contents: Data)], directory: URL?,
-              stream: StreamingLineFile? = nil, stale: [String] = [], warnings: [String], notebook: (URL) throws -> Void) throws {
+              stream: StreamingLineFile? = nil, stale: [String] = [], warnings: [String], committed: () -> Void = {},
+              notebook: (URL) throws -> Void) throws {
         let stdout: String
         switch format {
         case .table: stdout = table.split(separator: "\n", omittingEmptySubsequences: false).map { escapedForTerminal(String($0)) }
@@ -66,6 +67,7 @@ struct OutputOptions: ParsableArguments {
         }
         try StandardOutput.write(stdout)  // stdout first, so `2>&1` never splits a line of the table
         try files?.commit(removing: stale.filter { name in !artifacts.contains { $0.name == name } })
+        committed()
         if let report {
             try notebook(URL(fileURLWithPath: report))
             writeStandardError("wrote \(escapedForTerminal(report))\n")

@@ -61,7 +61,7 @@ func installInterruptHandlers() -> [DispatchSourceSignal] {
         source.setEventHandler {
             TemporaryFiles.removeAll()
             // A new line first when an interactive progress line may be open.
-            writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial output was kept\n")
+            writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial file was kept (a convergence run into --out continues with --resume)\n")
             _exit(code)
         }
         source.resume()
