@@ -2,7 +2,7 @@
 # Fault injection for rbm-study (issue 11, "the contract, everywhere"): inputs that used to crash,
 # inputs whose numbers are not finite, a full disk and a full or closed stdout, a symbolic link
 # planted in the output directory, two runs into one directory, SIGINT and kill -9 mid-run followed
-# by --resume (the uninterrupted run's bytes), repeated list
+# by --resume (the uninterrupted run's bytes), shards merged in a shuffled order, repeated list
 # entries, list order, CRLF and NUL in token files and escape sequences in arguments. Asserts exit
 # codes, one-line messages, no partial files and identical bytes where a failed run must leave the
 # previous files. Prints "faults: N passed, N failed, N skipped". SCRATCH_PATH selects the build
@@ -189,6 +189,30 @@ if [ $code -eq 0 ] && same_report "$tmp/killed"; then pass; else fail "resume af
 cp -r "$tmp/keep" "$tmp/keep-before"
 expect 3 "--geometry sphere" "$tmp/keep" "${att[@]}" --geometry euclidean --normalization mean-field --out "$tmp/keep"
 if diff -r -x .rbm-study.lock "$tmp/keep" "$tmp/keep-before" >/dev/null; then pass; else fail "a failed run changed the previous files"; fi
+
+# Shards (--shard K/N) merged in a shuffled order give the unsharded run's bytes; missing, repeated
+# and foreign shards are refused; an interrupted shard resumes.
+for k in 1 2 3 4; do
+  "$bin" "${resumable[@]}" --trajectories 400 --shard $k/4 --out "$tmp/shard$k" >/dev/null 2>&1 || fail "shard $k/4 failed"
+done
+"$bin" "${resumable[@]}" --trajectories 400 --out "$tmp/reference" >/dev/null 2>&1
+order=$(printf '%s\n' 1 2 3 4 | shuf | tr '\n' ' ')
+dirs=(); for k in $order; do dirs+=("$tmp/shard$k"); done
+expect 0 "" -- merge "${dirs[@]}" --out "$tmp/merged"
+same_report "$tmp/merged" && pass || fail "shards merged in the order $order differ from the unsharded run"
+expect 2 "shard 3/4 is missing" -- merge "$tmp/shard1" "$tmp/shard2" "$tmp/shard4"
+expect 2 "given twice" -- merge "$tmp/shard1" "$tmp/shard2" "$tmp/shard3" "$tmp/shard4" "$tmp/shard2"
+"$bin" "${resumable[@]}" --trajectories 400 --seed 9 --shard 3/4 --out "$tmp/foreign" >/dev/null 2>&1
+expect 2 "different options (--seed)" -- merge "$tmp/shard1" "$tmp/shard2" "$tmp/foreign" "$tmp/shard4"
+expect 2 "already holds the finished records" -- "${resumable[@]}" --trajectories 400 --shard 1/4 --out "$tmp/shard1"
+expect 2 "--shard" -- "${resumable[@]}" --shard 5/4 --out "$tmp/shard5"
+"$bin" "${resumable[@]}" --trajectories 1500 --shard 2/2 --out "$tmp/shard-killed" >/dev/null 2>&1 & run=$!
+journal_lines "$tmp/shard-killed" 100; kill -9 $run; wait $run 2>/dev/null
+"$bin" "${resumable[@]}" --trajectories 1500 --shard 2/2 --out "$tmp/shard-killed" --resume >/dev/null 2>&1 \
+  && "$bin" "${resumable[@]}" --trajectories 1500 --shard 1/2 --out "$tmp/shard-other" >/dev/null 2>&1 \
+  && "$bin" "${resumable[@]}" --trajectories 1500 --out "$tmp/reference" >/dev/null 2>&1 \
+  && "$bin" merge "$tmp/shard-killed" "$tmp/shard-other" --out "$tmp/merged2" >/dev/null 2>&1 \
+  && same_report "$tmp/merged2" && pass || fail "a shard resumed after kill -9 does not merge into the unsharded bytes"
 
 # --- 4. Inconsistencies --------------------------------------------------------------------------
 expect 2 "--estimators" -- "${sweep[@]}" --estimators random-batch,random-batch

@@ -51,21 +51,47 @@ public final class Journal: @unchecked Sendable {
         let fd = open(url.path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw OutputError("open the journal", path: url.path, code: errno) }
         let journal = Journal(url: url, fd: fd)
+        let (header, records) = try readLines(fd, url: url, cutTornLine: true)
+        return (journal, header, records)
+    }
+
+    /// The header and records of a finished journal (read only; a torn last line is ignored).
+    public static func read(at url: URL) throws -> (header: Data, records: [Data]) {
+        let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError("open", path: url.path, code: errno) }
+        defer { Glibc.close(fd) }
+        return try readLines(fd, url: url, cutTornLine: false)
+    }
+
+    private static func readLines(_ fd: Int32, url: URL, cutTornLine: Bool) throws -> (header: Data, records: [Data]) {
         var contents = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = read(fd, &buffer, buffer.count)
+            let n = Glibc.read(fd, &buffer, buffer.count)
             if n < 0 { if errno == EINTR { continue }; throw OutputError("read", path: url.path, code: errno) }
             if n == 0 { break }
             contents.append(contentsOf: buffer[0..<n])
         }
         let complete = contents.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        if complete < contents.count && ftruncate(fd, off_t(complete)) != 0 {
+        if cutTornLine && complete < contents.count && ftruncate(fd, off_t(complete)) != 0 {
             throw OutputError("truncate the torn last line of", path: url.path, code: errno)
         }
         let lines = contents[0..<complete].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { Data($0) }
         guard let header = lines.first else { throw OutputError("the journal '\(url.path)' has no header line; delete it to start over") }
-        return (journal, header, Array(lines.dropFirst()))
+        return (header, Array(lines.dropFirst()))
+    }
+
+    /// Syncs, closes and renames the finished journal to `destination` (atomically; it must not
+    /// exist), e.g. a shard's records for a later merge.
+    public func finish(as destination: URL) throws {
+        lock.lock(); defer { lock.unlock() }
+        if let failure { throw failure }
+        guard fd >= 0 else { throw OutputError("cannot finish the journal '\(url.path)': it is closed") }
+        if fsync(fd) != 0 && errno != EINVAL { throw OutputError("write", path: url.path, code: errno) }
+        Glibc.close(fd)
+        fd = -1
+        if link(url.path, destination.path) != 0 { throw OutputError("rename the journal onto", path: destination.path, code: errno) }
+        unlink(url.path)
     }
 
     /// Appends one record line (thread-safe; a failed write is remembered and later lines dropped).

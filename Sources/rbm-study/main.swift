@@ -11,7 +11,7 @@ struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
-        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self])
+        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Merge.self])
 }
 
 /// Maps every failure to the documented exit codes with a one-line message on stderr.
