@@ -206,6 +206,9 @@ expect 2 "given twice" -- merge "$tmp/shard1" "$tmp/shard2" "$tmp/shard3" "$tmp/
 expect 2 "different options (--seed)" -- merge "$tmp/shard1" "$tmp/shard2" "$tmp/foreign" "$tmp/shard4"
 expect 2 "already holds the finished records" -- "${resumable[@]}" --trajectories 400 --shard 1/4 --out "$tmp/shard1"
 expect 2 "--shard" -- "${resumable[@]}" --shard 5/4 --out "$tmp/shard5"
+expect 2 "--shard" -- "${conv[@]}" --shard 1/2
+expect 2 "--resume" -- "${conv[@]}" --calibrate 2 --resume --out "$tmp/shard5"
+expect 2 "--shard" -- "${conv[@]}" --calibrate 2 --shard 1/2 --out "$tmp/shard5"
 "$bin" "${resumable[@]}" --trajectories 1500 --shard 2/2 --out "$tmp/shard-killed" >/dev/null 2>&1 & run=$!
 journal_lines "$tmp/shard-killed" 100; kill -9 $run; wait $run 2>/dev/null
 "$bin" "${resumable[@]}" --trajectories 1500 --shard 2/2 --out "$tmp/shard-killed" --resume >/dev/null 2>&1 \

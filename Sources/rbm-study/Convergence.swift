@@ -85,6 +85,8 @@ struct Convergence: ParsableCommand {
             what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
             advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
         if let calibrate {
+            try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
+            try require(shard == nil, "--shard", "is not available with --calibrate")
             try runCalibration(c, seeds: calibrate)
             return
         }
