@@ -217,6 +217,25 @@ journal_lines "$tmp/shard-killed" 100; kill -9 $run; wait $run 2>/dev/null
   && "$bin" merge "$tmp/shard-killed" "$tmp/shard-other" --out "$tmp/merged2" >/dev/null 2>&1 \
   && same_report "$tmp/merged2" && pass || fail "a shard resumed after kill -9 does not merge into the unsharded bytes"
 
+# variance-sweep: kill -9 mid-sweep, then --resume gives the uninterrupted sweep's bytes.
+vs=(variance-sweep --particles 32 --draws 4000 --configurations 2)
+"$bin" "${vs[@]}" --out "$tmp/vs-reference" >/dev/null 2>&1
+"$bin" "${vs[@]}" --out "$tmp/vs-killed" >/dev/null 2>&1 & run=$!
+for _ in $(seq 200); do [ "$(cat "$tmp/vs-killed/variance-sweep.journal" 2>/dev/null | wc -l)" -ge 4 ] && break; sleep 0.05; done
+kill -9 $run; wait $run 2>/dev/null
+expect 2 "add --resume" -- "${vs[@]}" --out "$tmp/vs-killed"
+expect 2 "different options (--draws)" -- "${vs[@]}" --draws 100 --out "$tmp/vs-killed" --resume
+"$bin" "${vs[@]}" --out "$tmp/vs-killed" --resume --threads 1 >/dev/null 2>&1 && cmp -s "$tmp/vs-reference/rows.csv" "$tmp/vs-killed/rows.csv" \
+  && cmp -s "$tmp/vs-reference/fits.csv" "$tmp/vs-killed/fits.csv" && [ ! -e "$tmp/vs-killed/variance-sweep.journal" ] \
+  && python3 -c "
+import json
+a, b = (json.load(open(f + '/variance-sweep.json')) for f in ('$tmp/vs-reference', '$tmp/vs-killed'))
+for d in (a, b):
+    for k in ('wallSeconds', 'date', 'command', 'threads'): d['manifest'].pop(k)
+    d['configuration'].pop('threads')
+assert a == b
+" && pass || fail "variance-sweep resumed after kill -9 differs from the uninterrupted sweep"
+
 # --- 4. Inconsistencies --------------------------------------------------------------------------
 expect 2 "--estimators" -- "${sweep[@]}" --estimators random-batch,random-batch
 expect 2 "--sizes" -- "${sweep[@]}" --estimators random-batch --sizes 4,4

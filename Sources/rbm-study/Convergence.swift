@@ -215,18 +215,9 @@ struct Convergence: ParsableCommand {
         let url = directory.appendingPathComponent("convergence.journal")
         let header = try Self.recordEncoder.encode(JournalHeader(configuration: c, shard: shard?.description,
                                                                  command: shard.map { _ in Self.shardlessCommand() }))
-        guard resume else {
-            try require(!Journal.exists(at: url), "--out",
-                        "'\(directory.path)' holds the journal of an interrupted run (convergence.journal); add --resume to continue it, or delete the journal to start over")
-            return (try Journal.create(at: url, header: header), [:])
-        }
-        try require(Journal.exists(at: url), "--resume", "no journal of an interrupted run in '\(directory.path)' (convergence.journal)")
-        let (journal, written, lines) = try Journal.resume(at: url)
-        let differing = differingKeys(written, header, ignoring: ["threads", "command"])
-        if !differing.isEmpty {
-            let options = NumericalFailures.distinct(differing.map { Self.optionNames[$0] ?? $0 })
-            throw InvalidInput(option: "--resume", "the journal in '\(directory.path)' was written with different options (\(options.joined(separator: ", "))); use the interrupted run's options, or delete the journal to start over")
-        }
+        let (journal, lines) = try openRunJournal(in: directory, name: "convergence.journal", header: header, resume: resume,
+                                                  optionNames: Self.optionNames, ignoring: ["threads", "command"])
+        guard resume else { return (journal, [:]) }
         var completed: [Int: TrajectoryErrors] = [:]
         let decoder = JSONDecoder()
         for (k, line) in lines.enumerated() {

@@ -41,6 +41,8 @@ struct VarianceSweep: ParsableCommand {
     @OptionGroup var attention: AttentionOptions
     @Option(help: "Bits τ per YOSO hash (1–20).")
     var bits: Int = 8
+    @Flag(help: "Continue the interrupted sweep whose journal is in --out (same options; --threads may differ).")
+    var resume = false
     @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
     var maxMemory: String?
     @OptionGroup var output: OutputOptions
@@ -65,13 +67,63 @@ struct VarianceSweep: ParsableCommand {
         try MemoryLimit(maxMemory).check(estimate: memory.bytes, what: memory.what,
                                          advice: "use fewer --particles, a smaller --dim, fewer --configurations, or leave uniform-columns and importance-columns out of --estimators")
 
+        try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted sweep's journal")
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "variance-sweep") { try VarianceSweepStudy.run(c, progress: $0) }
-        try NumericalFailures.check(result, configuration: c)
-        result.manifest.command = commandLine
+        var journal: Journal?
+        var completed: [String: VarianceSweepStudy.Unit] = [:]
+        if let outDirectory {
+            let header = try Self.encoder.encode(JournalHeader(configuration: c))
+            let (opened, lines) = try openRunJournal(in: outDirectory, name: "variance-sweep.journal", header: header, resume: resume,
+                                                     optionNames: Self.optionNames, ignoring: ["threads"])
+            for (k, line) in lines.enumerated() {
+                guard let unit = try? Self.decoder.decode(VarianceSweepStudy.Unit.self, from: line) else {
+                    throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(outDirectory.path)' is not a unit of this sweep; delete the journal to start over")
+                }
+                completed[unit.key] = unit
+            }
+            if resume { writeStandardError("resuming: \(completed.count) measured units are in the journal\n") }
+            journal = opened
+        }
+        var result = try ProgressReporter.run(label: "variance-sweep") { progress in
+            try VarianceSweepStudy.run(c, progress: progress, record: { unit in
+                guard let journal else { return }
+                journal.append((try? Self.encoder.encode(unit)) ?? Data())
+                if let error = journal.error { failNow(error) }  // the journal keeps what was written: --resume
+            }, completed: completed)
+        }
+        do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
+        result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted sweep
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
                                     ("fits.csv", Data(result.fitsCSV().utf8))],
-                        directory: outDirectory, warnings: result.warnings) { try VarianceSweepNotebook.write(result, to: $0) }
+                        directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
+            try VarianceSweepNotebook.write(result, to: $0)
+        }
     }
+
+    /// The journal header: its format and the full configuration.
+    struct JournalHeader: Codable {
+        var format = "rbm-study/variance-sweep-journal/1"
+        var configuration: VarianceSweepConfiguration
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
+
+    static let optionNames: [String: String] = [
+        "configuration.systems": "--system", "configuration.particles": "--particles", "configuration.dimension": "--dim",
+        "configuration.estimators": "--estimators", "configuration.sizes": "--sizes", "configuration.matchCost": "--match-cost",
+        "configuration.draws": "--draws", "configuration.configurations": "--configurations", "configuration.seed": "--seed",
+        "configuration.yosoBits": "--bits", "format": "the journal format"]
+        .merging(attentionOptionNames(prefix: "configuration.attention.")) { a, _ in a }
 }
