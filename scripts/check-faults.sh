@@ -236,6 +236,21 @@ for d in (a, b):
 assert a == b
 " && pass || fail "variance-sweep resumed after kill -9 differs from the uninterrupted sweep"
 
+# work-precision: kill -9 mid-study, then --resume gives the uninterrupted errors (timings are measured again).
+wpr=(work-precision --particles 64 --dim 8 --draws 8 --repeats 1 --trajectories 8)
+"$bin" "${wpr[@]}" --out "$tmp/wp-reference" >/dev/null 2>&1
+"$bin" "${wpr[@]}" --out "$tmp/wp-killed" >/dev/null 2>&1 & run=$!
+for _ in $(seq 400); do [ "$(cat "$tmp/wp-killed/work-precision.journal" 2>/dev/null | wc -l)" -ge 20 ] && break; sleep 0.02; done
+kill -9 $run; wait $run 2>/dev/null
+"$bin" "${wpr[@]}" --out "$tmp/wp-killed" --resume >/dev/null 2>&1 && [ ! -e "$tmp/wp-killed/work-precision.journal" ] && python3 -c "
+import json
+def errors(f):
+    d = json.load(open(f + '/work-precision.json'))
+    return [{k: v for k, v in r.items() if k not in ('seconds', 'paretoSeconds')} for r in d['rows']], \
+           [(r['estimator'], r['size'], r['error']) for r in d['trajectoryRows']]
+assert errors('$tmp/wp-reference') == errors('$tmp/wp-killed')
+" && pass || fail "work-precision resumed after kill -9 differs from the uninterrupted study"
+
 # --- 4. Inconsistencies --------------------------------------------------------------------------
 expect 2 "--estimators" -- "${sweep[@]}" --estimators random-batch,random-batch
 expect 2 "--sizes" -- "${sweep[@]}" --estimators random-batch --sizes 4,4

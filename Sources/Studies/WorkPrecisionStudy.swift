@@ -38,7 +38,22 @@ public enum WorkPrecisionStudy {
         var random: Bool
     }
 
-    public static func run(_ c: WorkPrecisionConfiguration, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> WorkPrecisionReport {
+    /// One measured (estimator, size), of the error part or of the trajectory part: the unit a
+    /// journal records and a resumed study reuses (timings of the error part are measured again).
+    public struct Unit: Codable, Sendable {
+        /// "error/estimator/size" or "trajectory/estimator/size".
+        public var key: String
+        public var error: Estimate
+        public var spectralError: Estimate?
+        public var random: Bool?
+        /// Median seconds of a trajectory (trajectory part).
+        public var seconds: Double?
+    }
+
+    /// Runs the study. `record` receives every unit as soon as it is measured (from worker threads);
+    /// units in `completed` (keyed by ``Unit/key``) are used as they are.
+    public static func run(_ c: WorkPrecisionConfiguration, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           record: (@Sendable (Unit) -> Void)? = nil, completed: [String: Unit] = [:]) throws -> WorkPrecisionReport {
         try c.validate()
         let start = Date()
         let (n, d) = try c.attention.resolvedShape()
@@ -84,7 +99,14 @@ public enum WorkPrecisionStudy {
             let slots = slots
             parallelForEach(tasks.count, threads: c.threads) { t in
                 let task = tasks[t]
-                slots[t] = measure(task, inputs: inputs, target: targets[task.entry.name]!.matrix, draws: draws, seed: seed)
+                let key = "error/\(task.entry.name)/\(task.size)"
+                if let unit = completed[key], let spectral = unit.spectralError, let random = unit.random {
+                    slots[t] = Measured(frobenius: unit.error, spectral: spectral, random: random)
+                } else {
+                    let m = measure(task, inputs: inputs, target: targets[task.entry.name]!.matrix, draws: draws, seed: seed)
+                    slots[t] = m
+                    record?(Unit(key: key, error: m.frobenius, spectralError: m.spectral, random: m.random, seconds: nil))
+                }
                 progress?(counter.increment(), total)
             }
         }
@@ -129,6 +151,12 @@ public enum WorkPrecisionStudy {
                 let slots = slots
                 parallelForEach(trajectoryTasks.count, threads: c.threads) { t in
                     let task = trajectoryTasks[t]
+                    let key = "trajectory/\(task.entry.name)/\(task.size)"
+                    if let unit = completed[key], let seconds = unit.seconds {
+                        slots[t] = (unit.error, seconds)
+                        progress?(counter.increment(), total)
+                        return
+                    }
                     let estimator = task.entry.make(task.size)
                     var errors = RunningMoments(), times: [Double] = []
                     for trajectory in 0..<trajectories {
@@ -140,6 +168,7 @@ public enum WorkPrecisionStudy {
                         errors.add((squared / Double(n)).squareRoot())
                     }
                     slots[t] = (errors.meanEstimate, median(times))
+                    record?(Unit(key: key, error: errors.meanEstimate, spectralError: nil, random: nil, seconds: median(times)))
                     progress?(counter.increment(), total)
                 }
             }
