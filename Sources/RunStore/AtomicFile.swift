@@ -165,7 +165,7 @@ public enum AtomicFile {
 }
 
 /// Several files replaced together: every file is first written to its own temporary
-/// (``stage(_:as:)``, ``stage(_:)``); only when all are complete does ``commit(removing:)``
+/// (``stage(_:as:)``); only when all are complete does ``commit(removing:)``
 /// rename them into place. A failure before the commit (a full disk, say) removes the
 /// temporaries, leaving the previous set of files untouched.
 public final class AtomicFileSet {
@@ -179,11 +179,6 @@ public final class AtomicFileSet {
     public func stage(_ data: Data, as name: String) throws {
         let path = try AtomicFile.stage(data, in: directory, as: name)
         staged.append((path, directory.appendingPathComponent(name).path))
-    }
-
-    /// Closes a finished stream and adds it to the set (renamed with the others).
-    public func stage(_ stream: StreamingLineFile) throws {
-        staged.append((try stream.seal(), stream.destination.path))
     }
 
     /// Renames every staged file into place, then removes the files named in `stale` (files of an
@@ -208,74 +203,6 @@ public final class AtomicFileSet {
     public func abandon() {
         for file in staged { POSIXFile.discard(file.temporary) }
         staged = []
-    }
-}
-
-/// An append-only line stream for long runs: lines go to an exclusive temporary
-/// (`.NAME.<random>.partial`) while running, renamed to NAME by ``finish()`` (or by an
-/// ``AtomicFileSet``), so an interrupted run is never mistaken for a complete file. A failed
-/// write (a full disk) is remembered, later lines are dropped, and ``finish()`` throws it.
-public final class StreamingLineFile: @unchecked Sendable {
-    private var fd: Int32
-    private let partial: String
-    public let destination: URL
-    private let lock = NSLock()
-    private var failure: OutputError?
-
-    public init(_ destination: URL, header: String) throws {
-        let directory = destination.deletingLastPathComponent()
-        try AtomicFile.createDirectory(directory)
-        self.destination = destination
-        (fd, partial) = try POSIXFile.createTemporary(in: directory, for: destination.lastPathComponent, suffix: "partial")
-        append(header)
-    }
-
-    deinit { discard() }
-
-    /// The first write error, if any (later lines were dropped).
-    public var error: OutputError? { lock.lock(); defer { lock.unlock() }; return failure }
-
-    public func append(_ line: String) {
-        lock.lock(); defer { lock.unlock() }
-        guard failure == nil, fd >= 0 else { return }
-        do {
-            try POSIXFile.writeAll(fd, Data((line + "\n").utf8), path: partial)
-        } catch let error as OutputError {
-            failure = OutputError(error.message.replacingOccurrences(of: partial, with: destination.path))
-        } catch {
-            failure = OutputError("\(error)")
-        }
-    }
-
-    /// Syncs and closes the stream; returns the temporary's path (throws the first write error,
-    /// removing the temporary).
-    func seal() throws -> String {
-        lock.lock(); defer { lock.unlock() }
-        if let failure { closeAndRemove(); throw failure }
-        guard fd >= 0 else { throw OutputError("cannot write '\(destination.path)': the stream is closed") }
-        let descriptor = fd
-        fd = -1
-        do { try POSIXFile.seal(descriptor, path: destination.path) } catch { POSIXFile.discard(partial); throw error }
-        return partial
-    }
-
-    /// Closes the stream and renames it to its destination.
-    public func finish() throws {
-        try POSIXFile.rename(try seal(), to: destination.path)
-    }
-
-    /// Closes and removes the temporary (a failed run keeps nothing of it).
-    public func discard() {
-        lock.lock(); defer { lock.unlock() }
-        closeAndRemove()
-    }
-
-    private func closeAndRemove() {
-        if fd >= 0 {
-            close(fd)
-            fd = -1
-            POSIXFile.discard(partial)
-        }
     }
 }
 

@@ -45,12 +45,12 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// Stages the artifacts (name → contents, and the finished trajectory stream) in the `--out`
-    /// directory, prints stdout in the chosen format (a failed write exits 3 with nothing
-    /// replaced), renames the artifacts into place (removing `stale` files an earlier run left),
+    /// Stages the artifacts (name → contents) in the `--out` directory, prints stdout in the chosen
+    /// format (a failed write exits 3 with nothing replaced), renames the artifacts into place
+    /// (removing `stale` files an earlier run left), calls `committed` (e.g. to delete a journal),
     /// writes the notebook if asked, and prints the warnings on stderr.
     func emit(json: Data, table: String, csv: String, artifacts: [(name: String, contents: Data)], directory: URL?,
-              stream: StreamingLineFile? = nil, stale: [String] = [], warnings: [String], committed: () -> Void = {},
+              stale: [String] = [], warnings: [String], committed: () -> Void = {},
               notebook: (URL) throws -> Void) throws {
         let stdout: String
         switch format {
@@ -62,7 +62,6 @@ struct OutputOptions: ParsableArguments {
         let files = directory.map { AtomicFileSet(directory: $0) }
         defer { files?.abandon() }
         if let files {
-            if let stream { try files.stage(stream) }
             for artifact in artifacts { try files.stage(artifact.contents, as: artifact.name) }
         }
         try StandardOutput.write(stdout)  // stdout first, so `2>&1` never splits a line of the table
