@@ -293,5 +293,8 @@ expect 2 "--tokens-file" -- convergence --system attention --tokens-file "$tmp/e
 expect 2 "--system" -- convergence --system $'\e[31mred\e[0m'
 expect 2 "--estimators" -- "${wp[@]}" --estimators $'rba,\e]0;title\a'
 
+# --- 5. Seeded fuzzing of the option parser and the token/maps file readers -------------------
+python3 scripts/fuzz-inputs.py "$bin" 20251202 240 >"$tmp/fuzz.txt" 2>&1 && pass || { fail "fuzzing"; cat "$tmp/fuzz.txt"; }
+
 echo "faults: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
