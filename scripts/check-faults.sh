@@ -132,16 +132,15 @@ mkdir -p "$tmp/locklink" && ln -s "$tmp/victim" "$tmp/locklink/.rbm-study.lock"
 expect 3 "symbolic link" -- "${conv[@]}" --out "$tmp/locklink"
 [ "$(cat "$tmp/victim")" = precious ] && pass || fail "the lock file was followed through a symbolic link"
 # Two runs into one directory: the second is refused while the first holds the lock.
-long=(convergence --particles 64 --trajectories 1500 --threads 1 --dt 0.25,0.125 --horizon 1)  # about 2 s
+long=(convergence --particles 64 --trajectories 2500 --threads 1 --dt 0.25,0.125 --horizon 1)  # about 4 s
 "$bin" "${long[@]}" --out "$tmp/shared" >/dev/null 2>"$tmp/first.err" & first=$!
-for _ in $(seq 50); do [ -e "$tmp/shared/.rbm-study.lock" ] && break; sleep 0.1; done
-sleep 0.3
+for _ in $(seq 200); do [ "$(cat "$tmp/shared/convergence.journal" 2>/dev/null | wc -l)" -ge 10 ] && break; sleep 0.05; done
 expect 3 "in use by another rbm-study run" -- "${conv[@]}" --out "$tmp/shared"
 wait $first; code=$?
 if [ $code -eq 0 ] && python3 -c "
 import json,sys
 d=json.load(open('$tmp/shared/convergence.json'))
-assert '--trajectories 1500' in d['manifest']['command']
+assert '--trajectories 2500' in d['manifest']['command']
 " && ! leftovers "$tmp/shared"; then pass; else fail "concurrent runs: first exit $code or mixed files"; fi
 # SIGINT mid-run over a previous complete set: exit 130, the previous files byte for byte, no partials,
 # the journal kept; a rerun without --resume is refused, --resume gives the uninterrupted run's bytes.
