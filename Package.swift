@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ParticleSystems", targets: ["ParticleSystems"]),
         .library(name: "AttentionAsDynamics", targets: ["AttentionAsDynamics"]),
         .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "RunStore", targets: ["RunStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -30,15 +31,18 @@ let package = Package(
         .target(name: "Estimators", dependencies: ["NumericsCore"]),
         .target(name: "ParticleSystems", dependencies: ["Estimators", "NumericsCore", "CNumerics"]),
         .target(name: "AttentionAsDynamics", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
-        .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
+        /// Output that survives faults: atomic exclusive writes, file sets renamed together, the
+        /// output-directory lock, temporaries removed on interruption.
+        .target(name: "RunStore"),
+        .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "RunStore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators",
+            dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
+            dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -66,7 +66,9 @@ public enum TokenFile {
 
     public static func parse(_ text: String, path: String) throws -> Matrix {
         var elements: [Double] = [], columns: Int? = nil, rows = 0
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on it too, so CRLF files read line by line.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (number, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -76,7 +78,9 @@ public enum TokenFile {
             columns = fields.count
             for field in fields {
                 let trimmed = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Double(trimmed), value.isFinite else {
+                // Double(_:) stops at a NUL byte ("2\0x" would read as 2): control characters are refused.
+                guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
+                      let value = Double(trimmed), value.isFinite else {
                     throw Error(path: path, message: "line \(number + 1): '\(trimmed)' is not a finite number")
                 }
                 elements.append(value)

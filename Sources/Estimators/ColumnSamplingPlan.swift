@@ -12,13 +12,25 @@ public struct ColumnSamplingPlan: Sendable {
     public let probabilities: [Double]
     let cumulative: [Double]
 
+    /// The plan for B with column probabilities ∝ `probabilities` (normalised here).
+    /// Probabilities that cannot be normalised as given (a negative, NaN or infinite entry, or a
+    /// zero or overflowing sum) are first divided by their largest finite value, with +∞ entries
+    /// taking all the mass; uniform ones replace them when nothing usable is left (B is then not
+    /// finite, and the studies report the non-finite output).
     public init(weights: AttentionWeightMatrix, probabilities: [Double]) {
-        precondition(probabilities.count == weights.tokens && probabilities.allSatisfy { $0 >= 0 && $0.isFinite },
-                     "column probabilities")
-        let total = probabilities.reduce(0, +)
-        precondition(total > 0, "column probabilities sum to zero")
+        precondition(probabilities.count == weights.tokens, "\(probabilities.count) column probabilities for N = \(weights.tokens)")
+        var p = probabilities
+        var total = p.reduce(0, +)
+        if !(total.isFinite && total > 0 && p.allSatisfy({ $0 >= 0 && $0.isFinite })) {
+            // +∞ entries take all the mass (the limit of normalising); NaN and negative ones none.
+            p = p.contains(.infinity) ? p.map { $0 == .infinity ? 1 : 0 } : p.map { $0 >= 0 && $0.isFinite ? $0 : 0 }
+            let largest = p.max() ?? 0
+            if largest > 0 { p = p.map { $0 / largest } }
+            total = p.reduce(0, +)
+            if !(total > 0) { p = [Double](repeating: 1, count: p.count); total = Double(p.count) }
+        }
         self.weights = weights
-        self.probabilities = probabilities.map { $0 / total }
+        self.probabilities = p.map { $0 / total }
         var running = 0.0
         cumulative = self.probabilities.map { running += $0; return running }
     }

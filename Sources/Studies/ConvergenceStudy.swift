@@ -33,37 +33,65 @@ public enum ConvergenceStudy {
     /// Runs the study. `progress(done, total)` and `record` (each trajectory's errors as soon as
     /// they exist, for streaming to disk) are called from worker threads, possibly concurrently
     /// and in completion order: they must be thread-safe. The report itself does not depend on
-    /// that order.
+    /// that order. `completed` holds records of trajectories already run (a resumed run): they are
+    /// used as they are, not run again nor passed to `record`, so the report is the one an
+    /// uninterrupted run gives.
     public static func run(_ configuration: ConvergenceConfiguration,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
-                           record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> ConvergenceReport {
+                           record: (@Sendable (TrajectoryErrors) -> Void)? = nil,
+                           completed: [Int: TrajectoryErrors] = [:]) throws -> ConvergenceReport {
         try configuration.validate()
         let start = Date()
         let model = try configuration.model()
-        if configuration.threads > 1 { BLAS.setThreads(1) }
         let m = configuration.trajectories
-        var results = [TrajectoryErrors?](repeating: nil, count: m)
+        let missing = (0..<m).filter { completed[$0] == nil }
+        let fresh = try trajectories(missing, configuration: configuration, model: model, alreadyDone: m - missing.count,
+                                     progress: progress, record: record)
+        var results = (0..<m).map { completed[$0] }
+        for errors in fresh { results[errors.trajectory] = errors }
+        return try ConvergenceReport.assemble(configuration: configuration, model: model,
+                                              trajectories: results.map { $0! },
+                                              wallSeconds: Date().timeIntervalSince(start))
+    }
+
+    /// Runs only the trajectories `indices` (one shard of a study), returning their records in the
+    /// order of `indices`; every trajectory's streams are keyed by its index, so a record is the one
+    /// the whole study computes. `progress` and `record` as in ``run(_:progress:record:completed:)``.
+    public static func runTrajectories(_ indices: [Int], configuration: ConvergenceConfiguration,
+                                       progress: (@Sendable (Int, Int) -> Void)? = nil,
+                                       record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> [TrajectoryErrors] {
+        try configuration.validate()
+        try require(indices.allSatisfy { $0 >= 0 && $0 < configuration.trajectories }, "--shard", "trajectory index out of range")
+        return try trajectories(indices, configuration: configuration, model: try configuration.model(), alreadyDone: 0,
+                                progress: progress, record: record)
+    }
+
+    /// The records of `indices`, run in parallel; progress counts from `alreadyDone`.
+    static func trajectories(_ indices: [Int], configuration: ConvergenceConfiguration, model: ConvergenceModel, alreadyDone: Int,
+                             progress: (@Sendable (Int, Int) -> Void)?,
+                             record: (@Sendable (TrajectoryErrors) -> Void)?) throws -> [TrajectoryErrors] {
+        if configuration.threads > 1 { BLAS.setThreads(1) }
+        let total = alreadyDone + indices.count
+        var results = [TrajectoryErrors?](repeating: nil, count: indices.count)
         let lock = NSLock()
-        var done = 0
+        var done = alreadyDone
         var firstError: Error?
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
-            parallelForEach(m, threads: configuration.threads) { trajectory in
+            parallelForEach(indices.count, threads: configuration.threads) { k in
                 do {
-                    let errors = try runTrajectory(trajectory, configuration: configuration, model: model)
-                    slots[trajectory] = errors
+                    let errors = try runTrajectory(indices[k], configuration: configuration, model: model)
+                    slots[k] = errors
                     record?(errors)
                 } catch {
                     lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
                 }
                 lock.lock(); done += 1; let count = done; lock.unlock()
-                progress?(count, m)
+                progress?(count, total)
             }
         }
         if let error = firstError { throw error }
-        return try ConvergenceReport.assemble(configuration: configuration, model: model,
-                                              trajectories: results.map { $0! },
-                                              wallSeconds: Date().timeIntervalSince(start))
+        return results.map { $0! }
     }
 
     /// One trajectory: the reference, then full-EM and the approximate (RBM, RBA, …) EM at every level.

@@ -15,7 +15,20 @@ import ParticleSystems
 /// on the thread count (draws run in fixed shards merged in order; BLAS is set to one thread
 /// when the sweep runs several).
 public enum VarianceSweepStudy {
-    public static func run(_ c: VarianceSweepConfiguration, progress: ((Int, Int) -> Void)? = nil) throws -> VarianceSweepReport {
+    /// One measured (row, configuration): the unit a journal records and a resumed sweep reuses.
+    public struct Unit: Codable, Sendable {
+        /// "system/estimator/size/configuration".
+        public var key: String
+        public var summary: EstimatorDrawStatistics.Summary
+        /// The closed-form variance per particle, when one exists.
+        public var theory: Double?
+    }
+
+    /// Runs the sweep. `record` receives every unit as soon as it is measured (for a journal);
+    /// units in `completed` (keyed by ``Unit/key``, from an interrupted sweep) are used as they are,
+    /// so the report is the one an uninterrupted sweep gives.
+    public static func run(_ c: VarianceSweepConfiguration, progress: ((Int, Int) -> Void)? = nil,
+                           record: ((Unit) -> Void)? = nil, completed: [String: Unit] = [:]) throws -> VarianceSweepReport {
         try c.validate()
         let start = Date()
         if c.threads > 1 { BLAS.setThreads(1) }
@@ -41,7 +54,11 @@ public enum VarianceSweepStudy {
             let rowKey = fnv1a("\(item.system)/\(item.entry.name)/\(item.size)")
             for configuration in 0..<c.configurations {
                 let key = (UInt64(configuration) << 32) | UInt64(rowKey)
-                if let estimator = item.entry.particleEstimator(item.size) {
+                let unitKey = "\(item.system)/\(item.entry.name)/\(item.size)/\(configuration)"
+                if let known = completed[unitKey] {
+                    summaries.append(known.summary)
+                    theories.append(known.theory)
+                } else if let estimator = item.entry.particleEstimator(item.size) {
                     if particleCache[item.system] == nil {
                         particleCache[item.system] = (0..<c.configurations).map {
                             ParticleCase(system: item.system, particles: item.count, dimension: c.dimension(system: item.system),
@@ -64,6 +81,9 @@ public enum VarianceSweepStudy {
                     summaries.append(measureAttention(estimator, inputs, draws: c.draws, threads: c.threads, seed: c.seed, key: key,
                                                       theoreticalVariance: law))
                     theories.append(law.map { $0 / Double(inputs.tokens) })
+                }
+                if completed[unitKey] == nil, let summary = summaries.last {
+                    record?(Unit(key: unitKey, summary: summary, theory: theories.last ?? nil))
                 }
                 done += 1
                 progress?(done, total)
@@ -202,6 +222,7 @@ public enum VarianceSweepStudy {
             seen.append("\(row.system)/\(row.estimator)")
             let group = rows.filter { $0.system == row.system && $0.estimator == row.estimator }
                 .filter { $0.variance.value > 0 && $0.variance.standardError > 0 && $0.variance.value.isFinite }
+                .sorted { $0.size < $1.size }  // the fit's sums in size order: independent of the order of --sizes
             let useTheory = group.allSatisfy { ($0.theoryVariance ?? 0) > 0 }
             let x = group.map { log(useTheory ? $0.theoryVariance! : $0.cost) }
             let y = group.map { log($0.variance.value) }

@@ -33,7 +33,11 @@ public struct WorkPrecisionConfiguration: Codable, Sendable {
 
     public init() {}
 
-    public var steps: Int { Int((horizon / timeStep).rounded()) }
+    /// Euler steps to the horizon (0 when the ratio is not a usable step count: ``validate()`` rejects it).
+    public var steps: Int {
+        let ratio = (horizon / timeStep).rounded()
+        return ratio.isFinite && ratio >= 0 && ratio <= 1e15 ? Int(ratio) : 0
+    }
 
     /// The selected catalog entries with their sizes, validated against N. Paramixer entries
     /// that were not asked for by name are skipped (with a warning) when N is not a power of two.
@@ -70,7 +74,9 @@ public struct WorkPrecisionConfiguration: Codable, Sendable {
         try require(threads >= 1 && threads <= 1_024, "--threads", "must be an integer in [1, 1024] (got \(threads))")
         try require(timeStep.isFinite && timeStep > 0 && timeStep <= 1, "--dt", "must be a number in (0, 1] (got \(timeStep))")
         try require(horizon.isFinite && horizon > 0 && horizon <= 100, "--horizon", "must be a number in (0, 100] (got \(horizon))")
-        try require(steps >= 1 && steps <= 100_000, "--dt", "gives \(steps) steps to the horizon; allowed 1 to 100000")
+        let ratio = (horizon / timeStep).rounded()
+        try require(ratio >= 1 && ratio <= 100_000, "--dt",
+                    "gives \(ratio <= 1e15 ? String(Int(ratio)) : String(format: "%.3g", ratio)) steps to the horizon \(horizon); allowed 1 to 100000")
         try require(abs(Double(steps) * timeStep - horizon) <= 1e-9 * horizon, "--dt",
                     "must divide the horizon \(horizon) into a whole number of steps (got \(timeStep))")
         try require(trajectories >= 2 && trajectories <= 100_000, "--trajectories", "must be an integer in [2, 100000] (got \(trajectories))")

@@ -20,13 +20,16 @@ import ParticleSystems
 ///   by the estimator, against the same steps with exact attention; RMS token error at the final
 ///   time, mean ± SE over trajectories, against the pair interactions per token of the trajectory.
 ///
-/// Streams are keyed by (seed, draw or trajectory, purpose, estimator's catalog position · 2¹² +
-/// size position), so errors do not depend on the thread count; only the times do.
+/// Streams are keyed by (seed, h·2³² + draw or trajectory, purpose, estimator's catalog position · 2¹²)
+/// with h a 32-bit FNV-1a hash of the size's value, so errors depend neither on the thread count nor on
+/// the order or the other entries of `--sizes`; only the times vary.
 public enum WorkPrecisionStudy {
     struct Task {
         let entry: EstimatorEntry<any AttentionEstimator>
         let size: Double
         let streamIndex: UInt32
+        /// The size's hash, in the high 32 bits of every stream's trajectory number.
+        let sizeKey: UInt64
     }
 
     struct Measured {
@@ -35,7 +38,22 @@ public enum WorkPrecisionStudy {
         var random: Bool
     }
 
-    public static func run(_ c: WorkPrecisionConfiguration, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> WorkPrecisionReport {
+    /// One measured (estimator, size), of the error part or of the trajectory part: the unit a
+    /// journal records and a resumed study reuses (timings of the error part are measured again).
+    public struct Unit: Codable, Sendable {
+        /// "error/estimator/size" or "trajectory/estimator/size".
+        public var key: String
+        public var error: Estimate
+        public var spectralError: Estimate?
+        public var random: Bool?
+        /// Median seconds of a trajectory (trajectory part).
+        public var seconds: Double?
+    }
+
+    /// Runs the study. `record` receives every unit as soon as it is measured (from worker threads);
+    /// units in `completed` (keyed by ``Unit/key``) are used as they are.
+    public static func run(_ c: WorkPrecisionConfiguration, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           record: (@Sendable (Unit) -> Void)? = nil, completed: [String: Unit] = [:]) throws -> WorkPrecisionReport {
         try c.validate()
         let start = Date()
         let (n, d) = try c.attention.resolvedShape()
@@ -49,7 +67,10 @@ public enum WorkPrecisionStudy {
         var tasks: [Task] = []
         for (entry, sizes) in plan {
             let position = UInt32(catalogNames.firstIndex(of: entry.name) ?? 0)
-            for (k, size) in sizes.enumerated() { tasks.append(Task(entry: entry, size: size, streamIndex: (position << 12) | UInt32(k))) }
+            for size in sizes {
+                let sizeKey = UInt64(VarianceSweepStudy.fnv1a("\(size)")) << 32
+                tasks.append(Task(entry: entry, size: size, streamIndex: position << 12, sizeKey: sizeKey))
+            }
         }
         let samplingNames = Set((AttentionEstimatorCatalog.randomBatch + AttentionEstimatorCatalog.samplingSchemes).map(\.name))
         let trajectoryTasks = c.dynamics ? tasks.filter { samplingNames.contains($0.entry.name) } : []
@@ -78,7 +99,14 @@ public enum WorkPrecisionStudy {
             let slots = slots
             parallelForEach(tasks.count, threads: c.threads) { t in
                 let task = tasks[t]
-                slots[t] = measure(task, inputs: inputs, target: targets[task.entry.name]!.matrix, draws: draws, seed: seed)
+                let key = "error/\(task.entry.name)/\(task.size)"
+                if let unit = completed[key], let spectral = unit.spectralError, let random = unit.random {
+                    slots[t] = Measured(frobenius: unit.error, spectral: spectral, random: random)
+                } else {
+                    let m = measure(task, inputs: inputs, target: targets[task.entry.name]!.matrix, draws: draws, seed: seed)
+                    slots[t] = m
+                    record?(Unit(key: key, error: m.frobenius, spectralError: m.spectral, random: m.random, seconds: nil))
+                }
                 progress?(counter.increment(), total)
             }
         }
@@ -93,7 +121,7 @@ public enum WorkPrecisionStudy {
                                      seconds: exactSeconds, pareto: false, paretoSeconds: false, front: .front))
         for (t, task) in tasks.enumerated() {
             let estimator = task.entry.make(task.size)
-            let stream = RandomStream(seed: seed, trajectory: UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
+            let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
             var out = Matrix(rows: n, columns: inputs.valueDimension)
             let seconds = medianSeconds(repeats: c.repeats) { estimator.estimate(inputs, into: &out, stream: stream) }
             let m = measured[t]!
@@ -127,10 +155,16 @@ public enum WorkPrecisionStudy {
                 let slots = slots
                 parallelForEach(trajectoryTasks.count, threads: c.threads) { t in
                     let task = trajectoryTasks[t]
+                    let key = "trajectory/\(task.entry.name)/\(task.size)"
+                    if let unit = completed[key], let seconds = unit.seconds {
+                        slots[t] = (unit.error, seconds)
+                        progress?(counter.increment(), total)
+                        return
+                    }
                     let estimator = task.entry.make(task.size)
                     var errors = RunningMoments(), times: [Double] = []
                     for trajectory in 0..<trajectories {
-                        let stream = RandomStream(seed: seed, trajectory: UInt64(trajectory), purpose: .batchPartition, index: task.streamIndex)
+                        let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(trajectory), purpose: .batchPartition, index: task.streamIndex)
                         let begin = DispatchTime.now().uptimeNanoseconds
                         let x = integrate(initial, dynamics: dynamics, estimator: estimator, steps: steps, dt: dt, stream: stream)
                         times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9)
@@ -138,6 +172,7 @@ public enum WorkPrecisionStudy {
                         errors.add((squared / Double(n)).squareRoot())
                     }
                     slots[t] = (errors.meanEstimate, median(times))
+                    record?(Unit(key: key, error: errors.meanEstimate, spectralError: nil, random: nil, seconds: median(times)))
                     progress?(counter.increment(), total)
                 }
             }
@@ -163,19 +198,19 @@ public enum WorkPrecisionStudy {
     /// Relative Frobenius and spectral errors over draws of one (estimator, size).
     static func measure(_ task: Task, inputs: AttentionInputs, target: Matrix, draws: Int, seed: UInt64) -> Measured {
         let estimator = task.entry.make(task.size)
-        let targetFrobenius = target.elements.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let targetFrobenius = frobeniusNorm(target.elements)
         let targetSpectral = (try? SingularValueDecomposition.spectralNorm(target)) ?? .nan
         var frobenius = RunningMoments(), spectral = RunningMoments()
         var first: [Double] = []
         var random = true
         for draw in 0..<draws {
-            let stream = RandomStream(seed: seed, trajectory: UInt64(draw), purpose: .estimatorDraws, index: task.streamIndex)
+            let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draw), purpose: .estimatorDraws, index: task.streamIndex)
             let output = estimator.estimate(inputs, stream: stream)
             if draw == 0 { first = output.elements }
             if draw == 1 && output.elements == first { random = false; break }
             var difference = output
             for k in difference.elements.indices { difference.elements[k] -= target.elements[k] }
-            let f = difference.elements.reduce(0) { $0 + $1 * $1 }.squareRoot() / targetFrobenius
+            let f = frobeniusNorm(difference.elements) / targetFrobenius
             let s = difference.elements.allSatisfy(\.isFinite)
                 ? ((try? SingularValueDecomposition.spectralNorm(difference)) ?? .nan) / targetSpectral : .nan
             frobenius.add(f)
@@ -192,6 +227,16 @@ public enum WorkPrecisionStudy {
         guard e.count > 1 else { return [e.value, e.value] }
         let half = Distributions.studentT95(degreesOfFreedom: Double(e.count - 1)) * e.standardError
         return [e.value - half, e.value + half]
+    }
+
+    /// ‖x‖₂, rescaled by max |xₖ| when the plain sum of squares overflows (entries beyond ~1e154, as
+    /// mean-field attention gives at β ≳ 355) so that relative errors stay finite whenever x is.
+    static func frobeniusNorm(_ x: [Double]) -> Double {
+        let plain = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard plain == .infinity else { return plain }
+        let largest = x.reduce(0.0) { max($0, abs($1)) }
+        guard largest.isFinite else { return plain }
+        return largest * x.reduce(0) { $0 + ($1 / largest) * ($1 / largest) }.squareRoot()
     }
 
     /// Flops of one call: exact when the estimator counts them, else 2(d_k + d_v) per pair interaction.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Estimators
+import NumericsCore
 import AttentionAsDynamics
 import ParticleSystems
 import Studies
@@ -42,6 +43,12 @@ struct Convergence: ParsableCommand {
     var referenceRefinement: Int = 8
     @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval (≥ 2).")
     var calibrate: Int?
+    @Option(help: "Run only shard K of N (K/N): trajectories K−1, K−1+N, …, into --out; combine the shards with `rbm-study merge DIR…`.")
+    var shard: String?
+    @Flag(help: "Continue the interrupted run whose journal is in --out (same options; --threads may differ); the report is the one an uninterrupted run gives.")
+    var resume = false
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -73,34 +80,168 @@ struct Convergence: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.referenceRefinement = referenceRefinement
         try c.validate()
+        try MemoryLimit(maxMemory).check(
+            estimate: c.estimatedMemoryBytes,
+            what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
+            advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
         if let calibrate {
+            try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
+            try require(shard == nil, "--shard", "is not available with --calibrate")
             let configuration = c
-            try output.calibrate(seeds: calibrate) { try ConvergenceCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
+            try output.calibrate(seeds: calibrate) { progress in
+                let result: ConvergenceCalibrationReport
+                do {
+                    result = try ConvergenceCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
+                } catch let error as NumericalLibraryError {
+                    throw NumericalFailures.convergence(error, configuration: configuration)
+                }
+                try NumericalFailures.check(result, configuration: configuration)
+                return result
+            }
             return
         }
+        try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted run's journal")
+        let slice = try shard.map { try Shard(parsing: $0, trajectories: c.trajectories) }
+        if slice != nil {
+            try require(output.out != nil, "--shard", "needs --out (the shard's records go there)")
+            try require(output.report == nil, "--report", "is not available with --shard (write the notebook with rbm-study merge)")
+        }
         let outDirectory = try output.prepare()
-        let stream = try outDirectory.map {
-            try StreamingLineFile($0.appendingPathComponent("trajectories.csv"), header: "trajectory,kind,batchSize,dt,value")
+        if let slice, let outDirectory {
+            try require(!Journal.exists(at: outDirectory.appendingPathComponent(slice.recordsName)), "--out",
+                        "'\(outDirectory.path)' already holds the finished records of shard \(slice) (\(slice.recordsName))")
         }
+        let (journal, completed) = try outDirectory.map { try openJournal(in: $0, configuration: c, shard: slice) } ?? (nil, [:])
         let configuration = c
-        var result = try ProgressReporter.run(label: "convergence") { progress in
-            try ConvergenceStudy.run(c, progress: progress,
-                                     record: { errors in stream?.append(errors.csvLines(configuration: configuration)) })
+        let nonFinite = NonFiniteCounter()
+        let records = RecordCollector(completed.values)
+        var result: ConvergenceReport
+        let record: @Sendable (TrajectoryErrors) -> Void = { errors in
+            nonFinite.add(errors.nonFiniteRuns)
+            if errors.nonFiniteRuns > 0 {
+                journal?.remove()  // a resume would only repeat it
+                failNow(NumericalFailures.convergence(nonFiniteRuns: errors.nonFiniteRuns, trajectory: errors.trajectory,
+                                                      configuration: configuration))
+            }
+            records.add(errors)
+            if let journal {
+                journal.append((try? Self.recordEncoder.encode(errors)) ?? Data())
+                if let error = journal.error { failNow(error) }  // the journal keeps what was written: --resume
+            }
         }
-        result.manifest.command = commandLine
+        do {
+            if let slice, let journal, let outDirectory {
+                let indices = slice.indices(trajectories: c.trajectories).filter { completed[$0] == nil }
+                _ = try ProgressReporter.run(label: "convergence shard \(slice)") { progress in
+                    try ConvergenceStudy.runTrajectories(indices, configuration: c, progress: progress, record: record)
+                }
+                try journal.finish(as: outDirectory.appendingPathComponent(slice.recordsName))
+                writeStandardError("shard \(slice): \(slice.indices(trajectories: c.trajectories).count) trajectories in \(escapedForTerminal(outDirectory.appendingPathComponent(slice.recordsName).path)); combine the shards with rbm-study merge\n")
+                return
+            }
+            result = try ProgressReporter.run(label: "convergence") { progress in
+                try ConvergenceStudy.run(c, progress: progress, record: record, completed: completed)
+            }
+        } catch let error as NumericalLibraryError {
+            journal?.remove()
+            throw NumericalFailures.convergence(error, configuration: c)
+        }
+        if nonFinite.total > 0 {
+            journal?.remove()
+            throw NumericalFailures.convergence(nonFiniteRuns: nonFinite.total, trajectory: nil, configuration: c)
+        }
+        result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted run
+        try Self.emit(result, records: records.sorted(), configuration: c, output: output, directory: outDirectory,
+                      committed: { journal?.remove() })
+    }
+
+    /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
+    /// stdout and the notebook: the same for a run, a resumed run and merged shards.
+    static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
+                     output: OutputOptions, directory outDirectory: URL?, committed: () -> Void) throws {
+        let trajectoriesCSV = "trajectory,kind,batchSize,dt,value\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
         var artifacts: [(name: String, contents: Data)] = [
-            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8))]
+            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),
+            ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
-        try stream?.finish()
         let system = c.system
         try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
-                        directory: outDirectory, warnings: result.warnings) { url in
+                        directory: outDirectory, stale: ["floors.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
-                FileHandle.standardError.write(Data("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n".utf8))
+                writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url)
             } else {
                 try ConvergenceNotebook.write(result, to: url)
             }
         }
+    }
+
+    static let recordEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// The journal header: its format and the full configuration.
+    struct JournalHeader: Codable {
+        var format = "rbm-study/convergence-journal/1"
+        var configuration: ConvergenceConfiguration
+        /// "K/N" for a shard's journal (absent for a whole run).
+        var shard: String? = nil
+        /// The command line of a shard without --shard, --out and --resume (the merged manifest's).
+        var command: String? = nil
+    }
+
+    /// Options for the configuration keys a journal records (for "what differs" messages).
+    static let optionNames: [String: String] = [
+        "configuration.system": "--system", "configuration.estimator": "--estimator", "configuration.particles": "--particles",
+        "configuration.dimension": "--dim", "configuration.batchSizes": "--batch-sizes", "configuration.timeSteps": "--dt",
+        "configuration.horizon": "--horizon", "configuration.noise": "--noise", "configuration.trajectories": "--trajectories",
+        "configuration.seed": "--seed", "configuration.referenceRefinement": "--reference-refinement",
+        "configuration.attention.beta": "--beta", "configuration.attention.normalization": "--normalization",
+        "configuration.attention.geometry": "--geometry", "configuration.attention.tokenDistribution": "--tokens",
+        "configuration.attention.tokensFile": "--tokens-file", "configuration.attention.maps": "--maps",
+        "configuration.attention.mapsFile": "--maps-file", "configuration.attention.tokens": "--particles",
+        "configuration.attention.dimension": "--dim", "format": "the journal format", "shard": "--shard"]
+
+    /// The command line without --shard K/N, --out DIR and --resume.
+    static func shardlessCommand() -> String {
+        var words = Array(CommandLine.arguments.dropFirst())
+        var k = 0
+        while k < words.count {
+            let word = words[k]
+            if word == "--resume" { words.remove(at: k); continue }
+            if word == "--shard" || word == "--out" { words.removeSubrange(k..<min(k + 2, words.count)); continue }
+            if word.hasPrefix("--shard=") || word.hasPrefix("--out=") { words.remove(at: k); continue }
+            k += 1
+        }
+        return (["rbm-study"] + words).joined(separator: " ")
+    }
+
+    /// The run's journal in `directory`: a new one, or with --resume the interrupted run's, with
+    /// its records (bad input when it is missing, or was written for another configuration).
+    func openJournal(in directory: URL, configuration c: ConvergenceConfiguration,
+                     shard: Shard? = nil) throws -> (Journal?, [Int: TrajectoryErrors]) {
+        let url = directory.appendingPathComponent("convergence.journal")
+        let header = try Self.recordEncoder.encode(JournalHeader(configuration: c, shard: shard?.description,
+                                                                 command: shard.map { _ in Self.shardlessCommand() }))
+        let (journal, lines) = try openRunJournal(in: directory, name: "convergence.journal", header: header, resume: resume,
+                                                  optionNames: Self.optionNames, ignoring: ["threads", "command"])
+        guard resume else { return (journal, [:]) }
+        var completed: [Int: TrajectoryErrors] = [:]
+        let decoder = JSONDecoder()
+        for (k, line) in lines.enumerated() {
+            guard let record = try? decoder.decode(TrajectoryErrors.self, from: line), record.trajectory >= 0,
+                  record.trajectory < c.trajectories, record.timeSquared.count == c.timeSteps.count,
+                  record.strongSquared.count == c.batchSizes.count, record.strongSquared.allSatisfy({ $0.count == c.timeSteps.count }) else {
+                throw InvalidInput(option: "--resume", "line \(k + 2) of \(url.path) is not a trajectory record of this run; delete the journal to start over")
+            }
+            guard shard.map({ $0.contains(record.trajectory) }) ?? true else {
+                throw InvalidInput(option: "--resume", "line \(k + 2) of \(url.path) holds trajectory \(record.trajectory), not of shard \(shard!); delete the journal to start over")
+            }
+            if completed[record.trajectory] == nil { completed[record.trajectory] = record }
+        }
+        writeStandardError("resuming: \(completed.count) of \(c.trajectories) trajectories are in the journal\n")
+        return (journal, completed)
     }
 }

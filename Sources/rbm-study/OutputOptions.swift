@@ -4,44 +4,137 @@ import Studies
 
 /// Where and how a subcommand writes its results: `--format` for stdout, `--out DIR` for every
 /// artifact, `--report FILE.md` for the notebook. Everything is encoded before anything is
-/// written, and each file is written atomically, so a failure never leaves a partial result.
+/// written; the artifacts are written to exclusive temporaries and renamed into place together
+/// only once stdout has been written, so a failure leaves the previous set of files or nothing.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Stdout format: table, json or csv.")
     var format: OutputFormat = .table
-    @Option(help: "Directory for every artifact (the JSON document and CSV files).")
+    @Option(help: "Directory for every artifact (the JSON document and CSV files); locked while a run writes to it.")
     var out: String?
     @Option(help: "Write a Markdown notebook with SVG plots to this file.")
     var report: String?
 
-    /// Checks `--out` and `--report` up front (before any work): bad input exits 2.
+    /// Checks `--out` and `--report` up front (before any work): bad input exits 2, a closed
+    /// stdout or an output directory in use by another run exits 3. Creates and locks `--out`.
+    /// Call only after every other option is validated: this is where the first file is created.
     func prepare() throws -> URL? {
-        if let report { try require(report.hasSuffix(".md"), "--report", "must name a Markdown file ending in .md (got '\(report)')") }
+        try checkPaths()
+        try StandardOutput.requireOpen()
         let directory = try out.map { try preparedDirectory($0, option: "--out") }
+        if let directory { try DirectoryLock.acquire(directory, option: "--out") }
         if let report { _ = try preparedDirectory(URL(fileURLWithPath: report).deletingLastPathComponent().path, option: "--report") }
         return directory
     }
 
-    /// Writes the artifacts (name → contents) into the `--out` directory, the notebook if asked,
-    /// then prints stdout in the chosen format and the warnings on stderr.
+    /// The checks of `--out` and `--report` that need no file system changes.
+    func checkPaths() throws {
+        if let out {
+            try require(!out.isEmpty, "--out", "must name a directory (got an empty path)")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
+                try require(isDirectory.boolValue, "--out", "'\(out)' exists and is not a directory")
+            }
+        }
+        if let report {
+            try require(report.hasSuffix(".md") && URL(fileURLWithPath: report).lastPathComponent != ".md", "--report",
+                        "must name a Markdown file ending in .md (got '\(report)')")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory) {
+                try require(!isDirectory.boolValue, "--report", "'\(report)' is a directory; name a Markdown file")
+            }
+        }
+    }
+
+    /// Stages the artifacts (name → contents) in the `--out` directory, prints stdout in the chosen
+    /// format (a failed write exits 3 with nothing replaced), renames the artifacts into place
+    /// (removing `stale` files an earlier run left), calls `committed` (e.g. to delete a journal),
+    /// writes the notebook if asked, and prints the warnings on stderr.
     func emit(json: Data, table: String, csv: String, artifacts: [(name: String, contents: Data)], directory: URL?,
-              warnings: [String], notebook: (URL) throws -> Void) throws {
+              stale: [String] = [], warnings: [String], committed: () -> Void = {},
+              notebook: (URL) throws -> Void) throws {
         let stdout: String
         switch format {
-        case .table: stdout = table
+        case .table: stdout = table.split(separator: "\n", omittingEmptySubsequences: false).map { escapedForTerminal(String($0)) }
+            .joined(separator: "\n")  // paths and names from the command line, never raw escapes
         case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
         case .csv: stdout = csv
         }
-        if let directory {
-            for artifact in artifacts { try AtomicFile.write(artifact.contents, to: directory.appendingPathComponent(artifact.name)) }
+        let files = directory.map { AtomicFileSet(directory: $0) }
+        defer { files?.abandon() }
+        if let files {
+            for artifact in artifacts { try files.stage(artifact.contents, as: artifact.name) }
         }
+        try StandardOutput.write(stdout)  // stdout first, so `2>&1` never splits a line of the table
+        try files?.commit(removing: stale.filter { name in !artifacts.contains { $0.name == name } })
+        committed()
         if let report {
             try notebook(URL(fileURLWithPath: report))
-            FileHandle.standardError.write(Data("wrote \(report)\n".utf8))
+            writeStandardError("wrote \(escapedForTerminal(report))\n")
         }
-        print(stdout, terminator: "")
-        fflush(Glibc.stdout)  // stdout first, so `2>&1` never splits a line of the table
-        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in warnings { writeStandardError("warning: \(escapedForTerminal(warning))\n") }
     }
+}
+
+/// Standard output, written with its errors checked: a full device (`>/dev/full`), a closed
+/// descriptor or a broken pipe fails the run with exit 3 instead of losing results silently.
+enum StandardOutput {
+    /// Set at start-up when descriptor 1 was closed (it is then held by /dev/null, so no file
+    /// the run opens can take its place).
+    nonisolated(unsafe) static var wasClosed = false
+
+    /// Keeps descriptors 0–2 open (on /dev/null when closed), remembering a closed stdout.
+    static func guardStandardDescriptors() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0 && opened != fd { dup2(opened, fd); close(opened) }
+            if fd == 1 { wasClosed = true }
+        }
+    }
+
+    static func requireOpen() throws {
+        if wasClosed { throw OutputError("cannot write to standard output: it is closed; redirect it to a file or /dev/null") }
+    }
+
+    static func write(_ text: String) throws {
+        try requireOpen()
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, Glibc.stdout) }
+        if written != bytes.count || fflush(Glibc.stdout) != 0 || ferror(Glibc.stdout) != 0 {
+            let code = errno
+            throw OutputError("cannot write to standard output: \(String(cString: strerror(code)))\(code == ENOSPC ? " (the device is full)" : "")")
+        }
+    }
+}
+
+/// Writes to stderr with write(2), ignoring failures (a closed or full stderr never traps).
+func writeStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    bytes.withUnsafeBytes { raw in
+        while offset < raw.count {
+            let n = Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
+
+/// `text` with control characters (NUL, escape sequences, carriage returns, …) and invalid
+/// bytes shown as escapes, so nothing from an argument or a file reaches the terminal raw.
+func escapedForTerminal(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x0A: result += "\\n"
+        case 0x09: result += "\\t"
+        case 0x0D: result += "\\r"
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029, 0xFFFD:
+            result += scalar.value == 0xFFFD ? "\\u{FFFD}" : String(format: "\\x%02X", scalar.value)
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }
 
 /// The command line as typed, for manifests.

@@ -24,13 +24,13 @@ final class ProgressReporter: @unchecked Sendable {
         lastPrint = now
         let eta = elapsed / Double(done) * Double(total - done)
         let line = String(format: "%@: %d/%d %@, %.0f s elapsed, ETA %.0f s", label, done, total, unit, elapsed, eta)
-        FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive ? "" : "\n")).utf8))
+        writeStandardError((interactive ? "\r" : "") + line + (interactive ? "" : "\n"))
         printed = true
     }
 
     func finish() {
         lock.lock(); defer { lock.unlock() }
-        if printed && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if printed && interactive { writeStandardError("\n") }
     }
 }
 

@@ -43,11 +43,15 @@ struct VarianceSweep: ParsableCommand {
     var bits: Int = 8
     @Option(help: "Calibrate instead: rerun the sweep over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval and the size of every exact-null test (2–100000).")
     var calibrate: Int?
+    @Flag(help: "Continue the interrupted sweep whose journal is in --out (same options; --threads may differ).")
+    var resume = false
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         var c = VarianceSweepConfiguration()
-        c.systems = commaSeparated(system)
+        c.systems = try parseNames(system, option: "--system")
         c.particles = particles
         c.dimension = dim
         c.estimators = try estimators.map { try parseNames($0, option: "--estimators") }
@@ -59,19 +63,78 @@ struct VarianceSweep: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.yosoBits = bits
         try attention.apply(to: &c.attention)
+        if !c.systems.contains("attention") { try attention.rejectUnlessAttention() }
         try c.validate()
+        let memory = try MemoryEstimates.varianceSweep(c)
+        try MemoryLimit(maxMemory).check(estimate: memory.bytes, what: memory.what,
+                                         advice: "use fewer --particles, a smaller --dim, fewer --configurations, or leave uniform-columns and importance-columns out of --estimators")
         if let calibrate {
             let configuration = c
-            try output.calibrate(seeds: calibrate) { try VarianceSweepCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
+            try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
+            try output.calibrate(seeds: calibrate) { progress in
+                let result = try VarianceSweepCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
+                return result
+            }
             return
         }
 
+        try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted sweep's journal")
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "variance-sweep", unit: "tasks") { try VarianceSweepStudy.run(c, progress: $0) }
-        result.manifest.command = commandLine
+        var journal: Journal?
+        var completed: [String: VarianceSweepStudy.Unit] = [:]
+        if let outDirectory {
+            let header = try Self.encoder.encode(JournalHeader(configuration: c))
+            let (opened, lines) = try openRunJournal(in: outDirectory, name: "variance-sweep.journal", header: header, resume: resume,
+                                                     optionNames: Self.optionNames, ignoring: ["threads"])
+            for (k, line) in lines.enumerated() {
+                guard let unit = try? Self.decoder.decode(VarianceSweepStudy.Unit.self, from: line) else {
+                    throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(outDirectory.path)' is not a unit of this sweep; delete the journal to start over")
+                }
+                completed[unit.key] = unit
+            }
+            if resume { writeStandardError("resuming: \(completed.count) measured units are in the journal\n") }
+            journal = opened
+        }
+        var result = try ProgressReporter.run(label: "variance-sweep", unit: "tasks") { progress in
+            try VarianceSweepStudy.run(c, progress: progress, record: { unit in
+                guard let journal else { return }
+                journal.append((try? Self.encoder.encode(unit)) ?? Data())
+                if let error = journal.error { failNow(error) }  // the journal keeps what was written: --resume
+            }, completed: completed)
+        }
+        do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
+        result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted sweep
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
                                     ("fits.csv", Data(result.fitsCSV().utf8))],
-                        directory: outDirectory, warnings: result.warnings) { try VarianceSweepNotebook.write(result, to: $0) }
+                        directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
+            try VarianceSweepNotebook.write(result, to: $0)
+        }
     }
+
+    /// The journal header: its format and the full configuration.
+    struct JournalHeader: Codable {
+        var format = "rbm-study/variance-sweep-journal/1"
+        var configuration: VarianceSweepConfiguration
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }()
+
+    static let optionNames: [String: String] = [
+        "configuration.systems": "--system", "configuration.particles": "--particles", "configuration.dimension": "--dim",
+        "configuration.estimators": "--estimators", "configuration.sizes": "--sizes", "configuration.matchCost": "--match-cost",
+        "configuration.draws": "--draws", "configuration.configurations": "--configurations", "configuration.seed": "--seed",
+        "configuration.yosoBits": "--bits", "format": "the journal format"]
+        .merging(attentionOptionNames(prefix: "configuration.attention.")) { a, _ in a }
 }

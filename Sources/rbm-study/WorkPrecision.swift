@@ -44,6 +44,10 @@ struct WorkPrecision: ParsableCommand {
     @Option(help: "Calibrate instead: rerun the study with this many draw seeds (seed, seed + 1, …) at the same tokens and maps and report the coverage of every printed 95% error interval (2–100000).")
     var calibrate: Int?
     @OptionGroup var attention: AttentionOptions
+    @Flag(help: "Continue the interrupted study whose journal is in --out (same options; --threads may differ; timings are measured again).")
+    var resume = false
+    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
+    var maxMemory: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -62,18 +66,61 @@ struct WorkPrecision: ParsableCommand {
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try attention.apply(to: &c.attention)
         try c.validate()
+        let memory = try MemoryEstimates.workPrecision(c)
+        try MemoryLimit(maxMemory).check(estimate: memory.bytes, what: memory.what,
+                                         advice: "use fewer --particles, a smaller --dim, fewer --threads, or leave uniform-columns, importance-columns and soft out of --estimators")
         if let calibrate {
+            try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
             let configuration = c
             try output.calibrate(seeds: calibrate) { try WorkPrecisionCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
             return
         }
 
+        try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted study's journal")
         let outDirectory = try output.prepare()
-        var result = try ProgressReporter.run(label: "work-precision", unit: "tasks") { try WorkPrecisionStudy.run(c, progress: $0) }
-        result.manifest.command = commandLine
+        var journal: Journal?
+        var completed: [String: WorkPrecisionStudy.Unit] = [:]
+        if let outDirectory {
+            let header = try VarianceSweep.encoder.encode(JournalHeader(configuration: c))
+            let (opened, lines) = try openRunJournal(in: outDirectory, name: "work-precision.journal", header: header, resume: resume,
+                                                     optionNames: Self.optionNames, ignoring: ["threads"])
+            for (k, line) in lines.enumerated() {
+                guard let unit = try? VarianceSweep.decoder.decode(WorkPrecisionStudy.Unit.self, from: line) else {
+                    throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(outDirectory.path)' is not a unit of this study; delete the journal to start over")
+                }
+                completed[unit.key] = unit
+            }
+            if resume { writeStandardError("resuming: \(completed.count) measured units are in the journal\n") }
+            journal = opened
+        }
+        let units = journal
+        var result = try ProgressReporter.run(label: "work-precision", unit: "tasks") { progress in
+            try WorkPrecisionStudy.run(c, progress: progress, record: { unit in
+                guard let units else { return }
+                units.append((try? VarianceSweep.encoder.encode(unit)) ?? Data())
+                if let error = units.error { failNow(error) }  // the journal keeps what was written: --resume
+            }, completed: completed)
+        }
+        do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
+        result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted study
         try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
                         artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
                                     ("trajectories.csv", Data(result.trajectoriesCSV().utf8))],
-                        directory: outDirectory, warnings: result.warnings) { try WorkPrecisionNotebook.write(result, to: $0) }
+                        directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
+            try WorkPrecisionNotebook.write(result, to: $0)
+        }
     }
+
+    /// The journal header: its format and the full configuration.
+    struct JournalHeader: Codable {
+        var format = "rbm-study/work-precision-journal/1"
+        var configuration: WorkPrecisionConfiguration
+    }
+
+    static let optionNames: [String: String] = [
+        "configuration.estimators": "--estimators", "configuration.sizes": "--sizes", "configuration.draws": "--draws",
+        "configuration.repeats": "--repeats", "configuration.seed": "--seed", "configuration.dynamics": "--skip-dynamics",
+        "configuration.timeStep": "--dt", "configuration.horizon": "--horizon", "configuration.trajectories": "--trajectories",
+        "format": "the journal format"]
+        .merging(attentionOptionNames(prefix: "configuration.attention.")) { a, _ in a }
 }

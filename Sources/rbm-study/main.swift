@@ -1,15 +1,17 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Studies
 
 /// `rbm-study`: error, variance and cost studies of random-batch approximations.
-/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure.
+/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure, or a
+/// run whose numbers are not finite; 130/143 interrupted by SIGINT/SIGTERM (temporaries removed).
 /// (Code 1 is reserved for rejected claims, once a `check` subcommand exists.)
 struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
-        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self])
+        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Merge.self])
 }
 
 /// Maps every failure to the documented exit codes with a one-line message on stderr.
@@ -20,6 +22,10 @@ func runMain() -> Never {
         exit(0)
     } catch let error as InvalidInput {
         fail("error: \(error.option): \(error.message)", code: 2)
+    } catch let error as OutputError {
+        fail("error: \(error.message)", code: 3)
+    } catch let error as NumericalFailure {
+        fail("error: \(error.message)", code: 3)
     } catch {
         if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
         let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -28,11 +34,43 @@ func runMain() -> Never {
     }
 }
 
+/// Prints `message` on one line (control characters escaped) and exits; temporaries are removed.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    TemporaryFiles.removeAll()
+    writeStandardError(escapedForTerminal(message) + "\n")
     exit(code)
 }
 
+private let failNowLock = NSLock()
+
+/// Ends a run from any thread at once (exit 3): a full disk or a non-finite trajectory stops a long
+/// study when it happens instead of after the last trajectory. Temporaries are removed first.
+func failNow(_ error: Error) -> Never {
+    failNowLock.lock()  // never unlocked: the first thread reports, any other waits for the exit
+    TemporaryFiles.removeAll()
+    writeStandardError(escapedForTerminal("error: \(error)") + "\n")
+    _exit(3)
+}
+
+/// SIGINT and SIGTERM: remove this run's temporaries and exit 130 / 143, so an interrupted run
+/// leaves the previous complete files (or none) and no partial file.
+func installInterruptHandlers() -> [DispatchSourceSignal] {
+    [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { signalNumber, code in
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler {
+            TemporaryFiles.removeAll()
+            // A new line first when an interactive progress line may be open.
+            writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial file was kept (a convergence run into --out continues with --resume)\n")
+            _exit(code)
+        }
+        source.resume()
+        return source
+    }
+}
+
+StandardOutput.guardStandardDescriptors()
 // A child process (gnuplot) that exits early must not kill the tool through SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
+let interruptHandlers = installInterruptHandlers()
 runMain()
