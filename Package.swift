@@ -35,7 +35,10 @@ let package = Package(
             name: "rbm-study",
             dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .executableTarget(
+            name: "rbm-bench",
+            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "RBMStudyTests",
             dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],

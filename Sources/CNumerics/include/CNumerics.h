@@ -60,4 +60,11 @@ int cnumerics_set_blas_threads(int threads);
 /// OpenBLAS's configuration string, or "unknown".
 const char *cnumerics_blas_config(void);
 
+/* ---- vector kernels (pairkernels.c) -------------------------------------- */
+
+/// out[i] = c/√(1 + a[i]) for i < n, `repeats` times over the same arrays: the throughput
+/// microkernel of one square root and one division per element (the cost of one pair of the
+/// smooth kernel).  Returns a checksum so the work cannot be elided.  O(n·repeats).
+double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, double c, long repeats);
+
 #endif
