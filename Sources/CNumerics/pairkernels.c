@@ -38,3 +38,46 @@ double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, doubl
     }
     return checksum;
 }
+
+/* Coordinate c of the 8 targets group … group + 7 (clamped to last) into lanes of v, and back.
+ * Macros, not functions: a 512-bit vector argument would change the ABI of the baseline clone. */
+#define LOAD_TARGETS(v, x, d, c, group, last) \
+    for (int lane = 0; lane < 8; lane++) (v)[lane] = (x)[((group) + lane <= (last) ? (group) + lane : (last)) * (d) + (c)]
+#define STORE_TARGETS(y, d, c, group, last, v) \
+    for (int lane = 0; lane < 8 && (group) + lane <= (last); lane++) (y)[((group) + lane) * (d) + (c)] = (v)[lane]
+
+CNUMERICS_CLONES
+void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
+                                double *y) {
+    const long last = first + count - 1;
+    for (long group = first; group <= last; group += 8) {
+        if (d == 2) {
+            v8d xi0, xi1;
+            LOAD_TARGETS(xi0, x, 2, 0, group, last);
+            LOAD_TARGETS(xi1, x, 2, 1, group, last);
+            v8d acc0 = 0, acc1 = 0;
+            for (long j = 0; j < n; j++) {
+                const v8d z0 = xi0 - x[2 * j], z1 = xi1 - x[2 * j + 1];
+                const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + z0 * z0 + z1 * z1);
+                acc0 += scale * z0;
+                acc1 += scale * z1;
+            }
+            STORE_TARGETS(y, 2, 0, group, last, acc0);
+            STORE_TARGETS(y, 2, 1, group, last, acc1);
+        } else {
+            v8d xi[d], z[d], acc[d];
+            for (long c = 0; c < d; c++) {
+                LOAD_TARGETS(xi[c], x, d, c, group, last);
+                acc[c] = 0;
+            }
+            for (long j = 0; j < n; j++) {
+                const double *xj = x + j * d;
+                v8d norm2 = 0;
+                for (long c = 0; c < d; c++) { z[c] = xi[c] - xj[c]; norm2 += z[c] * z[c]; }
+                const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+                for (long c = 0; c < d; c++) acc[c] += scale * z[c];
+            }
+            for (long c = 0; c < d; c++) { STORE_TARGETS(y, d, c, group, last, acc[c]); }
+        }
+    }
+}

@@ -67,4 +67,12 @@ const char *cnumerics_blas_config(void);
 /// smooth kernel).  Returns a checksum so the work cannot be elided.  O(n·repeats).
 double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, double c, long repeats);
 
+/// The exact smooth-kernel sums for targets first … first + count − 1:
+/// y_i = Σ_{j≠i} w·c·(x_i − x_j)/√(1 + ‖x_i − x_j‖²) over all n sources (row-major n×d, d ≤ 64),
+/// with weightStrength = w·c.  Vectorised over 8 targets at a time; each target's sum runs over
+/// j in increasing order with the same roundings as the scalar per-pair code (the j = i term is
+/// an exact +0).  Overwrites rows first … first + count − 1 of y.  O(count·n·d).
+void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
+                                double *y);
+
 #endif
