@@ -27,7 +27,7 @@ let package = Package(
     targets: [
         .target(name: "CNumerics", linkerSettings: systemLibraries),
         .target(name: "NumericsCore", dependencies: ["CNumerics"]),
-        .target(name: "Estimators", dependencies: ["NumericsCore"]),
+        .target(name: "Estimators", dependencies: ["NumericsCore", "CNumerics"]),
         .target(name: "ParticleSystems", dependencies: ["Estimators", "NumericsCore", "CNumerics"]),
         .target(name: "AttentionAsDynamics", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),

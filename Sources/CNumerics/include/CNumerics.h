@@ -75,4 +75,16 @@ double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, doubl
 void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
                                 double *y);
 
+/* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
+
+/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).
+void cnumerics_exp_nonpositive(const double *x, double *out, long n);
+
+/// One key tile of the online softmax, for each of `rows` rows r of the score tile (row stride ld):
+/// m′ = max(rowMax[r], max_j s_rj); s_rj ← e^{s_rj − m′}; α = e^{rowMax[r] − m′} (0 on the first
+/// tile, marked by rowMax[r] = −∞); output row r (outputColumns values, stride outputLd) ← α·itself;
+/// rowSum[r] ← α·rowSum[r] + Σ_j s_rj; rowMax[r] ← m′.  O(rows·(columns + outputColumns)).
+void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, double *rowMax, double *rowSum,
+                            double *output, long outputColumns, long outputLd);
+
 #endif
