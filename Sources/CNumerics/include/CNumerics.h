@@ -87,4 +87,10 @@ void cnumerics_exp_nonpositive(const double *x, double *out, long n);
 void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, double *rowMax, double *rowSum,
                             double *output, long outputColumns, long outputLd);
 
+/* ---- software prefetch (prefetch.c) ------------------------------------------ */
+
+/// Prefetches, for each of the `count` row indices, the row (d doubles) of x for reading and of y
+/// for writing.  A hint only: no effect on any result.  O(count).
+void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
+
 #endif
