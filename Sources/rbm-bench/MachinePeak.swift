@@ -21,11 +21,11 @@ enum MachinePeak {
 
     /// Evaluations per second of c/√(1 + a) (one square root and one division per element, the
     /// cost of one smooth-kernel pair) summed over `threads` concurrent workers, each on its own
-    /// L1-resident array of 2048 doubles, with the widest vectors the CPU offers. This is the
+    /// L1-resident array of 2048 doubles, with the widest vectors the CPU offers; best of 9 short runs. This is the
     /// limit of the exact pair drift: no pair can cost less. O(threads·2048·repeats).
     static func sqrtDivPerSecond(threads: Int, quick: Bool) -> Double {
-        let length = 2048, repeats = quick ? 10_000 : 40_000
-        let best = timings(repeats: 5) {
+        let length = 2048, repeats = quick ? 5_000 : 20_000
+        let best = timings(repeats: 9) {
             parallelForEach(threads, threads: threads) { worker in
                 var a = [Double](repeating: 0, count: length), out = a
                 for i in 0..<length { a[i] = Double((i * 7 + worker) % 97) * 0.01 }
