@@ -93,4 +93,10 @@ void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, do
 /// for writing.  A hint only: no effect on any result.  O(count).
 void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
 
+/* ---- shuffle (shuffle.c) ------------------------------------------------------ */
+
+/// Shuffles a[0..<n] in place with exactly the draws and swaps of gsl_ran_shuffle(r, a, n, 4), so
+/// the permutation is the same bit for bit; the draws run ahead and prefetch their targets.  O(n).
+void cnumerics_shuffle_int32(const gsl_rng *r, int32_t *a, size_t n);
+
 #endif
