@@ -28,7 +28,7 @@ let package = Package(
     targets: [
         .target(name: "CNumerics", linkerSettings: systemLibraries),
         .target(name: "NumericsCore", dependencies: ["CNumerics"]),
-        .target(name: "Estimators", dependencies: ["NumericsCore"]),
+        .target(name: "Estimators", dependencies: ["NumericsCore", "CNumerics"]),
         .target(name: "ParticleSystems", dependencies: ["Estimators", "NumericsCore", "CNumerics"]),
         .target(name: "AttentionAsDynamics", dependencies: ["ParticleSystems", "Estimators", "NumericsCore"]),
         /// Output that survives faults: atomic exclusive writes, file sets renamed together, the
@@ -39,7 +39,10 @@ let package = Package(
             name: "rbm-study",
             dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "rbm-bench", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .executableTarget(
+            name: "rbm-bench",
+            dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "RBMStudyTests",
             dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],

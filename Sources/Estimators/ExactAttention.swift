@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -6,15 +7,19 @@ import NumericsCore
 ///     SA:  oᵢ = Σⱼ e^{sᵢⱼ − mᵢ} vⱼ / Σⱼ e^{sᵢⱼ − mᵢ},      sᵢⱼ = β⟨qᵢ,kⱼ⟩,  mᵢ = maxⱼ sᵢⱼ
 ///     USA: oᵢ = e^{mᵢ} · (1/N) Σⱼ e^{sᵢⱼ − mᵢ} vⱼ
 ///
-/// **Algorithm.** Rows are processed in fixed blocks of b queries: S = β·Q_b·Kᵀ (one GEMM,
-/// b×N), a max-shifted exponential per row (log-sum-exp: no overflow unless the result itself
-/// overflows), the row sums by compensated summation, then W·V (one GEMM, b×d_v). The N×N
-/// matrix is never formed: memory is O(N·b) per worker, with b = clamp(2²¹/N, 8, 256)
-/// (≤ 16 MiB of scores per worker). Time O(N²(d_k + d_v)).
+/// **Algorithm** (tiled online softmax, after FlashAttention-2). Queries are processed in fixed
+/// blocks of b_q = 256 rows, keys in fixed tiles of b_k = 256. Per (query block, key tile):
+/// S = β·Q_b·K_tᵀ (one GEMM, b_q×b_k); per row the running maximum m′ = max(m, maxⱼ sᵢⱼ), the
+/// weights e^{sᵢⱼ − m′} (vectorised exponential), the running sum ℓ ← e^{m − m′}·ℓ + Σⱼ e^{sᵢⱼ − m′}
+/// and the accumulated output rescaled by e^{m − m′}; then O_b += P·V_t (one GEMM, b_q×d_v). At
+/// the end each row is divided by ℓ (SA) or multiplied by e^{m}/N (USA). Nothing overflows unless
+/// the result does (every exponent is ≤ 0). Time O(N²(d_k + d_v)) in GEMMs plus O(N²) exponentials;
+/// memory O(b_q·b_k) per worker (512 KiB) beyond Q, K, V, O; the N×N matrix is never formed.
 ///
-/// **Threads.** Blocks are fixed by N alone and each row is computed entirely inside its block,
-/// so results are bit-identical for any thread count. OpenBLAS is set to one thread (the
-/// parallelism is over blocks; a multi-threaded GEMM may round differently).
+/// **Threads.** Query blocks and key tiles are fixed by N alone and each row is computed entirely
+/// inside its block, tiles in increasing order, so results are bit-identical for any thread count.
+/// OpenBLAS is set to one thread (the parallelism is over blocks; a multi-threaded GEMM may round
+/// differently).
 ///
 /// **Accuracy** is measured, not assumed: ``referenceError(_:sampleRows:stream:)`` compares with
 /// a compensated (doubled-precision dot products and sums) evaluation of sampled rows.
@@ -32,11 +37,16 @@ public struct ExactAttention: AttentionEstimator {
     public func expectedCost(tokens: Int) -> Double { Double(tokens) }
     public func exactTarget(_ inputs: AttentionInputs) -> Matrix { evaluate(inputs) }
 
-    /// Rows per block for N keys.
-    public static func blockRows(keys n: Int) -> Int { min(256, max(8, (1 << 21) / max(1, n))) }
+    /// Query rows per block.
+    public static let queryBlock = 256
+    /// Keys per tile.
+    public static let keyTile = 256
 
-    /// Bytes of score scratch per worker for N keys (the dominant memory beyond Q, K, V, O).
-    public static func scratchBytes(keys n: Int) -> Int { blockRows(keys: n) * n * MemoryLayout<Double>.stride }
+    /// Bytes of scratch per worker (one b_q×b_k score tile and the row maxima and sums) for N keys:
+    /// the dominant memory beyond Q, K, V, O, independent of N once N ≥ b_k.
+    public static func scratchBytes(keys n: Int) -> Int {
+        (min(queryBlock, max(1, n)) * min(keyTile, max(1, n)) + 2 * queryBlock) * MemoryLayout<Double>.stride
+    }
 
     public func evaluate(_ inputs: AttentionInputs) -> Matrix {
         var out = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
@@ -51,9 +61,8 @@ public struct ExactAttention: AttentionEstimator {
     private func compute(_ inputs: AttentionInputs, into out: inout Matrix) {
         let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
         precondition(out.rows == n && out.columns == dv, "output \(out.rows)×\(out.columns) for N = \(n), d_v = \(dv)")
-        let block = Self.blockRows(keys: n)
+        let block = Self.queryBlock, tile = Self.keyTile
         let blocks = (n + block - 1) / block
-        let workers = max(1, min(threads, blocks))
         BLAS.setThreads(1)
         let beta = inputs.beta, meanField = inputs.normalization == .meanField
         inputs.queries.elements.withUnsafeBufferPointer { q in
@@ -61,28 +70,28 @@ public struct ExactAttention: AttentionEstimator {
                 inputs.values.elements.withUnsafeBufferPointer { v in
                     out.elements.withUnsafeMutableBufferPointer { o in
                         let (q, k, v, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!)
-                        parallelForEach(workers, threads: workers) { worker in
-                            let scores = UnsafeMutablePointer<Double>.allocate(capacity: block * n)
-                            defer { scores.deallocate() }
-                            for b in stride(from: worker, to: blocks, by: workers) {
-                                let first = b * block, rows = min(block, n - first)
-                                BLAS.gemm(m: rows, n: n, k: dk, alpha: beta, q + first * dk, leadingDimension: dk,
-                                          k, leadingDimension: dk, transposeB: true, into: scores, leadingDimension: n)
-                                var scale = [Double](repeating: 0, count: rows)
-                                for r in 0..<rows {
-                                    let row = scores + r * n
-                                    var shift = -Double.infinity
-                                    for j in 0..<n { shift = max(shift, row[j]) }
-                                    var total = CompensatedSum()
-                                    for j in 0..<n { row[j] = exp(row[j] - shift); total.add(row[j]) }
-                                    scale[r] = meanField ? exp(shift) / Double(n) : 1 / total.value
-                                }
-                                BLAS.gemm(m: rows, n: dv, k: n, scores, leadingDimension: n, v, leadingDimension: dv,
-                                          into: o + first * dv, leadingDimension: dv)
-                                for r in 0..<rows {
-                                    let row = o + (first + r) * dv
-                                    for c in 0..<dv { row[c] *= scale[r] }
-                                }
+                        parallelForEach(blocks, threads: threads) { b in
+                            let first = b * block, rows = min(block, n - first)
+                            let scores = UnsafeMutablePointer<Double>.allocate(capacity: block * tile)
+                            let rowMax = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                            let rowSum = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                            defer { scores.deallocate(); rowMax.deallocate(); rowSum.deallocate() }
+                            rowMax.initialize(repeating: -.infinity, count: rows)
+                            rowSum.initialize(repeating: 0, count: rows)
+                            let ob = o + first * dv
+                            ob.update(repeating: 0, count: rows * dv)
+                            for start in stride(from: 0, to: n, by: tile) {
+                                let keys = min(tile, n - start)
+                                BLAS.gemm(m: rows, n: keys, k: dk, alpha: beta, q + first * dk, leadingDimension: dk,
+                                          k + start * dk, leadingDimension: dk, transposeB: true, into: scores, leadingDimension: keys)
+                                cnumerics_softmax_tile(scores, rows, keys, keys, rowMax, rowSum, ob, dv, dv)
+                                BLAS.gemm(m: rows, n: dv, k: keys, scores, leadingDimension: keys, v + start * dv, leadingDimension: dv,
+                                          beta: 1, into: ob, leadingDimension: dv)
+                            }
+                            for r in 0..<rows {
+                                let scale = meanField ? exp(rowMax[r]) / Double(n) : 1 / rowSum[r]
+                                let row = ob + r * dv
+                                for c in 0..<dv { row[c] *= scale }
                             }
                         }
                     }

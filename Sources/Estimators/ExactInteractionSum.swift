@@ -2,8 +2,10 @@ import NumericsCore
 
 /// The exact O(N²) interaction sum yᵢ = (1/(N−1)) Σ_{j≠i} k(xᵢ, xⱼ): the N-body reference.
 ///
-/// Parallel over particles when `threads > 1`; each particle's sum is accumulated in the
-/// same order whatever the thread count, so results are bit-identical. Memory O(N·d).
+/// Parallel over blocks of 64 targets when `threads > 1`. Each target's sum runs over j in
+/// increasing order whatever the thread count and however the kernel vectorises over targets
+/// (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``), so results
+/// are bit-identical for any thread count. Time O(N²·d), memory O(N·d).
 public struct ExactInteractionSum: InteractionSumEstimator {
     public let threads: Int
 
@@ -26,11 +28,8 @@ public struct ExactInteractionSum: InteractionSumEstimator {
         let blockSize = 64
         let blocks = (n + blockSize - 1) / blockSize
         parallelForEach(blocks, threads: threads) { block in
-            for i in (block * blockSize)..<min(n, (block + 1) * blockSize) {
-                let yi = y + i * d
-                yi.update(repeating: 0, count: d)
-                interaction.accumulateSum(target: i, count: n, positions: x, dimension: d, weight: weight, into: yi)
-            }
+            interaction.exactSums(targets: (block * blockSize)..<min(n, (block + 1) * blockSize), count: n,
+                                  positions: x, dimension: d, weight: weight, into: y)
         }
     }
 }

@@ -26,6 +26,9 @@ public protocol InteractionSumEstimator: Sendable {
 /// Scratch memory for estimators, allocated once per trajectory (hot loops allocate nothing).
 public final class EstimatorWorkspace {
     public var permutation: [Int32]
+    /// Scratch for estimators that gather particles into contiguous rows (grown on first use,
+    /// then reused: no allocation per call).
+    public var gathered: [Double] = []
 
     public init(particles: Int) {
         permutation = (0..<Int32(particles)).map { $0 }

@@ -17,6 +17,13 @@ public protocol PairInteraction: Sendable {
     /// out[0..<d] += weight · Σ_{j ∈ 0..<count, j ≠ i} k(xᵢ, xⱼ). O(N·d).
     func accumulateSum(target i: Int, count: Int, positions: UnsafePointer<Double>,
                        dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>)
+    /// Rows `targets` of out (row i at out + i·d) ← weight · Σ_{j ∈ 0..<count, j ≠ i} k(xᵢ, xⱼ):
+    /// the exact sums of a block of targets. Kernels override it with a vectorised version that
+    /// keeps each target's summation order (j increasing) and roundings, so the result is
+    /// bit-identical to ``exactSumsPerPair(_:targets:count:positions:dimension:weight:into:)``.
+    /// O(|targets|·N·d).
+    func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
+                   dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>)
 }
 
 extension PairInteraction {
@@ -31,11 +38,32 @@ extension PairInteraction {
     }
 
     @inlinable
+    public func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
+                          dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>) {
+        exactSumsPerPair(self, targets: targets, count: count, positions: positions, dimension: dimension,
+                         weight: weight, into: out)
+    }
+
+    @inlinable
     public func accumulateSum(target i: Int, count: Int, positions: UnsafePointer<Double>,
                               dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>) {
         let xi = positions + i * dimension
         for j in 0..<count where j != i {
             accumulate(xi, positions + j * dimension, dimension: dimension, weight: weight, into: out)
         }
+    }
+}
+
+/// The scalar reference of ``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``:
+/// for each target, its row set to 0, then `accumulate` over j = 0, 1, …, count − 1 (j ≠ i) in
+/// that order. O(|targets|·N·d).
+@inlinable
+public func exactSumsPerPair<K: PairInteraction>(_ interaction: K, targets: Range<Int>, count: Int,
+                                                 positions: UnsafePointer<Double>, dimension d: Int, weight: Double,
+                                                 into out: UnsafeMutablePointer<Double>) {
+    for i in targets {
+        let yi = out + i * d
+        yi.update(repeating: 0, count: d)
+        interaction.accumulateSum(target: i, count: count, positions: positions, dimension: d, weight: weight, into: yi)
     }
 }

@@ -1,3 +1,4 @@
+import CNumerics
 import NumericsCore
 
 /// The Random Batch estimator without replacement (RBM-1, Jin–Li–Liu, arXiv 1812.10575):
@@ -12,7 +13,15 @@ import NumericsCore
 ///     E‖ŷᵢ − yᵢ‖² = (E[1/(s−1)] − 1/(N−1)) · Λᵢ,  Λᵢ = (1/(N−2)) Σ_{j≠i} ‖k(xᵢ,xⱼ) − yᵢ‖²,
 /// where E[1/(s−1)] = 1/(p−1) when p | N (``varianceFactor(particles:)``).
 ///
-/// Cost: O(p·N·d) per call (p−1 interactions per particle), memory O(N).
+/// **Layout.** The positions are gathered in permutation order into contiguous scratch (rows a
+/// few dozen places ahead prefetched), each batch's exact sums are computed on its contiguous
+/// rows (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``, vectorised
+/// for the smooth kernel), and the results scattered back: the random accesses are two simple,
+/// independent passes the memory system can overlap, instead of dependent gathers inside the
+/// kernel. Each particle's partners are summed in batch order, as before, so results are unchanged
+/// bit for bit.
+///
+/// Cost: O(p·N·d) per call (p−1 interactions per particle), memory O(N·d) (the scratch, reused).
 public struct RandomBatchInteractionSum: InteractionSumEstimator {
     public let batchSize: Int
 
@@ -20,6 +29,10 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
         precondition(batchSize >= 2, "batch size \(batchSize) < 2")
         self.batchSize = batchSize
     }
+
+    /// How many permutation entries ahead the gather prefetches rows (enough to cover a memory
+    /// latency at a few ns per row, few enough to stay in L1).
+    static let gatherLookahead = 64
 
     public var name: String { "random-batch" }
     public var size: Double? { Double(batchSize) }
@@ -40,14 +53,28 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
         for k in 0..<n { workspace.permutation[k] = Int32(k) }
         stream.shuffle(&workspace.permutation)
         let x = positions.baseAddress!, y = out.baseAddress!
+        if workspace.gathered.count < 2 * n * d { workspace.gathered = [Double](repeating: 0, count: 2 * n * d) }
+        let sizes = partition(particles: n).sizes
+        let lookahead = Self.gatherLookahead
         workspace.permutation.withUnsafeBufferPointer { perm in
-            partition(particles: n).forEachBatch(of: perm) { members in
-                let weight = 1.0 / Double(members.count - 1)
-                for member in members {
-                    let yi = y + Int(member) * d
-                    yi.update(repeating: 0, count: d)
-                    interaction.accumulateSum(target: Int(member), sources: members, positions: x,
-                                              dimension: d, weight: weight, into: yi)
+            workspace.gathered.withUnsafeMutableBufferPointer { scratch in
+                let xp = scratch.baseAddress!, yp = xp + n * d, rows = perm.baseAddress!
+                // Gather in permutation order; rows `lookahead` places ahead are prefetched.
+                for k in 0..<n {
+                    if k % 8 == 0 && k + lookahead < n { cnumerics_prefetch_rows(x, y, rows + k + lookahead, min(8, n - k - lookahead), d) }
+                    let source = x + Int(rows[k]) * d, target = xp + k * d
+                    for c in 0..<d { target[c] = source[c] }
+                }
+                // Each batch is now `length` contiguous rows: its exact sums.
+                var start = 0
+                for length in sizes {
+                    interaction.exactSums(targets: 0..<length, count: length, positions: xp + start * d, dimension: d,
+                                          weight: 1.0 / Double(length - 1), into: yp + start * d)
+                    start += length
+                }
+                for k in 0..<n {
+                    let source = yp + k * d, target = y + Int(rows[k]) * d
+                    for c in 0..<d { target[c] = source[c] }
                 }
             }
         }
@@ -72,3 +99,4 @@ public func interactionSpread(of i: Int, interaction: any PairInteraction, posit
         return total / Double(n - 2)
     }
 }
+

@@ -119,6 +119,19 @@ struct RandomStreamTests {
         #expect(pValue > 1e-4, "χ² = \(chiSquared), p = \(pValue)")
     }
 
+    @Test("shuffle gives gsl_ran_shuffle's permutation bit for bit and leaves the stream in the same state",
+          arguments: [0, 1, 2, 3, 31, 32, 33, 1000, 65_537])
+    func shuffleEqualsGSLShuffle(count n: Int) {
+        var ours = (0..<Int32(n)).map { $0 }, theirs = ours
+        let a = RandomStream(seed: 78, purpose: .batchPartition), b = RandomStream(seed: 78, purpose: .batchPartition)
+        a.shuffle(&ours)
+        // gsl_ran_shuffle itself loops over size_t n − 1, so it must not be called with n = 0.
+        if n > 0 { theirs.withUnsafeMutableBytes { raw in gsl_ran_shuffle(b.gslGenerator, raw.baseAddress, n, MemoryLayout<Int32>.stride) } }
+        #expect(ours == theirs)
+        #expect(a.uniform() == b.uniform(), "the next draw after the shuffle differs")
+        if n >= 31 { #expect(ours != (0..<Int32(n)).map { $0 }, "the shuffle left the identity") }
+    }
+
     @Test("choose yields each index with probability k/n (chi-squared)")
     func chooseUniformInclusion() {
         let n = 10, k = 3, draws = 30_000

@@ -60,4 +60,43 @@ int cnumerics_set_blas_threads(int threads);
 /// OpenBLAS's configuration string, or "unknown".
 const char *cnumerics_blas_config(void);
 
+/* ---- vector kernels (pairkernels.c) -------------------------------------- */
+
+/// out[i] = c/√(1 + a[i]) for i < n, `repeats` times over the same arrays: the throughput
+/// microkernel of one square root and one division per element (the cost of one pair of the
+/// smooth kernel).  Returns a checksum so the work cannot be elided.  O(n·repeats).
+double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, double c, long repeats);
+
+/// The exact smooth-kernel sums for targets first … first + count − 1:
+/// y_i = Σ_{j≠i} w·c·(x_i − x_j)/√(1 + ‖x_i − x_j‖²) over all n sources (row-major n×d, d ≤ 64),
+/// with weightStrength = w·c.  Vectorised over 8 targets at a time; each target's sum runs over
+/// j in increasing order with the same roundings as the scalar per-pair code (the j = i term is
+/// an exact +0).  Overwrites rows first … first + count − 1 of y.  O(count·n·d).
+void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
+                                double *y);
+
+/* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
+
+/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).
+void cnumerics_exp_nonpositive(const double *x, double *out, long n);
+
+/// One key tile of the online softmax, for each of `rows` rows r of the score tile (row stride ld):
+/// m′ = max(rowMax[r], max_j s_rj); s_rj ← e^{s_rj − m′}; α = e^{rowMax[r] − m′} (0 on the first
+/// tile, marked by rowMax[r] = −∞); output row r (outputColumns values, stride outputLd) ← α·itself;
+/// rowSum[r] ← α·rowSum[r] + Σ_j s_rj; rowMax[r] ← m′.  O(rows·(columns + outputColumns)).
+void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, double *rowMax, double *rowSum,
+                            double *output, long outputColumns, long outputLd);
+
+/* ---- software prefetch (prefetch.c) ------------------------------------------ */
+
+/// Prefetches, for each of the `count` row indices, the row (d doubles) of x for reading and of y
+/// for writing.  A hint only: no effect on any result.  O(count).
+void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
+
+/* ---- shuffle (shuffle.c) ------------------------------------------------------ */
+
+/// Shuffles a[0..<n] in place with exactly the draws and swaps of gsl_ran_shuffle(r, a, n, 4), so
+/// the permutation is the same bit for bit; the draws run ahead and prefetch their targets.  O(n).
+void cnumerics_shuffle_int32(const gsl_rng *r, int32_t *a, size_t n);
+
 #endif
