@@ -1,13 +1,13 @@
 import Estimators
 
 extension AttentionEstimatorCatalog {
-    /// Sampling schemes on attention (issue 4): Bernoulli (Horvitz–Thompson), YOSO (τ =
+    /// Sampling schemes on attention: Bernoulli (Horvitz–Thompson), YOSO (τ =
     /// ``YOSOAttention/defaultBits``) and its normalised variant, uniform and importance column
     /// sampling, Skeinformer and its three ablations (one component switched off each).
     static let samplingSchemes: [EstimatorEntry<any AttentionEstimator>] = {
-        let columns = { (n: Int) in 1...Double(n) }
-        let columnSizes = { (n: Int) in powersOfTwo(upTo: n / 2) }
-        let hashSizes = { (_: Int) in [1.0, 2, 4, 8, 16, 32] }
+        let columns: @Sendable (Int) -> ClosedRange<Double> = { n in 1...Double(n) }
+        let columnSizes: @Sendable (Int) -> [Double] = { n in powersOfTwo(upTo: n / 2) }
+        let hashSizes: @Sendable (Int) -> [Double] = { _ in [1.0, 2, 4, 8, 16, 32] }
         var entries: [EstimatorEntry<any AttentionEstimator>] = [
             EstimatorEntry(name: "bernoulli", sizeName: "π (keep probability, in (0, 1])", integerSize: false,
                            sizeRange: { _ in 1e-6...1 },
