@@ -122,14 +122,7 @@ public enum IntervalCalibration {
             return summary(label: label, covered: k, trials: n, target: target, exact: exact != nil, mean: mean, spread: spread,
                            standardError: se, verdicts: verdicts)
         }
-        var families: [String] = []
-        for label in labels {
-            let family = String(label.prefix { $0 != "," })
-            if family != label, !families.contains(family) { families.append(family) }
-        }
-        for family in families {
-            let members = labels.filter { $0.hasPrefix(family + ",") }
-            guard members.count > 1 else { continue }
+        for (family, members) in families(of: labels) {
             let k = members.reduce(0) { $0 + covered[$1]!.k }, n = members.reduce(0) { $0 + covered[$1]!.n }
             let entries = out.filter { members.contains($0.label) }
             var verdicts: [String: Int] = [:]
@@ -139,6 +132,17 @@ public enum IntervalCalibration {
                                verdicts: verdicts))
         }
         return out
+    }
+
+    /// Families of labels sharing the prefix before the first comma, with two or more members
+    /// (in first-seen order): "variance ratio, smooth rba 4", "variance ratio, smooth rba 8", ….
+    static func families(of labels: [String]) -> [(family: String, members: [String])] {
+        var families: [String] = []
+        for label in labels {
+            let family = String(label.prefix { $0 != "," })
+            if family != label, !families.contains(family) { families.append(family) }
+        }
+        return families.map { family in (family, labels.filter { $0.hasPrefix(family + ",") }) }.filter { $0.members.count > 1 }
     }
 
     static func summary(label: String, covered k: Int, trials n: Int, target: Double, exact: Bool, mean: Double, spread: Double,

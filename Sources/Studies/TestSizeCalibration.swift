@@ -60,14 +60,7 @@ extension IntervalCalibration {
                             level: level, assessment: ci[0] > level ? "exceeds level" : "holds")
         }
         var out = labels.map { label in summary(label, runs.flatMap { $0.filter { $0.label == label } }) }
-        var families: [String] = []
-        for label in labels {
-            let family = String(label.prefix { $0 != "," })
-            if family != label, !families.contains(family) { families.append(family) }
-        }
-        for family in families {
-            let members = labels.filter { $0.hasPrefix(family + ",") }
-            guard members.count > 1 else { continue }
+        for (family, members) in families(of: labels) {
             out.append(summary("\(family), all \(members.count) pooled", runs.flatMap { $0.filter { members.contains($0.label) } }))
         }
         return out

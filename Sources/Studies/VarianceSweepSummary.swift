@@ -37,7 +37,8 @@ enum VarianceSweepSummary {
         if !theoryFits.isEmpty {
             var parts: [String] = []
             for verdict in [Verdict.consistent, .inconclusive, .inconsistent] {
-                let names = theoryFits.filter { $0.verdict.verdict == verdict }.map(\.estimator)
+                let several = Set(theoryFits.map(\.system)).count > 1
+                let names = theoryFits.filter { $0.verdict.verdict == verdict }.map { several ? "\($0.system) \($0.estimator)" : $0.estimator }
                 if !names.isEmpty { parts.append("\(verdict == .consistent ? "confirmed" : verdict.rawValue) for \(names.joined(separator: ", "))") }
             }
             out.append("variance ∝ closed form (slope 1 ± \(format(VarianceSweepStudy.slopeTolerance))): \(parts.joined(separator: "; "))")
