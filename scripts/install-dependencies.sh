@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system libraries rbm-study needs, only those that are missing (Debian, as root
-# or with sudo): GSL, LAPACKE, OpenBLAS (behind libblas.so.3), pkg-config, and gnuplot-nox
-# for the report plots.
+# or with sudo): GSL, LAPACKE, OpenBLAS (behind libblas.so.3), pkg-config, gnuplot-nox for the
+# report plots and jq for the documentation check.
 set -euo pipefail
 packages=(libgsl-dev liblapacke-dev libopenblas-dev pkg-config)
-plot_packages=(gnuplot-nox)
+tool_packages=(gnuplot-nox jq)
 missing=()
-for p in "${packages[@]}" "${plot_packages[@]}"; do
+for p in "${packages[@]}" "${tool_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
@@ -18,7 +18,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 for p in "${missing[@]}"; do
-  if [[ " ${plot_packages[*]} " == *" $p "* ]]; then
+  if [[ " ${tool_packages[*]} " == *" $p "* ]]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
   else
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$p" >/dev/null
