@@ -87,7 +87,7 @@ assert 'floorScaling' in d
 expect_bad --calibrate --calibrate 1
 expect_bad --calibrate --calibrate 1000000
 expect_bad --report --calibrate 3 --report "$tmp/r.md"
-"$bin" convergence --particles 8 --batch-sizes 2 --dt 0.25,0.125,0.0625 --horizon 1 --trajectories 8 \
+"$bin" convergence --particles 8 --batch-sizes 2,4 --dt 0.25,0.125,0.0625 --horizon 1 --trajectories 8 \
      --calibrate 3 --format json > "$tmp/cal.json" 2>/dev/null
 if [ $? -eq 0 ] && python3 -c "
 import json
@@ -95,6 +95,7 @@ d=json.load(open('$tmp/cal.json'))
 assert d['schema']=='rbm-study/convergence-calibration/1' and len(d['seeds'])==3
 labels=[c['label'] for c in d['coverage']]
 assert 'batch order, p = 2' in labels and 'time order (full EM)' in labels
+assert 'batch order, all 2 pooled' in labels, labels
 assert all(0 <= c['coverage'] <= 1 for c in d['coverage'])
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: calibration run did not report coverages"; fi
 # The table opens with a summary; verdicts in JSON; warnings never interleave with stdout.
