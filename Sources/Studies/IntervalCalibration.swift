@@ -183,8 +183,9 @@ extension ConvergenceReport {
         if let shape = strongShape {
             out.append(CalibrationObservation(label: "strong shape A (coefficient of g(p)·τ)", estimate: shape.batchCoefficient.value,
                                               ci95: shape.batchCoefficientCI95, verdict: shape.verdict.verdict))
-            out.append(CalibrationObservation(label: "strong shape B (coefficient of (τ − h)²)", estimate: shape.timeCoefficient.value,
-                                              ci95: shape.timeCoefficientCI95))
+            out.append(CalibrationObservation(label: "strong shape B ± 1.96 SE (not printed as an interval)", estimate: shape.timeCoefficient.value,
+                                              ci95: [shape.timeCoefficient.value - 1.96 * shape.timeCoefficient.standardError,
+                                                     shape.timeCoefficient.value + 1.96 * shape.timeCoefficient.standardError]))
         }
         if let s = floorScaling {
             out.append(CalibrationObservation(label: "floor scaling exponent", estimate: s.exponent, ci95: s.ci95, verdict: s.verdict.verdict))

@@ -29,7 +29,6 @@ public struct StrongErrorShape: Codable, Sendable {
     /// smooth study, SE 0.75× the seed spread, driven by heavy-tailed coarse levels), so tables
     /// print B ± SE only; the verdict does not use it.
     public var timeCoefficient: Estimate
-    public var timeCoefficientCI95: [Double]
     public var lackOfFitP: Double?
     /// The steps the reported fit uses (all, or the finest when the coarse ones misfit).
     public var fittedTimeSteps: [Double]
@@ -102,7 +101,7 @@ public struct StrongErrorShape: Codable, Sendable {
                                 model: h > 0 ? "S = A·g(p)·τ + B·(τ − h)², h = \(format(h))" : "S = A·g(p)·τ + B·τ²",
                                 batchSizes: batchSizes, referenceStep: h,
                                 batchCoefficient: a, batchCoefficientCI95: aCI,
-                                timeCoefficient: fit.coefficients[1], timeCoefficientCI95: fit.ci95[1],
+                                timeCoefficient: fit.coefficients[1],
                                 lackOfFitP: fit.lackOfFitP, fittedTimeSteps: steps,
                                 largestRelativeResidual: fit.relativeResiduals.map(abs).max() ?? .nan, verdict: verdict)
     }
