@@ -11,6 +11,7 @@ struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
+        version: RunManifest.toolVersion,
         subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Merge.self])
 }
 
