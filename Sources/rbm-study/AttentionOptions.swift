@@ -6,9 +6,9 @@ import Studies
 /// The attention model options shared by every subcommand.
 struct AttentionOptions: ParsableArguments {
     @Option(help: "Attention: softmax (SA) or mean-field (USA).")
-    var normalization: String = "softmax"
+    var normalization: AttentionNormalization = .softmax
     @Option(help: "Attention: sphere (tokens on the unit sphere, tangent projection) or euclidean.")
-    var geometry: String = "sphere"
+    var geometry: AttentionGeometry = .sphere
     @Option(help: "Attention: inverse temperature β (finite, in [0, 10000]).")
     var beta: Double = 1
     @Option(help: "Attention: generated tokens, uniform-sphere, gaussian or clustered.")
@@ -20,14 +20,8 @@ struct AttentionOptions: ParsableArguments {
     @Option(name: .customLong("maps-file"), help: "Attention: CSV of Q, K, V stacked (3d rows of d entries), with --maps file.")
     var mapsFile: String?
 
-    /// Copies the options into `setup`, rejecting unknown normalisations and geometries.
+    /// Copies the options into `setup`.
     func apply(to setup: inout AttentionSetup) throws {
-        guard let normalization = AttentionNormalization(rawValue: normalization) else {
-            throw InvalidInput(option: "--normalization", "must be softmax or mean-field (got '\(self.normalization)')")
-        }
-        guard let geometry = AttentionGeometry(rawValue: geometry) else {
-            throw InvalidInput(option: "--geometry", "must be sphere or euclidean (got '\(self.geometry)')")
-        }
         setup.normalization = normalization
         setup.geometry = geometry
         setup.beta = beta
@@ -40,7 +34,7 @@ struct AttentionOptions: ParsableArguments {
     /// Throws naming the first attention option given for a system that is not attention.
     func rejectUnlessAttention() throws {
         let given: [(String, Bool)] = [
-            ("--normalization", normalization != "softmax"), ("--geometry", geometry != "sphere"), ("--beta", beta != 1),
+            ("--normalization", normalization != .softmax), ("--geometry", geometry != .sphere), ("--beta", beta != 1),
             ("--tokens", tokens != "uniform-sphere"), ("--tokens-file", tokensFile != nil), ("--maps", maps != "identity"),
             ("--maps-file", mapsFile != nil)]
         for (option, isGiven) in given { try require(!isGiven, option, "applies to --system attention only") }

@@ -17,7 +17,7 @@ struct Convergence: ParsableCommand {
         """)
 
     @Option(help: "System: smooth, linear, dyson (particle problems) or attention (tokens as particles).")
-    var system: String = "smooth"
+    var system: ConvergenceSystem = .smooth
     @Option(help: "Approximate estimator: random-batch (particle systems; or another interaction-sum estimator with an integer size) or rba / rba-corrected (attention). Default: random-batch or rba.")
     var estimator: String?
     @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's).")
@@ -53,9 +53,7 @@ struct Convergence: ParsableCommand {
 
     func run() throws {
         var c = ConvergenceConfiguration()
-        guard let chosen = ConvergenceSystem(rawValue: system) else {
-            throw InvalidInput(option: "--system", "must be one of \(ConvergenceSystem.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(system)')")
-        }
+        let chosen = system
         c.system = chosen
         c.estimator = estimator
         c.particles = particles ?? 64
