@@ -11,14 +11,16 @@ struct Convergence: ParsableCommand {
         abstract: "Strong, weak, batch and time-discretisation error of RBM versus time step, with fitted orders.",
         discussion: """
         The full system and RBM share initial data and Brownian increments; batch partitions use \
-        their own stream. The reference is Euler–Maruyama at (finest dt)/4 on the same Brownian \
-        path (σ > 0) or GSL's adaptive rk8pd (σ = 0). Orders are fitted by GLS with the \
-        cross-level covariance and checked with a trajectory bootstrap.
+        their own stream. The reference is Euler–Maruyama at (finest dt)/r (--reference-refinement, \
+        default 8) on the same Brownian path (σ > 0) or GSL's adaptive rk8pd (σ = 0). Orders are \
+        least-squares slopes with delta-method 95% intervals and a Hotelling lack-of-fit test; the \
+        total strong error is fitted against the theorem's shape A·g(p)·τ + B·τ² over all batch \
+        sizes; every fit gets a verdict, and --calibrate R measures the intervals' coverage.
         """)
 
     @Option(help: "System: smooth, linear, dyson (particle problems) or attention (tokens as particles).")
     var system: ConvergenceSystem = .smooth
-    @Option(help: "Approximate estimator: random-batch (particle systems; or another interaction-sum estimator with an integer size) or rba / rba-corrected (attention). Default: random-batch or rba.")
+    @Option(help: "Approximate estimator: for particle systems random-batch or another interaction-sum estimator; for attention any attention estimator (rba, rba-corrected, yoso, skeinformer, performer-positive, …). Default: random-batch or rba.")
     var estimator: String?
     @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's).")
     var particles: Int?
