@@ -30,6 +30,12 @@ public struct ErrorFloorFit: Codable, Sendable {
     public let detected: Bool
     /// F² divided by the mean square at the finest τ (the share of the finest error that is floor).
     public let floorShareAtFinest: Double
+    /// F² as a linear function of the level means, F² = Σ_k h_k·S̄_k (row 0 of
+    /// ``MeanSquareShapeFit/influence``): one trajectory's contribution is Σ_k h_k·S_k, which gives
+    /// joint covariances of floors fitted on the same trajectories. Not part of the JSON.
+    public var floorInfluence: [Double] = []
+
+    private enum CodingKeys: String, CodingKey { case squaredFloor, floor, slope, lackOfFitP, detected, floorShareAtFinest }
 
     /// - Parameters:
     ///   - timeSteps: τ_k (K ≥ 2 distinct values).
@@ -42,8 +48,6 @@ public struct ErrorFloorFit: Codable, Sendable {
         var design = Matrix(rows: k, columns: 2)
         for j in 0..<k { design[j, 0] = 1; design[j, 1] = timeSteps[j] }
         let fit = try MeanSquareShapeFit(design: design, samples: samples)
-        var means = [Double](repeating: 0, count: k)
-        for row in samples { for j in 0..<k { means[j] += row[j] / Double(m) } }
         let f2 = fit.coefficients[0].value, se2 = fit.coefficients[0].standardError
         squaredFloor = Estimate(value: f2, standardError: se2, count: m)
         let f = max(f2, 0).squareRoot()
@@ -51,7 +55,8 @@ public struct ErrorFloorFit: Codable, Sendable {
         slope = fit.coefficients[1]
         lackOfFitP = fit.lackOfFitP
         let finest = timeSteps.indices.min { timeSteps[$0] < timeSteps[$1] }!
-        floorShareAtFinest = f2 / means[finest]
+        floorShareAtFinest = f2 / fit.levelMeans[finest]
+        floorInfluence = (0..<k).map { fit.influence[0, $0] }
         detected = f2 > 4 * se2 && floorShareAtFinest >= 0.25
     }
 }

@@ -23,6 +23,8 @@ import Foundation
 /// Cost O(M·L² + L³).
 public struct MeanSquareShapeFit: Sendable {
     public let coefficients: [Estimate]
+    /// S̄_ℓ, the level means over trajectories.
+    public let levelMeans: [Double]
     public let ci95: [[Double]]
     /// Hotelling-F p-value of the lack of fit (nil when M ≤ L or L = P).
     public let lackOfFitP: Double?
@@ -46,6 +48,7 @@ public struct MeanSquareShapeFit: Sendable {
         var means = [Double](repeating: 0, count: l)
         for row in samples { for k in 0..<l { means[k] += row[k] / Double(m) } }
         guard means.allSatisfy({ $0 > 0 }) else { throw FitInputError("mean-square shape fit needs positive mean squares at every level") }
+        levelMeans = means
         var sigma = Matrix(rows: l, columns: l)
         for row in samples {
             for a in 0..<l { for b in 0...a { sigma[a, b] += (row[a] - means[a]) * (row[b] - means[b]) } }

@@ -23,9 +23,10 @@ public struct CalibrationReport<Configuration: Codable & Sendable>: Codable, Sen
     public var sizes: [TestSize]
     public var secondsPerSeed: Double
 
-    /// Runs `study` once per seed; `reseed` sets the seed of a configuration.
+    /// Runs `study` once per seed; `reseed` sets the seed of a configuration; `threads` is what
+    /// the manifest records.
     public static func run<Report: CalibratedReport>(
-        study: String, _ configuration: Configuration, seeds count: Int, seed: UInt64,
+        study: String, _ configuration: Configuration, seeds count: Int, seed: UInt64, threads: Int,
         reseed: (inout Configuration, UInt64) -> Void, progress: (@Sendable (Int, Int) -> Void)? = nil,
         _ body: (Configuration) throws -> Report
     ) throws -> CalibrationReport {
@@ -43,7 +44,7 @@ public struct CalibrationReport<Configuration: Codable & Sendable>: Codable, Sen
         }
         let wall = Date().timeIntervalSince(start)
         return CalibrationReport(schema: "rbm-study/\(study)-calibration/1", study: study,
-                                 manifest: RunManifest(seed: seed, command: "", threads: 1, wallSeconds: wall),
+                                 manifest: RunManifest(seed: seed, command: "", threads: threads, wallSeconds: wall),
                                  configuration: configuration, seeds: seeds, coverage: IntervalCalibration.coverage(intervals),
                                  sizes: IntervalCalibration.sizes(tests), secondsPerSeed: wall / Double(count))
     }
@@ -74,8 +75,8 @@ public struct CalibrationReport<Configuration: Codable & Sendable>: Codable, Sen
             out.append("(families of several rows are shown pooled, with any row that rejected; every row is in the JSON and test-sizes.csv)")
             let widths = [56, 8, 12, 10, 18, 8, 14]
             out.append(row(["test", "trials", "rejections", "rate", "Wilson 95% CI", "level", "assessment"], widths: widths))
-            let pooled = Set(sizes.filter { $0.label.hasSuffix(" pooled") }.map { String($0.label.prefix { $0 != "," }) })
-            for t in sizes where t.label.hasSuffix(" pooled") || t.rejections > 0 || !pooled.contains(String(t.label.prefix { $0 != "," })) {
+            let pooledFamilies = Set(sizes.filter(\.pooled).map { IntervalCalibration.family(of: $0.label) })
+            for t in sizes where t.pooled || t.rejections > 0 || !pooledFamilies.contains(IntervalCalibration.family(of: t.label)) {
                 out.append(row([t.label, String(t.trials), String(t.rejections), format(t.rate), interval(t.rateCI95), format(t.level),
                                 t.assessment], widths: widths))
             }
@@ -110,9 +111,7 @@ extension CalibrationReport where Configuration == ConvergenceConfiguration {
     /// Runs the convergence study once per seed (trajectories in parallel inside each run).
     public static func run(_ configuration: ConvergenceConfiguration, seeds count: Int,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ConvergenceCalibrationReport {
-        var result = try run(study: "convergence", configuration, seeds: count, seed: configuration.seed,
-                             reseed: { $0.seed = $1 }, progress: progress) { try ConvergenceStudy.run($0) }
-        result.manifest.threads = configuration.threads
-        return result
+        try run(study: "convergence", configuration, seeds: count, seed: configuration.seed, threads: configuration.threads,
+                reseed: { $0.seed = $1 }, progress: progress) { try ConvergenceStudy.run($0) }
     }
 }

@@ -277,7 +277,7 @@ extension ConvergenceReport {
         }
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
-        let scaling = floorScaling(floors.filter(\.detected), estimator: estimator, timeSteps: levels,
+        let scaling = floorScaling(floors.filter(\.detected), estimator: estimator,
                                    samples: { p in trajectories.map { $0.batchSquared[c.batchSizes.firstIndex(of: p)!] } })
         if floors.contains(where: \.detected) && scaling == nil {
             notes.append("floor scaling in p needs at least two batch sizes with a detected floor")
@@ -300,22 +300,16 @@ extension ConvergenceReport {
 
     /// log F = a + e·log p by least squares over the detected floors, with the sandwich variance
     /// from the joint covariance of the floors: every F²_p is the mean over trajectories of a
-    /// linear function of that trajectory's mean squares (``MeanSquareShapeFit/influence``), so
+    /// linear function of that trajectory's mean squares (`ErrorFloorFit.floorInfluence`), so
     /// their covariance across batch sizes, which share trajectories, is estimated directly. (The
     /// weighted fit that treated the floors as independent gave an SE 7× the spread across seeds.)
     /// Lack of fit: GLS χ² of the residuals under that covariance, Hotelling F.
-    static func floorScaling(_ floors: [ErrorFloor], estimator: String, timeSteps: [Double],
-                             samples: (Int) -> [[Double]]) -> FloorScaling? {
+    static func floorScaling(_ floors: [ErrorFloor], estimator: String, samples: (Int) -> [[Double]]) -> FloorScaling? {
         let usable = floors.filter { $0.floor.value > 0 && $0.floor.standardError > 0 }.sorted { $0.batchSize < $1.batchSize }
         guard usable.count >= 2, Set(usable.map(\.batchSize)).count == usable.count else { return nil }
-        var design = Matrix(rows: timeSteps.count, columns: 2)
-        for j in timeSteps.indices { design[j, 0] = 1; design[j, 1] = timeSteps[j] }
         // Per trajectory and floor: the trajectory's contribution to F²_p.
-        var contributions: [[Double]] = []
-        for f in usable {
-            let rows = samples(f.batchSize)
-            guard let fit = try? MeanSquareShapeFit(design: design, samples: rows) else { return nil }
-            contributions.append(rows.map { row in timeSteps.indices.reduce(0) { $0 + fit.influence[0, $1] * row[$1] } })
+        let contributions = usable.map { f in
+            samples(f.batchSize).map { row in zip(f.fit.floorInfluence, row).reduce(0) { $0 + $1.0 * $1.1 } }
         }
         let m = contributions[0].count, k = usable.count
         let means = contributions.map { $0.reduce(0, +) / Double(m) }

@@ -26,6 +26,8 @@ public struct CalibrationObservation: Sendable {
 /// The empirical coverage of one label's 95% interval over R seeds.
 public struct IntervalCoverage: Codable, Sendable {
     public var label: String
+    /// True for the entry that pools every label of a family (`IntervalCalibration.families(of:)`).
+    public var pooled: Bool
     public var seeds: Int
     /// The value the intervals were checked against: exact, or the across-seed mean.
     public var target: Double
@@ -44,7 +46,7 @@ public struct IntervalCoverage: Codable, Sendable {
     public var assessment: String
 
     private enum CodingKeys: String, CodingKey {
-        case label, seeds, target, targetIsExact, coverage, coverageCI95, meanEstimate, spreadAcrossSeeds, meanReportedStandardError,
+        case label, pooled, seeds, target, targetIsExact, coverage, coverageCI95, meanEstimate, spreadAcrossSeeds, meanReportedStandardError,
              verdicts, assessment
     }
 
@@ -52,6 +54,7 @@ public struct IntervalCoverage: Codable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(label, forKey: .label)
+        try c.encode(pooled, forKey: .pooled)
         try c.encode(seeds, forKey: .seeds)
         try c.encode(jsonNumber(target), forKey: .target)
         try c.encode(targetIsExact, forKey: .targetIsExact)
@@ -119,7 +122,7 @@ public enum IntervalCalibration {
             let se = n > 0 ? obs.reduce(0) { $0 + ($1.ci95[1] - $1.ci95[0]) / (2 * 1.96) } / Double(n) : .nan
             var verdicts: [String: Int] = [:]
             for o in obs { if let v = o.verdict { verdicts[v.rawValue, default: 0] += 1 } }
-            return summary(label: label, covered: k, trials: n, target: target, exact: exact != nil, mean: mean, spread: spread,
+            return summary(label: label, pooled: false, covered: k, trials: n, target: target, exact: exact != nil, mean: mean, spread: spread,
                            standardError: se, verdicts: verdicts)
         }
         for (family, members) in families(of: labels) {
@@ -127,25 +130,29 @@ public enum IntervalCalibration {
             let entries = out.filter { members.contains($0.label) }
             var verdicts: [String: Int] = [:]
             for e in entries { for (v, c) in e.verdicts { verdicts[v, default: 0] += c } }
-            out.append(summary(label: "\(family), all \(members.count) pooled", covered: k, trials: n, target: .nan,
+            out.append(summary(label: "\(family), all \(members.count) pooled", pooled: true, covered: k, trials: n, target: .nan,
                                exact: entries.allSatisfy(\.targetIsExact), mean: .nan, spread: .nan, standardError: .nan,
                                verdicts: verdicts))
         }
         return out
     }
 
+    /// The family of a label: its prefix before the first comma ("variance ratio" of
+    /// "variance ratio, smooth rba 4"); a label without a comma is its own family.
+    public static func family(of label: String) -> String { String(label.prefix { $0 != "," }) }
+
     /// Families of labels sharing the prefix before the first comma, with two or more members
     /// (in first-seen order): "variance ratio, smooth rba 4", "variance ratio, smooth rba 8", ….
     static func families(of labels: [String]) -> [(family: String, members: [String])] {
         var families: [String] = []
         for label in labels {
-            let family = String(label.prefix { $0 != "," })
+            let family = family(of: label)
             if family != label, !families.contains(family) { families.append(family) }
         }
         return families.map { family in (family, labels.filter { $0.hasPrefix(family + ",") }) }.filter { $0.members.count > 1 }
     }
 
-    static func summary(label: String, covered k: Int, trials n: Int, target: Double, exact: Bool, mean: Double, spread: Double,
+    static func summary(label: String, pooled: Bool, covered k: Int, trials n: Int, target: Double, exact: Bool, mean: Double, spread: Double,
                         standardError: Double, verdicts: [String: Int]) -> IntervalCoverage {
         let wilsonCI = wilson(successes: k, trials: n)
         // Judged by the Wilson interval against the accepted band, so a few seeds cannot brand an
@@ -153,7 +160,7 @@ public enum IntervalCalibration {
         let band = IntervalCalibration.acceptedCoverage
         let assessment = n == 0 ? "no finite intervals" : wilsonCI[1] < band.lowerBound ? "undercovers"
             : wilsonCI[0] > band.upperBound ? "conservative" : "holds"
-        return IntervalCoverage(label: label, seeds: n, target: target, targetIsExact: exact, coverage: n > 0 ? Double(k) / Double(n) : .nan,
+        return IntervalCoverage(label: label, pooled: pooled, seeds: n, target: target, targetIsExact: exact, coverage: n > 0 ? Double(k) / Double(n) : .nan,
                                 coverageCI95: wilsonCI, meanEstimate: mean, spreadAcrossSeeds: spread,
                                 meanReportedStandardError: standardError, verdicts: verdicts, assessment: assessment)
     }

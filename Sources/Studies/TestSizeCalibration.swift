@@ -22,6 +22,8 @@ public struct TestObservation: Sendable {
 /// null hypothesis that holds exactly, with a Wilson 95% interval, against its nominal level.
 public struct TestSize: Codable, Sendable {
     public var label: String
+    /// True for the entry that pools every label of a family.
+    public var pooled: Bool
     /// Decisions observed (seeds, or seeds × rows for a pooled label).
     public var trials: Int
     public var rejections: Int
@@ -31,12 +33,13 @@ public struct TestSize: Codable, Sendable {
     /// "exceeds level" when the Wilson interval lies entirely above the nominal level, else "holds".
     public var assessment: String
 
-    private enum CodingKeys: String, CodingKey { case label, trials, rejections, rate, rateCI95, level, assessment }
+    private enum CodingKeys: String, CodingKey { case label, pooled, trials, rejections, rate, rateCI95, level, assessment }
 
     /// An empty label's rate is JSON null.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(label, forKey: .label)
+        try c.encode(pooled, forKey: .pooled)
         try c.encode(trials, forKey: .trials)
         try c.encode(rejections, forKey: .rejections)
         try c.encode(jsonNumber(rate), forKey: .rate)
@@ -52,16 +55,16 @@ extension IntervalCalibration {
     public static func sizes(_ runs: [[TestObservation]]) -> [TestSize] {
         var labels: [String] = []
         for run in runs { for o in run where !labels.contains(o.label) { labels.append(o.label) } }
-        func summary(_ label: String, _ observations: [TestObservation]) -> TestSize {
+        func summary(_ label: String, pooled: Bool, _ observations: [TestObservation]) -> TestSize {
             let n = observations.count, k = observations.filter(\.rejected).count
             let level = observations.first?.level ?? .nan
             let ci = wilson(successes: k, trials: n)
-            return TestSize(label: label, trials: n, rejections: k, rate: n > 0 ? Double(k) / Double(n) : .nan, rateCI95: ci,
+            return TestSize(label: label, pooled: pooled, trials: n, rejections: k, rate: n > 0 ? Double(k) / Double(n) : .nan, rateCI95: ci,
                             level: level, assessment: ci[0] > level ? "exceeds level" : "holds")
         }
-        var out = labels.map { label in summary(label, runs.flatMap { $0.filter { $0.label == label } }) }
+        var out = labels.map { label in summary(label, pooled: false, runs.flatMap { $0.filter { $0.label == label } }) }
         for (family, members) in families(of: labels) {
-            out.append(summary("\(family), all \(members.count) pooled", runs.flatMap { $0.filter { members.contains($0.label) } }))
+            out.append(summary("\(family), all \(members.count) pooled", pooled: true, runs.flatMap { $0.filter { members.contains($0.label) } }))
         }
         return out
     }

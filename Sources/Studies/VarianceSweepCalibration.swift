@@ -47,9 +47,7 @@ extension CalibrationReport where Configuration == VarianceSweepConfiguration {
     /// Runs the sweep once per seed: new configurations (particles, tokens, maps) and new draws.
     public static func run(_ configuration: VarianceSweepConfiguration, seeds count: Int,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> VarianceSweepCalibrationReport {
-        var result = try run(study: "variance-sweep", configuration, seeds: count, seed: configuration.seed,
-                             reseed: { $0.seed = $1 }, progress: progress) { try VarianceSweepStudy.run($0) }
-        result.manifest.threads = configuration.threads
-        return result
+        try run(study: "variance-sweep", configuration, seeds: count, seed: configuration.seed, threads: configuration.threads,
+                reseed: { $0.seed = $1 }, progress: progress) { try VarianceSweepStudy.run($0) }
     }
 }

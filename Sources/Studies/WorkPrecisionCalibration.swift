@@ -28,9 +28,7 @@ extension CalibrationReport where Configuration == WorkPrecisionConfiguration {
     /// calibrated).
     public static func run(_ configuration: WorkPrecisionConfiguration, seeds count: Int,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> WorkPrecisionCalibrationReport {
-        var result = try run(study: "work-precision", configuration, seeds: count, seed: configuration.seed,
-                             reseed: { c, s in c.drawSeed = s; c.repeats = 1 }, progress: progress) { try WorkPrecisionStudy.run($0) }
-        result.manifest.threads = configuration.threads
-        return result
+        try run(study: "work-precision", configuration, seeds: count, seed: configuration.seed, threads: configuration.threads,
+                reseed: { c, s in c.drawSeed = s; c.repeats = 1 }, progress: progress) { try WorkPrecisionStudy.run($0) }
     }
 }

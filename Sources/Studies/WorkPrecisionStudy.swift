@@ -134,10 +134,10 @@ public enum WorkPrecisionStudy {
                                          seconds: seconds, pareto: false, paretoSeconds: false, front: .front))
         }
         let groups = rows.map(\.target), errors = rows.map(\.error.value)
-        let byFlops = WorkPrecisionReport.paretoFlags(cost: rows.map(\.flops), error: errors, group: groups)
-        let bySeconds = WorkPrecisionReport.paretoFlags(cost: rows.map(\.seconds), error: errors, group: groups)
+        // The flops front is the noise-aware status's `.front` (its plain Pareto flag).
         let fronts = ParetoStatus.classify(cost: rows.map(\.flops), error: rows.map(\.error), group: groups)
-        for k in rows.indices { rows[k].pareto = byFlops[k]; rows[k].paretoSeconds = bySeconds[k]; rows[k].front = fronts[k] }
+        let bySeconds = WorkPrecisionReport.paretoFlags(cost: rows.map(\.seconds), error: errors, group: groups)
+        for k in rows.indices { rows[k].front = fronts[k]; rows[k].pareto = fronts[k] == .front; rows[k].paretoSeconds = bySeconds[k] }
         for r in rows where !r.error.value.isFinite {
             warnings.append("\(r.estimator) at size \(format(r.size)) produced non-finite output (error reported as null)")
         }

@@ -23,7 +23,7 @@ struct RBMBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        FileHandle.standardError.write(Data("warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n".utf8))
+        fputs("warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n", stderr)  // never traps on a closed stderr
         #endif
         let start = DispatchTime.now().uptimeNanoseconds
         let figures = try section.run(BenchScale(quick: quick))

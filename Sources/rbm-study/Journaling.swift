@@ -29,3 +29,64 @@ func attentionOptionNames(prefix: String) -> [String: String] {
      "tokensFile": "--tokens-file", "maps": "--maps", "mapsFile": "--maps-file", "tokens": "--particles", "dimension": "--dim"]
         .reduce(into: [:]) { $0[prefix + $1.key] = $1.value }
 }
+
+/// A unit of work that a study journals and a resumed run reuses, identified by its key.
+protocol JournalUnit: Codable, Sendable {
+    var key: String { get }
+}
+
+extension VarianceSweepStudy.Unit: JournalUnit {}
+extension WorkPrecisionStudy.Unit: JournalUnit {}
+
+/// JSON of journal lines: sorted keys, non-finite numbers as "inf", "-inf", "nan".
+let journalEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+}()
+
+let journalDecoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
+}()
+
+/// The journal of a study made of keyed units (variance-sweep, work-precision) when `--out` is
+/// given: opened by ``openRunJournal(in:name:header:resume:optionNames:ignoring:)`` (threads may
+/// differ on resume), with the units an interrupted run already recorded, and the callback that
+/// records each new unit (a failed write stops the run; the journal keeps what was written).
+struct UnitJournal<Unit: JournalUnit> {
+    let journal: Journal?
+    let completed: [String: Unit]
+
+    init<Header: Encodable>(in directory: URL?, name: String, header: Header, resume: Bool, optionNames: [String: String],
+                            study: String) throws {
+        guard let directory else {
+            journal = nil
+            completed = [:]
+            return
+        }
+        let (opened, lines) = try openRunJournal(in: directory, name: name, header: try journalEncoder.encode(header),
+                                                 resume: resume, optionNames: optionNames, ignoring: ["threads"])
+        var units: [String: Unit] = [:]
+        for (k, line) in lines.enumerated() {
+            guard let unit = try? journalDecoder.decode(Unit.self, from: line) else {
+                throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(directory.path)' is not a unit of this \(study); delete the journal to start over")
+            }
+            units[unit.key] = unit
+        }
+        if resume { writeStandardError("resuming: \(units.count) measured units are in the journal\n") }
+        journal = opened
+        completed = units
+    }
+
+    var record: @Sendable (Unit) -> Void {
+        let journal = self.journal
+        return { unit in
+            guard let journal else { return }
+            journal.append((try? journalEncoder.encode(unit)) ?? Data())
+            if let error = journal.error { failNow(error) }
+        }
+    }
+}

@@ -55,7 +55,7 @@ enum NumericalFailures {
     /// A calibration whose intervals are not finite (runs that overflowed, or errors exactly zero).
     static func check(_ report: ConvergenceCalibrationReport, configuration c: ConvergenceConfiguration) throws {
         // Pooled entries have no single target or mean by design.
-        let bad = report.coverage.filter { !$0.label.hasSuffix(" pooled") && !($0.target.isFinite && $0.meanEstimate.isFinite) }
+        let bad = report.coverage.filter { !$0.pooled && !($0.target.isFinite && $0.meanEstimate.isFinite) }
         guard let first = bad.first else { return }
         let advice = c.system == .attention
             ? attentionAdvice(c.attention, dynamics: true)

@@ -71,36 +71,18 @@ struct VarianceSweep: ParsableCommand {
         if let calibrate {
             let configuration = c
             try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
-            try output.calibrate(seeds: calibrate) { progress in
-                let result = try VarianceSweepCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
-                return result
-            }
+            try output.calibrate(seeds: calibrate) { try VarianceSweepCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
             return
         }
 
         try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted sweep's journal")
         let outDirectory = try output.prepare()
-        var journal: Journal?
-        var completed: [String: VarianceSweepStudy.Unit] = [:]
-        if let outDirectory {
-            let header = try Self.encoder.encode(JournalHeader(configuration: c))
-            let (opened, lines) = try openRunJournal(in: outDirectory, name: "variance-sweep.journal", header: header, resume: resume,
-                                                     optionNames: Self.optionNames, ignoring: ["threads"])
-            for (k, line) in lines.enumerated() {
-                guard let unit = try? Self.decoder.decode(VarianceSweepStudy.Unit.self, from: line) else {
-                    throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(outDirectory.path)' is not a unit of this sweep; delete the journal to start over")
-                }
-                completed[unit.key] = unit
-            }
-            if resume { writeStandardError("resuming: \(completed.count) measured units are in the journal\n") }
-            journal = opened
-        }
+        let units = try UnitJournal<VarianceSweepStudy.Unit>(in: outDirectory, name: "variance-sweep.journal",
+                                                              header: JournalHeader(configuration: c), resume: resume,
+                                                              optionNames: Self.optionNames, study: "sweep")
+        let journal = units.journal
         var result = try ProgressReporter.run(label: "variance-sweep", unit: "tasks") { progress in
-            try VarianceSweepStudy.run(c, progress: progress, record: { unit in
-                guard let journal else { return }
-                journal.append((try? Self.encoder.encode(unit)) ?? Data())
-                if let error = journal.error { failNow(error) }  // the journal keeps what was written: --resume
-            }, completed: completed)
+            try VarianceSweepStudy.run(c, progress: progress, record: units.record, completed: units.completed)
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted sweep
@@ -117,19 +99,6 @@ struct VarianceSweep: ParsableCommand {
         var format = "rbm-study/variance-sweep-journal/1"
         var configuration: VarianceSweepConfiguration
     }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }()
 
     static let optionNames: [String: String] = [
         "configuration.systems": "--system", "configuration.particles": "--particles", "configuration.dimension": "--dim",

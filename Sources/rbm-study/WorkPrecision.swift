@@ -78,28 +78,12 @@ struct WorkPrecision: ParsableCommand {
 
         try require(!resume || output.out != nil, "--resume", "needs the --out directory that holds the interrupted study's journal")
         let outDirectory = try output.prepare()
-        var journal: Journal?
-        var completed: [String: WorkPrecisionStudy.Unit] = [:]
-        if let outDirectory {
-            let header = try VarianceSweep.encoder.encode(JournalHeader(configuration: c))
-            let (opened, lines) = try openRunJournal(in: outDirectory, name: "work-precision.journal", header: header, resume: resume,
-                                                     optionNames: Self.optionNames, ignoring: ["threads"])
-            for (k, line) in lines.enumerated() {
-                guard let unit = try? VarianceSweep.decoder.decode(WorkPrecisionStudy.Unit.self, from: line) else {
-                    throw InvalidInput(option: "--resume", "line \(k + 2) of the journal in '\(outDirectory.path)' is not a unit of this study; delete the journal to start over")
-                }
-                completed[unit.key] = unit
-            }
-            if resume { writeStandardError("resuming: \(completed.count) measured units are in the journal\n") }
-            journal = opened
-        }
-        let units = journal
+        let units = try UnitJournal<WorkPrecisionStudy.Unit>(in: outDirectory, name: "work-precision.journal",
+                                                              header: JournalHeader(configuration: c), resume: resume,
+                                                              optionNames: Self.optionNames, study: "study")
+        let journal = units.journal
         var result = try ProgressReporter.run(label: "work-precision", unit: "tasks") { progress in
-            try WorkPrecisionStudy.run(c, progress: progress, record: { unit in
-                guard let units else { return }
-                units.append((try? VarianceSweep.encoder.encode(unit)) ?? Data())
-                if let error = units.error { failNow(error) }  // the journal keeps what was written: --resume
-            }, completed: completed)
+            try WorkPrecisionStudy.run(c, progress: progress, record: units.record, completed: units.completed)
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted study
