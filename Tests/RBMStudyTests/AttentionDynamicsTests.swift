@@ -5,7 +5,7 @@ import NumericsCore
 import ParticleSystems
 import Testing
 
-/// Structure of self-attention dynamics on the sphere with Q = K = V = I (METHODS §3).
+/// Structure of self-attention dynamics on the sphere with Q = K = V = I.
 @Suite("Attention dynamics")
 struct AttentionDynamicsTests {
     static func drift(tokens n: Int, dimension d: Int, beta: Double, _ normalization: AttentionNormalization,
@@ -104,7 +104,7 @@ struct AttentionDynamicsTests {
         }
         #expect(gamma.last! > 0.1, "γ(3) = \(gamma.last!) should have moved away from 0")
         // Each pair deviates by O(d^{−1/2}) (sd 1/√d ≈ 0.016 already at t = 0; the max over 28 pairs
-        // is ≈ 2.5/√d): allow 4/√d per pair, and 0.01 for the mean over pairs (METHODS §3).
+        // is ≈ 2.5/√d): allow 4/√d per pair, and 0.01 for the mean over pairs.
         #expect(worstPair < 4 / Double(d).squareRoot(), "max over pairs and t ≤ 3 of |⟨xᵢ,xⱼ⟩ − γ(t)| = \(worstPair)")
         #expect(worstMean < 0.01, "max over t ≤ 3 of |mean ⟨xᵢ,xⱼ⟩ − γ(t)| = \(worstMean)")
     }

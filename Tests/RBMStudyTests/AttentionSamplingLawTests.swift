@@ -3,7 +3,7 @@ import NumericsCore
 import Studies
 import Testing
 
-/// Sampling schemes on attention outputs at fixed inputs (METHODS §4–§6): the mean-field Bernoulli
+/// Sampling schemes on attention outputs at fixed inputs: the mean-field Bernoulli
 /// and RBA laws, YOSO's exact variance against YOSO-E, the DKM identity for uniform and importance
 /// column sampling, importance beating uniform on uneven column norms, and Skeinformer's bias,
 /// measured and reported (not asserted zero).

@@ -2,7 +2,7 @@ import Estimators
 import NumericsCore
 import Testing
 
-/// The blocked GEMM evaluation of attention (METHODS §3, "Exact reference").
+/// The blocked GEMM evaluation of attention ("Exact reference").
 @Suite("Exact attention reference")
 struct ExactAttentionTests {
     @Test("blocked exact attention equals a naive O(N²) evaluation to 1e-12 relative",

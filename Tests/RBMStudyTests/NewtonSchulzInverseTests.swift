@@ -2,7 +2,7 @@ import Estimators
 import NumericsCore
 import Testing
 
-/// SOFT's Newton–Schulz inverse (METHODS §7): E_{k+1} = E_k² for E_k = I − V_k P.
+/// SOFT's Newton–Schulz inverse: E_{k+1} = E_k² for E_k = I − V_k P.
 @Suite("Newton–Schulz inverse")
 struct NewtonSchulzInverseTests {
     /// A well-conditioned Gaussian kernel matrix: 12 landmarks in ℝ⁴ with spread 1.5.

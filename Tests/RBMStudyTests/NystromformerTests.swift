@@ -3,7 +3,7 @@ import Foundation
 import NumericsCore
 import Testing
 
-/// Nyströmformer's landmarks and cubic pseudo-inverse iteration (METHODS §7, arXiv 2102.03902).
+/// Nyströmformer's landmarks and cubic pseudo-inverse iteration (arXiv 2102.03902).
 @Suite("Nyströmformer")
 struct NystromformerTests {
     /// 4 clusters of 16 tokens in ℝ⁸, centred on e₁…e₄ with spread 0.05, sorted by cluster so that

@@ -2,7 +2,7 @@ import Estimators
 import NumericsCore
 import Testing
 
-/// Paramixer's sparse factor chains (METHODS §9, arXiv 2204.10670).
+/// Paramixer's sparse factor chains (arXiv 2204.10670).
 @Suite("Paramixer factors")
 struct ParamixerTests {
     static let powers = [2, 4, 8, 16, 32, 64, 128]

@@ -4,7 +4,7 @@ import NumericsCore
 import Studies
 import Testing
 
-/// Random Batch Attention at fixed inputs (METHODS §4).
+/// Random Batch Attention at fixed inputs.
 @Suite("Random Batch Attention")
 struct RandomBatchAttentionTests {
     @Test("RBA on the mean-field form is unbiased (it is RBM), for p dividing N or not",
@@ -42,7 +42,7 @@ struct RandomBatchAttentionTests {
         }
         let fit = try WeightedLinearFit(x: sizes.map { log(Double($0)) }, y: points.map { log($0.rmsBias.value) },
                                         weights: points.map { pow($0.rmsBias.value / $0.rmsBias.standardError, 2) })
-        // Generous band around −1 (METHODS §4 derives ≈ 1/p for the self-weight inflation).
+        // Generous band around −1 (the self-weight inflation is ≈ 1/p).
         #expect(fit.slope > -1.5 && fit.slope < -0.6, "log-log slope of plain RBA bias vs p: \(fit.slope)")
     }
 

@@ -3,8 +3,8 @@ import NumericsCore
 import ParticleSystems
 import Testing
 
-/// The consistency lemma of the Random Batch Method (Jin–Li–Liu, arXiv 1812.10575, Lemma 3.1;
-/// METHODS §2) at a fixed configuration of the smooth problem: for χᵢ = ŷᵢ − yᵢ,
+/// The consistency lemma of the Random Batch Method (Jin–Li–Liu, arXiv 1812.10575, Lemma 3.1)
+/// at a fixed configuration of the smooth problem: for χᵢ = ŷᵢ − yᵢ,
 /// E χᵢ = 0 and E‖χᵢ‖² = (E[1/(s−1)] − 1/(N−1))·Λᵢ, with E[1/(s−1)] = 1/(p−1) when p | N.
 @Suite("Random batch consistency lemma")
 struct RandomBatchLemmaTests {

@@ -4,7 +4,7 @@ import NumericsCore
 import ParticleSystems
 import Testing
 
-/// RBM-r (random batch with replacement, METHODS §2): per step ⌈N/p⌉ pseudo-steps, each
+/// RBM-r (random batch with replacement): per step ⌈N/p⌉ pseudo-steps, each
 /// advancing one fresh uniformly drawn batch of p particles by a batch-local Euler step.
 @Suite("Random batch with replacement (RBM-r)")
 struct RandomBatchReplacementTests {

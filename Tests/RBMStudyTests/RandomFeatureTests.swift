@@ -2,7 +2,7 @@ import Estimators
 import NumericsCore
 import Testing
 
-/// Performer's random-feature estimators of SM(x, y) = exp(xᵀy) (METHODS §8, arXiv 2009.14794).
+/// Performer's random-feature estimators of SM(x, y) = exp(xᵀy) (arXiv 2009.14794).
 @Suite("Performer random features")
 struct RandomFeatureTests {
     static let x: [Double] = [0.4, -0.2, 0.1, 0.2]

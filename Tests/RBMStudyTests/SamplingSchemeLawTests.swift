@@ -4,7 +4,7 @@ import ParticleSystems
 import Studies
 import Testing
 
-/// The closed-form variance laws of the particle-system sampling schemes (METHODS §2, §5, §6) at
+/// The closed-form variance laws of the particle-system sampling schemes at
 /// a fixed configuration of the smooth problem, against 20 000 draws: random batch with and
 /// without replacement, Bernoulli (Horvitz–Thompson) and uniform columns. Each law must hold within
 /// 4 standard errors of the measured variance, and no unbiased scheme may reject zero bias.

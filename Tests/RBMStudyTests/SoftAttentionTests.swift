@@ -2,7 +2,7 @@ import Estimators
 import NumericsCore
 import Testing
 
-/// SOFT's Nyström approximation of the Gaussian kernel (METHODS §7, arXiv 2110.11945).
+/// SOFT's Nyström approximation of the Gaussian kernel (arXiv 2110.11945).
 @Suite("SOFT Nyström approximation")
 struct SoftAttentionTests {
     static let tokens = 64, dimension = 4

@@ -3,7 +3,7 @@ import Foundation
 import NumericsCore
 import Testing
 
-/// YOSO's hash (arXiv 2111.09714; METHODS §5): τ sign random projections collide with
+/// YOSO's hash (arXiv 2111.09714): τ sign random projections collide with
 /// probability (1 − θ/π)^τ for two vectors at angle θ.
 @Suite("YOSO collision probability")
 struct YOSOCollisionTests {
