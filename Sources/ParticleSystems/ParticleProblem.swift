@@ -21,11 +21,10 @@ public struct ParticleProblem: Sendable {
     /// integrators report the first step at which they do.
     public let requiresOrdering: Bool
 
+    /// Stores the problem as given; ``validate()`` checks it (studies call it before any work).
     public init(name: String, particles: Int, dimension: Int, potential: any ConfiningPotential,
                 interaction: any PairInteraction, noise: Double, initialCondition: InitialCondition,
                 knownFacts: String, requiresOrdering: Bool = false) {
-        precondition(particles >= 2 && dimension >= 1 && noise >= 0 && noise.isFinite,
-                     "problem \(name): N = \(particles), d = \(dimension), σ = \(noise)")
         self.name = name
         self.particles = particles
         self.dimension = dimension
@@ -35,5 +34,27 @@ public struct ParticleProblem: Sendable {
         self.initialCondition = initialCondition
         self.knownFacts = knownFacts
         self.requiresOrdering = requiresOrdering
+    }
+}
+
+/// A particle problem whose sizes or noise are outside their allowed range.
+public struct InvalidProblem: Error, CustomStringConvertible, Equatable {
+    public let parameter: String
+    public let message: String
+    public var description: String { "\(parameter): \(message)" }
+}
+
+extension ParticleProblem {
+    /// Throws ``InvalidProblem`` unless N ≥ 2, d ≥ 1 and σ is a finite number ≥ 0.
+    public func validate() throws {
+        if particles < 2 { throw InvalidProblem(parameter: "particles", message: "must be ≥ 2 (got \(particles))") }
+        if dimension < 1 { throw InvalidProblem(parameter: "dimension", message: "must be ≥ 1 (got \(dimension))") }
+        if !(noise.isFinite && noise >= 0) { throw InvalidProblem(parameter: "noise", message: "must be a finite number ≥ 0 (got \(noise))") }
+        if case .semicircleQuantiles = initialCondition, dimension != 1 {
+            throw InvalidProblem(parameter: "initialCondition", message: "semicircle quantiles need d = 1 (got \(dimension))")
+        }
+        if case .custom(let distribution) = initialCondition, distribution.dimension.map({ $0 != dimension }) ?? false {
+            throw InvalidProblem(parameter: "initialCondition", message: "draws dimension \(distribution.dimension!) but the problem has d = \(dimension)")
+        }
     }
 }

@@ -30,7 +30,8 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     public var noise: Double? = nil
     public var trajectories: Int = 100
     public var seed: UInt64 = 20_251_123
-    public var threads: Int = 1
+    /// Worker threads; all cores by default, as on the command line (results do not depend on it).
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Reference step = finest τ / referenceRefinement (≥ 4).
     public var referenceRefinement: Int = 8
     /// Bootstrap replicates for the second confidence interval of each order.
@@ -52,8 +53,30 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     /// Number of steps of size `dt` in the horizon.
     public func steps(of dt: Double) -> Int { Int((horizon / dt).rounded()) }
 
-    /// Checks every option against its allowed range; throws ``InvalidInput`` naming the option.
+    /// Checks every option against its allowed range, builds the model (reading any token file)
+    /// and checks the estimator and its sizes; throws ``InvalidInput`` naming the command-line
+    /// option.
     public func validate() throws {
+        try validateGrid()
+        if system == .attention {
+            try require(noise == nil, "--noise", "attention dynamics is deterministic; omit --noise")
+            if attention.tokensFile != nil {
+                let shape = try attention.resolvedShape()
+                try require(shape.tokens == particles && shape.dimension == dimension, "--tokens-file",
+                            "holds N = \(shape.tokens) tokens of dimension \(shape.dimension); --particles and --dim must match it or be omitted")
+            }
+        }
+        if system == .dyson {
+            try require(noise == nil, "--noise", "dyson fixes σ = √(2/(βN)) with β = 2; omit --noise")
+            try require(dimension == 1, "--dim", "dyson is one-dimensional: --dim must be 1 (got \(dimension))")
+        }
+        // Files, estimator names and sizes, maps and token counts: checked here, before any output exists.
+        _ = try model()
+    }
+
+    /// The checks that do not depend on the system: sizes, the τ grid, the horizon, the
+    /// trajectory and thread counts (`particles` is the model's N).
+    func validateGrid() throws {
         try require(particles >= 2 && particles <= 10_000_000, "--particles", "must be an integer in [2, 10000000] (got \(particles))")
         try require(dimension >= 1 && dimension <= 4096, "--dim", "must be an integer in [1, 4096] (got \(dimension))")
         try require(!batchSizes.isEmpty, "--batch-sizes", "needs at least one batch size")
@@ -76,18 +99,6 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         try require(referenceRefinement >= 4 && referenceRefinement <= 1024, "--reference-refinement", "must be an integer in [4, 1024] (got \(referenceRefinement))")
         try require(timeSteps.count <= 64, "--dt", "at most 64 time steps (got \(timeSteps.count))")
         try require(batchSizes.count <= 64, "--batch-sizes", "at most 64 batch sizes (got \(batchSizes.count))")
-        if system == .attention {
-            try require(noise == nil, "--noise", "attention dynamics is deterministic; omit --noise")
-            if attention.tokensFile != nil {
-                let shape = try attention.resolvedShape()
-                try require(shape.tokens == particles && shape.dimension == dimension, "--tokens-file",
-                            "holds N = \(shape.tokens) tokens of dimension \(shape.dimension); --particles and --dim must match it or be omitted")
-            }
-        }
-        if system == .dyson {
-            try require(noise == nil, "--noise", "dyson fixes σ = √(2/(βN)) with β = 2; omit --noise")
-            try require(dimension == 1, "--dim", "dyson is one-dimensional: --dim must be 1 (got \(dimension))")
-        }
         let h = referenceStep
         try require(horizon / h <= 1e9, "--dt", "the reference step \(h) (finest dt / \(referenceRefinement)) needs more than 10⁹ steps to reach the horizon \(horizon)")
         for dt in timeSteps + [horizon] {
@@ -103,9 +114,14 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         let referencePairs = Double(steps(of: h)) * Double(particles) * Double(particles) * Double(trajectories)
         try require(referencePairs <= 1e15, "--dt",
                     "the reference runs would take \(steps(of: h)) steps × N² = \(particles)² pair interactions × \(trajectories) trajectories (> 10¹⁵); use a coarser finest dt, fewer particles or a shorter horizon")
-        // Files, estimator names and sizes, maps and token counts: checked here, before any output exists.
-        _ = try model()
     }
+
+    /// The library parameter each command-line option sets, for errors raised by library calls.
+    static let parameterNames: [String: String] = [
+        "--particles": "particles", "--dim": "dimension", "--batch-sizes": "batchSizes", "--dt": "timeSteps",
+        "--horizon": "horizon", "--noise": "noise", "--trajectories": "trajectories", "--threads": "threads",
+        "--reference-refinement": "referenceRefinement", "--estimator": "estimator", "--system": "system",
+    ]
 
     /// Peak memory of a run in bytes, estimated from the configuration: per worker
     /// (min(threads, trajectories) run at once) the coarse Brownian paths of every level (σ > 0),

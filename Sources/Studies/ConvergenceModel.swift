@@ -6,29 +6,99 @@ import ParticleSystems
 
 /// What a convergence study integrates, whatever the system: the exact drift (reference and
 /// full-EM), the approximate drift at each size (RBM, RBA, …), the initial state of each
-/// trajectory and the weak-error observable. Built from a validated configuration.
-struct ConvergenceModel: Sendable {
-    let system: ConvergenceSystem
-    let name: String
-    let particles: Int
-    let dimension: Int
-    let noise: Double
-    let knownFacts: String
-    let estimatorName: String
+/// trajectory and the weak-error observable.
+///
+/// The built-in systems come from ``ConvergenceConfiguration/model()``; a model of your own
+/// comes from ``init(problem:estimatorName:estimator:observable:exactExpectation:varianceFactor:)``
+/// and runs with ``ConvergenceStudy/run(_:model:progress:)``.
+public struct ConvergenceModel: Sendable {
+    /// The built-in system, or nil for a user-defined model.
+    public let system: ConvergenceSystem?
+    public let name: String
+    public let particles: Int
+    public let dimension: Int
+    public let noise: Double
+    public let knownFacts: String
+    public let estimatorName: String
     let exactDrift: any Drift
     let approximateDrift: @Sendable (Int) -> any Drift
     let initialState: @Sendable (_ seed: UInt64, _ trajectory: Int) throws -> [Double]
     let observable: @Sendable ([Double]) -> Double
-    let observableDescription: String
+    public let observableDescription: String
     /// E f(X(T)) of the exact system in closed form, where the problem has one (linear).
-    let exactExpectation: Double?
+    public let exactExpectation: Double?
     /// The RBM variance factor g(p) when the estimator is unbiased with the RBM lemma (batch
     /// error ∝ √(τ·g)); nil when no such law applies (a biased estimator such as softmax RBA).
     let varianceFactor: @Sendable (Int) -> Double?
     /// The estimator is biased, so the batch error is expected to level off at a floor.
-    let expectsFloor: Bool
+    public let expectsFloor: Bool
     /// One-line description of the dynamics for reports.
-    let equation: String
+    public let equation: String
+
+    init(system: ConvergenceSystem?, name: String, particles: Int, dimension: Int, noise: Double, knownFacts: String,
+         estimatorName: String, exactDrift: any Drift, approximateDrift: @escaping @Sendable (Int) -> any Drift,
+         initialState: @escaping @Sendable (UInt64, Int) throws -> [Double], observable: @escaping @Sendable ([Double]) -> Double,
+         observableDescription: String, exactExpectation: Double?, varianceFactor: @escaping @Sendable (Int) -> Double?,
+         expectsFloor: Bool, equation: String) {
+        self.system = system
+        self.name = name
+        self.particles = particles
+        self.dimension = dimension
+        self.noise = noise
+        self.knownFacts = knownFacts
+        self.estimatorName = estimatorName
+        self.exactDrift = exactDrift
+        self.approximateDrift = approximateDrift
+        self.initialState = initialState
+        self.observable = observable
+        self.observableDescription = observableDescription
+        self.exactExpectation = exactExpectation
+        self.varianceFactor = varianceFactor
+        self.expectsFloor = expectsFloor
+        self.equation = equation
+    }
+
+    /// A model of your own particle problem
+    ///
+    ///     dXᵢ = −∇V(Xᵢ) dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ − Xⱼ) dt + σ dBᵢ,
+    ///
+    /// (`problem` carries V, K, σ, N, d and the initial distribution) with the approximate
+    /// interaction sum `estimator(p)` at each batch size p of the study (for example
+    /// `RandomBatchInteractionSum(batchSize: p)`) and the weak-error observable.
+    ///
+    /// - Parameters:
+    ///   - exactExpectation: E f(X(T)) of the exact system at the study's horizon, when known in
+    ///     closed form (the weak error is then also reported against it).
+    ///   - varianceFactor: g(p) of the estimator's variance law Var = g·Λ (the RBM lemma), when
+    ///     it has one; nil switches off the batch-size-ratio and strong-shape checks. The default
+    ///     is the RBM factor for `RandomBatchInteractionSum` estimators and nil otherwise.
+    /// - Throws: ``InvalidInput`` naming `problem` when N < 2, d < 1 or σ is not a finite
+    ///   number ≥ 0.
+    public init(problem: ParticleProblem, estimatorName: String,
+                estimator: @escaping @Sendable (_ batchSize: Int) -> any InteractionSumEstimator,
+                observable: WeakObservable = .secondMoment, exactExpectation: Double? = nil,
+                varianceFactor: (@Sendable (_ batchSize: Int) -> Double?)? = nil) throws {
+        try problem.validate()
+        let n = problem.particles, d = problem.dimension
+        let factor: @Sendable (Int) -> Double? = varianceFactor ?? { p in
+            estimator(p) is RandomBatchInteractionSum ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil
+        }
+        self.init(
+            system: nil, name: problem.name, particles: n, dimension: d, noise: problem.noise, knownFacts: problem.knownFacts,
+            estimatorName: estimatorName,
+            exactDrift: ParticleDrift(problem: problem, estimator: ExactInteractionSum()),
+            approximateDrift: { p in ParticleDrift(problem: problem, estimator: estimator(p)) },
+            initialState: { seed, trajectory in
+                var x = [Double](repeating: 0, count: n * d)
+                problem.initialCondition.fill(&x, particles: n, dimension: d,
+                                              stream: RandomStream(seed: seed, trajectory: UInt64(trajectory), purpose: .initialCondition))
+                return x
+            },
+            observable: { x in observable.evaluate(x, n, d) },
+            observableDescription: observable.description, exactExpectation: exactExpectation,
+            varianceFactor: factor, expectsFloor: !estimator(2).isUnbiased,
+            equation: "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ")
+    }
 }
 
 extension ConvergenceConfiguration {
@@ -65,7 +135,7 @@ extension ConvergenceConfiguration {
                 return x
             },
             observable: { x in ConvergenceStudy.secondMoment(x, particles: n) },
-            observableDescription: ConvergenceStudy.observableDescription,
+            observableDescription: WeakObservable.secondMoment.description,
             exactExpectation: reference.exactSecondMoment(time: horizon, particles: n, dimension: d, noise: noise),
             varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
             expectsFloor: !entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased,

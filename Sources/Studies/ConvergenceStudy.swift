@@ -23,9 +23,6 @@ import ParticleSystems
 ///
 /// Cost per trajectory: O((T/h)·N² + Σ_τ (T/τ)·(N² + |P|·p·N)) pair interactions.
 public enum ConvergenceStudy {
-    /// Observable of the weak error: the second moment of the empirical measure.
-    public static let observableDescription = "f(X) = (1/N) Σᵢ ‖Xᵢ(T)‖² (second moment of the empirical measure)"
-
     public static func secondMoment(_ x: [Double], particles n: Int) -> Double {
         x.reduce(0) { $0 + $1 * $1 } / Double(n)
     }
@@ -40,9 +37,39 @@ public enum ConvergenceStudy {
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            record: (@Sendable (TrajectoryErrors) -> Void)? = nil,
                            completed: [Int: TrajectoryErrors] = [:]) throws -> ConvergenceReport {
-        try configuration.validate()
+        try namingLibraryParameters { try configuration.validate() }
+        return try run(configuration, validatedModel: try configuration.model(), progress: progress, record: record, completed: completed)
+    }
+
+    /// Runs the study on a model of your own (see
+    /// ``ConvergenceModel/init(problem:estimatorName:estimator:observable:exactExpectation:varianceFactor:)``):
+    /// the τ grid, horizon, batch sizes, trajectories, seed and threads come from `configuration`;
+    /// its system, N, d, σ and estimator are replaced by the model's.
+    ///
+    /// - Throws: ``InvalidInput`` naming the ``ConvergenceConfiguration`` property out of range
+    ///   (for example `timeSteps`), before any work starts.
+    public static func run(_ configuration: ConvergenceConfiguration, model: ConvergenceModel,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ConvergenceReport {
+        var c = configuration
+        c.particles = model.particles
+        c.dimension = model.dimension
+        c.noise = model.noise
+        c.estimator = model.estimatorName
+        try namingLibraryParameters { try c.validateGrid() }
+        return try run(c, validatedModel: model, progress: progress, record: nil, completed: [:])
+    }
+
+    /// Rethrows ``InvalidInput`` with the library parameter's name in place of the command-line option.
+    static func namingLibraryParameters(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as InvalidInput {
+            throw InvalidInput(option: ConvergenceConfiguration.parameterNames[error.option] ?? error.option, error.message)
+        }
+    }
+
+    static func run(_ configuration: ConvergenceConfiguration, validatedModel model: ConvergenceModel,
+                    progress: (@Sendable (Int, Int) -> Void)?, record: (@Sendable (TrajectoryErrors) -> Void)?,
+                    completed: [Int: TrajectoryErrors]) throws -> ConvergenceReport {
         let start = Date()
-        let model = try configuration.model()
         let m = configuration.trajectories
         let missing = (0..<m).filter { completed[$0] == nil }
         let fresh = try trajectories(missing, configuration: configuration, model: model, alreadyDone: m - missing.count,
@@ -60,7 +87,7 @@ public enum ConvergenceStudy {
     public static func runTrajectories(_ indices: [Int], configuration: ConvergenceConfiguration,
                                        progress: (@Sendable (Int, Int) -> Void)? = nil,
                                        record: (@Sendable (TrajectoryErrors) -> Void)? = nil) throws -> [TrajectoryErrors] {
-        try configuration.validate()
+        try namingLibraryParameters { try configuration.validate() }
         try require(indices.allSatisfy { $0 >= 0 && $0 < configuration.trajectories }, "--shard", "trajectory index out of range")
         return try trajectories(indices, configuration: configuration, model: try configuration.model(), alreadyDone: 0,
                                 progress: progress, record: record)
