@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AttentionAsDynamics", targets: ["AttentionAsDynamics"]),
         .library(name: "Studies", targets: ["Studies"]),
         .library(name: "RunStore", targets: ["RunStore"]),
+        .library(name: "Claims", targets: ["Claims"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -36,9 +37,11 @@ let package = Package(
         /// output-directory lock, temporaries removed on interruption.
         .target(name: "RunStore"),
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "RunStore"]),
+        /// Theorem checks: typed claims, their catalogue and verdict policy, above the studies.
+        .target(name: "Claims", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
+            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "rbm-bench",
@@ -46,7 +49,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
+            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -127,6 +127,8 @@ public struct FloorScaling: Codable, Sendable {
     public var lackOfFitP: Double?
     /// log(F₂/F₁)/log(p₂/p₁) for consecutive batch sizes (increasing p).
     public var localExponents: [Double]
+    /// Standard errors of the local exponents (from the joint covariance of the floors).
+    public var localExponentStandardErrors: [Double?]
     /// False when the lack of fit rejects one exponent (p < 0.01): the interval then spans the
     /// local exponents' intervals.
     public var singleExponentAdequate: Bool
@@ -134,6 +136,17 @@ public struct FloorScaling: Codable, Sendable {
     /// the rule of ``OrderVerdictRule``: pre-asymptotic when the local exponents approach −1 as p
     /// grows (the floor saturates at small p) but the largest-p one has not reached the band.
     public var verdict: VerdictRecord
+
+    /// The verdict against `theory` ± `tolerance` by the same rule (the stored ``verdict`` is
+    /// against −1 ± 0.05).
+    public func verdict(theory: Double, tolerance: Double) -> VerdictRecord {
+        let finest = localExponents.last.flatMap { q in localExponentStandardErrors.last.flatMap { $0 }.map { Estimate(value: q, standardError: $0, count: trajectories) } }
+        return OrderVerdictRule.verdict(order: exponent, ci95: ci95, singleOrderAdequate: singleExponentAdequate, asymptoticOrder: finest,
+                                        localOrders: localExponents, trajectories: trajectories, theory: theory, tolerance: tolerance)
+    }
+
+    /// Trajectories behind each floor.
+    public var trajectories: Int
 }
 
 /// The complete, Codable result of a convergence study.
@@ -359,7 +372,7 @@ extension ConvergenceReport {
                                                localOrders: local, trajectories: m, theory: -1, tolerance: 0.05)
         return FloorScaling(estimator: estimator, exponent: slope, ci95: ci,
                             standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local,
-                            singleExponentAdequate: adequate, verdict: verdict)
+                            localExponentStandardErrors: localSE, singleExponentAdequate: adequate, verdict: verdict, trajectories: m)
     }
 
     static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,

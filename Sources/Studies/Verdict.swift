@@ -55,7 +55,9 @@ public enum OrderVerdictRule {
                 localOrders: fit.localOrders, trajectories: fit.asymptoticOrder?.count ?? 0, theory: theory, tolerance: tolerance)
     }
 
-    static func verdict(order: Double, ci95: [Double], singleOrderAdequate: Bool, asymptoticOrder: Estimate?, localOrders: [Double?],
+    /// The rule on any fitted exponent: its 95% interval, whether one exponent fits, the finest
+    /// local exponent and the local exponents from the coarse to the fine end.
+    public static func verdict(order: Double, ci95: [Double], singleOrderAdequate: Bool, asymptoticOrder: Estimate?, localOrders: [Double?],
                         trajectories m: Int, theory: Double?, tolerance: Double) -> VerdictRecord {
         guard let q0 = theory else {
             return VerdictRecord(verdict: .notAssessed, rule: "no theory order for this fit", errorRate: "—", trajectoriesToDecide: nil)

@@ -1,18 +1,19 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import ParticleSystems
 import Studies
 
 /// `rbm-study`: error, variance and cost studies of random-batch approximations.
-/// Exit codes: 0 success, 2 bad input (one-line message), 3 an I/O or library failure, or a
-/// run whose numbers are not finite; 130/143 interrupted by SIGINT/SIGTERM (temporaries removed).
-/// (Code 1 is reserved for rejected claims, once a `check` subcommand exists.)
+/// Exit codes: 0 success, 1 a rejected claim (`check`), 2 bad input (one-line message), 3 an I/O
+/// or library failure, or a run whose numbers are not finite; 130/143 interrupted by
+/// SIGINT/SIGTERM (temporaries removed).
 struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
         version: RunManifest.toolVersion,
-        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Merge.self])
+        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Check.self, Merge.self])
 }
 
 /// Maps every failure to the documented exit codes with a one-line message on stderr.
@@ -27,6 +28,11 @@ func runMain() -> Never {
         fail("error: \(error.message)", code: 3)
     } catch let error as NumericalFailure {
         fail("error: \(error.message)", code: 3)
+    } catch let error as InvalidProblem {
+        fail("error: \(error.parameter): \(error.message)", code: 2)
+    } catch let code as ExitCode where code.rawValue == 1 {
+        TemporaryFiles.removeAll()
+        exit(1)  // a rejected claim: the verdicts are already printed
     } catch {
         if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
         let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
