@@ -11,7 +11,7 @@ import NumericsCore
 ///   z = log(v̂/θ)/(s/v̂). |z| > 3.29 (two-sided 0.1%) → inconsistent; otherwise, when the ratio's
 ///   95% interval (v̂/θ)·exp(±1.96 s/v̂) lies inside 1 ± ``tolerance`` → consistent (the law is
 ///   confirmed to that relative precision); otherwise inconclusive, with the draws that would
-///   bring the half-width to the tolerance, R·(1.96 s/(v̂·δ))².
+///   bring the half-width within the band, R·(1.96 s/(v̂·(δ − |v̂/θ − 1|)))².
 /// - Heavy tails (kurtosis κ above the sweep's threshold): the SE of v̂ is itself unreliable
 ///   (relative SE of v̂ ≈ √((κ − 1)/R)), so a rejection is reported as inconclusive.
 /// - θ = 0 (p = N, π = 1, c = N: the estimator is exact): consistent when v̂ is below the rounding
@@ -71,8 +71,11 @@ public enum VarianceLawTest {
             return VerdictRecord(verdict: .consistent, rule: "\(subject): |z| ≤ 3.29 and the 95% CI inside 1 ± \(format(tolerance))",
                                  errorRate: errorRate, trajectoriesToDecide: nil)
         }
+        // The draws that would shrink the half-width to the room left between the estimate and
+        // the nearer edge of the band (none when the estimate itself is outside it).
         let half = 1.96 * s / v
-        let factor = (half / tolerance) * (half / tolerance)
+        let room = tolerance - abs(v / theory - 1)
+        let factor = room > 0 ? (half / room) * (half / room) : .infinity
         return VerdictRecord(verdict: .inconclusive,
                              rule: "\(subject): |z| ≤ 3.29 but the 95% CI is wider than 1 ± \(format(tolerance))",
                              errorRate: errorRate,

@@ -94,11 +94,15 @@ public enum OrderVerdictRule {
                     bandText: bandText, approaching: approaching)
     }
 
-    /// The finest defined local order is closer to q₀ than the coarsest.
+    /// The local orders approach q₀: the finest is closer to it than the coarsest, and at the
+    /// rate of the last refinement the remaining gap closes within three more halvings
+    /// (|q_last − q₀| ≤ 3·|q_last − q_prev|). A slow drift far from q₀ — a wrong theory order on a
+    /// grid that has converged — is not "pre-asymptotic".
     static func approaches(_ localOrders: [Double?], _ q0: Double) -> Bool {
         let defined = localOrders.compactMap { $0 }
         guard let first = defined.first, let last = defined.last, defined.count >= 2 else { return false }
-        return abs(last - q0) < abs(first - q0)
+        let previous = defined[defined.count - 2]
+        return abs(last - q0) < abs(first - q0) && abs(last - q0) <= 3 * abs(last - previous)
     }
 
     public static func test(centre: Double, lower lo: Double, upper hi: Double, band: (Double, Double), trajectories m: Int,
