@@ -29,6 +29,8 @@ struct Check: ParsableCommand {
     var expect: Double?
     @Flag(help: "Exit 1 when any claim is inconclusive, not only when one is rejected.")
     var strict = false
+    @Option(help: "Calibrate instead: check the claims at this many seeds (seed, seed + 1, …) and report how often each holds, is rejected or is inconclusive (2–100000).")
+    var calibrate: Int?
     @Option(help: "Seed of all random streams (64-bit).")
     var seed: UInt64 = 20_251_123
     @Option(help: "Worker threads, 1–1024 (default: all cores). Results do not depend on it.")
@@ -55,6 +57,20 @@ struct Check: ParsableCommand {
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         try require(threads >= 1 && threads <= 1024, "--threads", "must be an integer in [1, 1024] (got \(threads))")
         let claims = try chosen.map { try $0.claim(expected: expect) }
+        if let r = calibrate {
+            try require(r >= 2 && r <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(r))")
+            try require(output.report == nil, "--report", "is not written by --calibrate; use --out for calibration.json and calibration.csv")
+            let outDirectory = try output.prepare()
+            var calibration = try ClaimCalibration.run(claims, firstSeed: seed, seeds: r, threads: threads) { done, total in
+                writeStandardError("\rcheck --calibrate: \(done)/\(total) checks" + (done == total ? "\n" : ""))
+            }
+            calibration.manifest.command = commandLine
+            calibration.claimedValueOverridden = expect != nil
+            try output.emit(json: try calibration.json(), table: calibration.table(), csv: calibration.csv(),
+                            artifacts: [("calibration.json", try calibration.json()), ("calibration.csv", Data(calibration.csv().utf8))],
+                            directory: outDirectory, warnings: []) { _ in }
+            return
+        }
         let outDirectory = try output.prepare()
         let interactive = isatty(STDERR_FILENO) != 0
         var result = try ClaimCheckReport.run(claims, seed: seed, threads: threads) { done, total, id in
