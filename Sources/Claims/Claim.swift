@@ -16,7 +16,7 @@ public protocol Claim: Sendable {
     /// The configuration the evidence is computed on, in words.
     var configuration: String { get }
     /// Gathers the evidence with the keyed random streams of `seed` (results do not depend on
-    /// `threads`) and decides. Throws for invalid configurations (``Studies/InvalidInput``) and
+    /// `threads`) and decides. Throws for invalid configurations (`InvalidInput`) and
     /// numerical failures; a claim the data cannot decide returns ``ClaimVerdict/inconclusive``.
     func check(seed: UInt64, threads: Int) throws -> ClaimOutcome
 }

@@ -58,7 +58,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     }
 
     /// The claim with its default configuration (and `expected` in place of the claimed value).
-    /// - Throws: ``Studies/InvalidInput`` (option `--expect`) when `expected` is given for a
+    /// - Throws: `InvalidInput` (option `--expect`) when `expected` is given for a
     ///   structural claim or is not a finite number.
     public func claim(expected: Double? = nil) throws -> any Claim {
         if let expected {

@@ -9,11 +9,11 @@ import Studies
 /// random-batch interaction sum χᵢ = ŷᵢ − yᵢ has E χᵢ = 0 and
 /// E‖χᵢ‖² = (E[1/(s−1)] − 1/(N−1))·Λᵢ, Λᵢ = (1/(N−2)) Σ_{j≠i} ‖K(Xᵢ−Xⱼ) − yᵢ‖².
 ///
-/// More generally, any estimator with a closed-form variance (``Estimators/InteractionSumVarianceLaw``)
+/// More generally, any estimator with a closed-form variance (`InteractionSumVarianceLaw`)
 /// against its law. At each of `configurations` states drawn from the problem's initial
 /// distribution, `draws` estimates give the variance (SE from the fourth moment) and the
-/// zero-bias test; ``Studies/VarianceLawTest`` decides the variance (times `scale`) and
-/// ``Studies/ZeroBiasTest`` the mean. Cost: O(configurations · draws · cost of one estimate).
+/// zero-bias test; `VarianceLawTest` decides the variance (times `scale`) and
+/// `ZeroBiasTest` the mean. Cost: O(configurations · draws · cost of one estimate).
 ///
 /// Error rate: false "rejected" ≤ 0.1% per configuration for each test when the SE holds.
 public struct ConsistencyLemmaClaim<Estimator: InteractionSumVarianceLaw>: Claim {

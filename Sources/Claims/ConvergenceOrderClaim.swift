@@ -3,7 +3,7 @@ import NumericsCore
 import Studies
 
 /// "The <kind> error of the study decreases like τ^q, q within ±δ": the equivalence rule of
-/// ``Studies/OrderVerdictRule`` on the fitted order (its 95% interval, or on a grid where one
+/// `OrderVerdictRule` on the fitted order (its 95% interval, or on a grid where one
 /// power law does not fit, the finest local order's interval, inside q ± δ). Because "holds"
 /// needs the interval inside the band, an underpowered run is inconclusive, never "holds".
 ///

@@ -25,7 +25,7 @@ public enum ConvergenceSubject: Sendable {
         }
     }
 
-    /// Runs the convergence study (``Studies/ConvergenceStudy``).
+    /// Runs the convergence study (`ConvergenceStudy`).
     func run() throws -> ConvergenceReport {
         switch self {
         case .builtIn(let c): return try ConvergenceStudy.run(c)

@@ -5,7 +5,7 @@ import Studies
 /// "The error floor of a biased estimator falls like p^q": the batch error of softmax Random
 /// Batch Attention levels off at a floor F(p) as τ → 0 (the partition-averaged dynamics differs
 /// from exact attention: the self-weight is inflated by ≈ 1/p), and log F is fitted on log p
-/// with the joint covariance of the floors. The rule of ``Studies/OrderVerdictRule`` decides
+/// with the joint covariance of the floors. The rule of `OrderVerdictRule` decides
 /// against q ± δ. The ≈ 1/p law holds only when attention is diffuse (small β, spread tokens);
 /// on concentrated attention the floor falls like p^−0.5 or slower and the verdict says so.
 ///

@@ -5,7 +5,7 @@ import NumericsCore
 import ParticleSystems
 
 /// In large dimension, tokens drawn uniformly on S^{d−1} have pairwise inner products ⟨xᵢ, xⱼ⟩
-/// that follow one curve γ(t) (γ(0) = 0) solving the ODE of ``AttentionAsDynamics/LargeDimensionCurve``,
+/// that follow one curve γ(t) (γ(0) = 0) solving the ODE of `LargeDimensionCurve`,
 /// up to O(d^{−1/2}) per pair (Geshkovski, Letrouit, Polyanskiy, Rigollet, arXiv 2312.10794). Checked at N = 8, d = 4000, β = 1, t ≤ 3 (RK4, step 0.01): every pair within
 /// 4/√d of γ(t) and the mean over pairs within 0.01, with γ(3) > 0.1 so the check is informative.
 public struct LargeDimensionCurveClaim: Claim {

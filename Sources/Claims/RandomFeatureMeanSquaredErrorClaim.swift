@@ -6,7 +6,7 @@ import NumericsCore
 /// with the exact mean squared errors of Choromanski et al. (ICLR 2021, arXiv 2009.14794,
 /// Lemma 2): for m i.i.d. features, MSE_trig = (1/2m)·exp(‖x+y‖²)·SM(x,y)^{−2}·(1 − exp(−‖x−y‖²))²
 /// MSE_pos = (1/m)·exp(‖x+y‖²)·SM(x,y)²·(1 − exp(−‖x+y‖²)) and MSE_hyp = ½(1 − exp(−‖x+y‖²))·MSE_pos (the closed forms of
-/// ``Estimators/RandomFeatureMap/meanSquaredError(_:x:y:features:)``). Each feature kind is a cell
+/// `RandomFeatureMap`). Each feature kind is a cell
 /// of ``FamilyOfCells`` on the relative MSE (measured/closed form, tolerance 0.1).
 public struct RandomFeatureMeanSquaredErrorClaim: Claim {
     public var id = "performer-mse-law"

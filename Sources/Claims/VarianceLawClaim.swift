@@ -4,9 +4,9 @@ import Studies
 
 /// "The estimator's per-particle variance equals its closed form (times `scale`)", and when
 /// `requireUnbiased` is set, "its mean is the exact sum": the variance-sweep rows of the
-/// estimators, each decided by ``Studies/VarianceLawTest`` (log-scale z against the closed form;
+/// estimators, each decided by `VarianceLawTest` (log-scale z against the closed form;
 /// its ratio's 95% interval inside 1 ± 0.1 for "consistent") and the zero-bias test
-/// (``Studies/ZeroBiasTest``). The claim holds when every row does; one rejected row rejects it.
+/// (`ZeroBiasTest`). The claim holds when every row does; one rejected row rejects it.
 ///
 /// Error rate: a false "rejected" ≤ 0.1% per row for each test (measured by
 /// `rbm-study variance-sweep --calibrate R`: 0 of 960 rows on exact laws); a false "holds"
