@@ -9,6 +9,8 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case rbmConsistencyLemma = "rbm-consistency-lemma"
     case rbmBatchOrder = "rbm-batch-order"
     case rbmBatchSizeRatio = "rbm-batch-size-ratio"
+    case rbmParticleIndependence = "rbm-n-independence"
+    case rbmUniformInTime = "rbm-uniform-in-time"
     case eulerMaruyamaTimeOrder = "euler-maruyama-time-order"
     case rbmWeakOrderLinear = "rbm-weak-order-linear"
     case rbaMeanFieldUnbiased = "rba-mean-field-unbiased"
@@ -33,6 +35,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmConsistencyLemma, .rbaMeanFieldUnbiased, .bernoulliVarianceLaw, .yosoVarianceLaw, .importanceColumnsVarianceLaw,
              .performerMeanSquaredErrorLaw, .rbmBatchSizeRatio, .yosoCollisionProbability: return 1
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder: return 0.5
+        case .rbmParticleIndependence, .rbmUniformInTime: return 0
         case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return 1
         case .rbaSoftmaxFloorScaling: return -1
         case .newtonSchulzSquaring: return 2
@@ -51,6 +54,8 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .yosoCollisionProbability: return "multiple of τ in the exponent of (1 − θ/π)^τ"
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return "order in τ"
         case .rbaSoftmaxFloorScaling: return "exponent of p"
+        case .rbmParticleIndependence: return "exponent of N in the batch error"
+        case .rbmUniformInTime: return "exponent of T in the batch error"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
         default: return nil
@@ -83,6 +88,14 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
                                          subject: .builtIn(Self.smoothStudy), kind: .batch, batchSize: 2, order: value, tolerance: 0.1)
         case .rbmBatchSizeRatio:
             return BatchSizeRatioClaim(id: rawValue, subject: .builtIn(Self.smoothStudy), scale: value)
+        case .rbmParticleIndependence:
+            var c = Self.smoothStudy
+            c.timeSteps = [1.0 / 16, 1.0 / 32]
+            return ParticleIndependenceClaim(id: rawValue, study: c, particleCounts: [32, 64, 128, 256], batchSize: 2, exponent: value, tolerance: 0.1)
+        case .rbmUniformInTime:
+            var c = Self.smoothStudy
+            c.timeSteps = [1.0 / 8, 1.0 / 16]
+            return UniformInTimeClaim(id: rawValue, study: c, horizons: [2, 4, 8], batchSize: 2, exponent: value, tolerance: 0.1)
         case .eulerMaruyamaTimeOrder:
             return ConvergenceOrderClaim(id: rawValue, statement: "full Euler–Maruyama with additive noise has strong order \(short(value)) ± 0.1",
                                          reference: "Kloeden & Platen, Numerical Solution of Stochastic Differential Equations (1992), §10.2",

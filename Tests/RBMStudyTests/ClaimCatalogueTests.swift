@@ -24,7 +24,8 @@ struct ClaimCatalogueTests {
     @Test("a wrong claimed value is rejected: batch order 1, variance law ×2, floor exponent +1, ratio ×2, squaring exponent 3, collision exponent ×2, Performer MSE ×2",
           arguments: [(CatalogueClaim.rbmBatchOrder, 1.0), (.rbmConsistencyLemma, 2.0), (.rbaSoftmaxFloorScaling, 1.0),
                       (.rbmBatchSizeRatio, 2.0), (.newtonSchulzSquaring, 3.0), (.yosoCollisionProbability, 2.0),
-                      (.performerMeanSquaredErrorLaw, 2.0), (.eulerMaruyamaTimeOrder, 0.5)])
+                      (.performerMeanSquaredErrorLaw, 2.0), (.eulerMaruyamaTimeOrder, 0.5), (.rbmUniformInTime, 0.5),
+                      (.rbmParticleIndependence, 0.5)])
     func wrongValueIsRejected(id: CatalogueClaim, expected: Double) throws {
         let outcome = try id.claim(expected: expected).check(seed: Self.seed, threads: 2)
         #expect(outcome.verdict == .rejected, "\(outcome.explanation)")
@@ -58,6 +59,21 @@ struct ClaimCatalogueTests {
         let outcome = try claim.check(seed: Self.seed, threads: 2)
         #expect(outcome.verdict == .inconclusive, "\(outcome.explanation)")
         #expect((outcome.samplesNeeded ?? 0) > 40, "\(outcome.explanation)")
+    }
+
+    @Test("N-sweep: a batch size that grows with N (p = N/8) shows the exponent −½ of g(p) ≈ 1/p, and is rejected as N-independent")
+    func particleDependentSchemeShowsItsExponent() throws {
+        var c = ConvergenceConfiguration()
+        c.particles = 32
+        c.timeSteps = [1.0 / 16, 1.0 / 32]
+        c.horizon = 1
+        c.trajectories = 100
+        c.bootstrapReplicates = 0
+        let claim = ParticleIndependenceClaim(study: c, particleCounts: [32, 64, 128, 256], batchSizeFraction: 1.0 / 8)
+        let outcome = try claim.check(seed: Self.seed, threads: 2)
+        #expect(outcome.verdict == .rejected, "\(outcome.explanation)")
+        let measured = try #require(outcome.measured)
+        #expect(abs(measured.value + 0.5) <= max(0.1, 4 * measured.standardError), "\(outcome.explanation)")
     }
 
     @Test("--expect is refused for structural claims and for non-positive scales")
