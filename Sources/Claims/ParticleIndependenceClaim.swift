@@ -65,17 +65,7 @@ public struct ParticleIndependenceClaim: Claim {
             xs.append(Double(n))
             evidence.rows.append(["\(n)", "\(p)", pm(level.batchError), short(Date().timeIntervalSince(runStart) / Double(c.trajectories))])
         }
-        guard let fit = ErrorScalingFit(x: xs, errors: errors) else {
-            return ClaimOutcome(id: id, statement: statement, reference: reference, configuration: configuration, verdict: .inconclusive,
-                                rule: "fewer than two particle counts gave a positive batch error with an SE", errorRate: OrderVerdictRule.errorRate,
-                                expected: exponent, measured: nil, evidence: evidence, seed: seed, seconds: elapsed(since: start))
-        }
-        let record = fit.verdict(theory: exponent, tolerance: tolerance)
-        return ClaimOutcome(id: id, statement: statement, reference: reference, configuration: configuration, verdict: ClaimVerdict(record.verdict),
-                            rule: "log–log WLS of the batch error on N (Birge factor \(short(fit.birgeFactor))): \(record.rule)",
-                            errorRate: "false 'holds' or 'rejected' ≤ 2.5% each when the interval covers (the per-N SEs are the study's delta-method SEs; check --calibrate measures the rates)",
-                            expected: exponent, measured: Estimate(value: fit.exponent, standardError: fit.standardError, count: fit.count),
-                            evidence: evidence, samplesNeeded: record.trajectoriesToDecide, samplesUnit: "trajectories per N",
-                            seed: seed, seconds: elapsed(since: start))
+        return .scaling(self, x: xs, errors: errors, variable: "N", exponent: exponent, tolerance: tolerance, evidence: evidence,
+                        samplesUnit: "trajectories per N", seed: seed, start: start)
     }
 }

@@ -56,17 +56,7 @@ public struct UniformInTimeClaim: Claim {
             xs.append(horizon)
             evidence.rows.append([short(horizon), pm(level.batchError)])
         }
-        guard let fit = ErrorScalingFit(x: xs, errors: errors) else {
-            return ClaimOutcome(id: id, statement: statement, reference: reference, configuration: configuration, verdict: .inconclusive,
-                                rule: "fewer than two horizons gave a positive batch error with an SE", errorRate: OrderVerdictRule.errorRate,
-                                expected: exponent, measured: nil, evidence: evidence, seed: seed, seconds: elapsed(since: start))
-        }
-        let record = fit.verdict(theory: exponent, tolerance: tolerance)
-        return ClaimOutcome(id: id, statement: statement, reference: reference, configuration: configuration, verdict: ClaimVerdict(record.verdict),
-                            rule: "log–log WLS of the batch error on T (Birge factor \(short(fit.birgeFactor))): \(record.rule)",
-                            errorRate: "false 'holds' or 'rejected' ≤ 2.5% each when the interval covers (check --calibrate measures the rates)",
-                            expected: exponent, measured: Estimate(value: fit.exponent, standardError: fit.standardError, count: fit.count),
-                            evidence: evidence, samplesNeeded: record.trajectoriesToDecide, samplesUnit: "trajectories per horizon",
-                            seed: seed, seconds: elapsed(since: start))
+        return .scaling(self, x: xs, errors: errors, variable: "T", exponent: exponent, tolerance: tolerance, evidence: evidence,
+                        samplesUnit: "trajectories per horizon", seed: seed, start: start)
     }
 }
