@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks the command-line contract of `rbm-study check`: exit 0 when every claim holds, 1 when
+# Checks the command-line contract of `rbm-study check` and of the convergence N sweep
+# (`--particles N₁,N₂,…`): exit 0 when every claim holds, 1 when
 # one is rejected, 2 (one line naming the option, no file created) for bad input; JSON schema
 # rbm-study/check/1 with the contract's fields; --out writes check.json and claims.csv.
 # Prints "N passed, N failed".
@@ -59,6 +60,18 @@ b=$("$bin" check rbm-batch-order --threads 2 --format json 2>/dev/null | jq -c '
 
 # --calibrate: counts per claim.
 "$bin" check newton-schulz-residual-squaring --calibrate 3 --format json 2>/dev/null | jq -e '.schema == "rbm-study/check-calibration/1" and .claims[0].holds == 3' >/dev/null && ok || bad "--calibrate"
+
+# convergence --particles N₁,N₂,…: the N sweep's contract (exit codes, JSON, artifacts).
+for args in "--particles 32,32" "--particles 32,1" "--particles 32,x" "--particles 32,64 --shard 1/2" "--particles 32,64 --calibrate 4" "--particles 32,64 --resume"; do
+  rm -rf "$tmp/n"
+  err=$("$bin" convergence $args --out "$tmp/n" 2>&1 >/dev/null); code=$?
+  [ $code -eq 2 ] && [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] && [[ "$err" == *"--"* ]] && [ ! -e "$tmp/n/convergence-particle-sweep.json" ] && ok || bad "convergence $args -> exit $code: $err"
+done
+"$bin" convergence --particles 32,64,128 --batch-sizes 2 --dt 0.0625,0.03125 --horizon 1 --trajectories 40 --out "$tmp/sweep" --format json > "$tmp/sweep.json" 2>/dev/null; code=$?
+[ $code -eq 0 ] && ok || bad "N sweep exit $code"
+jq -e '.schema == "rbm-study/convergence-particle-sweep/1" and (.reports | length == 3) and any(.particleScaling[]; .kind == "batch" and has("estimator")
+      and has("batchSize") and has("dt") and has("exponent") and has("ci95") and has("verdict"))' "$tmp/sweep.json" >/dev/null && ok || bad "N sweep JSON contract"
+[ -s "$tmp/sweep/convergence-particle-sweep.json" ] && [ -s "$tmp/sweep/particle-scaling.csv" ] && ok || bad "N sweep artifacts"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -6,7 +6,7 @@ import Studies
 /// bound C·√(τ·g(p)) has a constant C independent of the number of particles N. The study is
 /// run at each N of `particleCounts` (independent seeds, same τ grid), the RMS batch error at
 /// the finest τ and batch size p is taken at each N, and its exponent in N is fitted
-/// (``ErrorScalingFit``: weighted log–log least squares with a Birge factor); "holds" when the
+/// (`PowerLawFit`: weighted log–log least squares with a Birge factor); "holds" when the
 /// exponent's 95% interval lies inside `exponent` ± `tolerance` (theory 0).
 ///
 /// With `batchSizeFraction` set, the batch size grows with N (p = fraction·N), a deliberately

@@ -6,7 +6,7 @@ import Studies
 /// convexity of the confinement the batch error bound is uniform in time, sup_t E‖X̃(t) − X(t)‖²
 /// ≤ C·τ·g with C independent of T. The study is run to each horizon T of `horizons`
 /// (independent seeds, same τ grid), the RMS batch error at the finest τ and batch size p is
-/// taken at each T, and its exponent in T over those horizons is fitted (``ErrorScalingFit``);
+/// taken at each T, and its exponent in T over those horizons is fitted (`PowerLawFit`);
 /// "holds" when the 95% interval lies inside 0 ± `tolerance`: the error has stopped growing.
 /// On a problem without confinement the error keeps growing and the claim is rejected.
 ///

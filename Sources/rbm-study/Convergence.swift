@@ -22,8 +22,8 @@ struct Convergence: ParsableCommand {
     var system: ConvergenceSystem = .smooth
     @Option(help: "Approximate estimator: for particle systems random-batch or another interaction-sum estimator; for attention any attention estimator (rba, rba-corrected, yoso, skeinformer, performer-positive, …). Default: random-batch or rba.")
     var estimator: String?
-    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's).")
-    var particles: Int?
+    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's). A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error).")
+    var particles: String?
     @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
     var dim: Int?
     @OptionGroup var attention: AttentionOptions
@@ -58,14 +58,16 @@ struct Convergence: ParsableCommand {
         let chosen = system
         c.system = chosen
         c.estimator = estimator
-        c.particles = particles ?? 64
+        let particleCounts = try particles.map { try parseList($0, option: "--particles") { Int($0) } }
+        c.particles = particleCounts?.first ?? 64
         c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
         if chosen == .attention {
             try attention.apply(to: &c.attention)
             if attention.tokensFile != nil {
                 try require(attention.beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(attention.beta))")
                 let shape = try c.attention.resolvedShape()
-                c.particles = particles ?? shape.tokens
+                try require((particleCounts?.count ?? 1) == 1, "--particles", "a list of particle counts needs generated tokens, not --tokens-file")
+                c.particles = particleCounts?.first ?? shape.tokens
                 c.dimension = dim ?? shape.dimension
             }
         } else {
@@ -84,6 +86,10 @@ struct Convergence: ParsableCommand {
             estimate: c.estimatedMemoryBytes,
             what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
             advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
+        if let counts = particleCounts, counts.count > 1 {
+            try runParticleSweep(c, counts: counts)
+            return
+        }
         if let calibrate {
             try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
             try require(shard == nil, "--shard", "is not available with --calibrate")
@@ -153,6 +159,42 @@ struct Convergence: ParsableCommand {
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted run
         try Self.emit(result, records: records.sorted(), configuration: c, output: output, directory: outDirectory,
                       committed: { journal?.remove() })
+    }
+
+    /// `--particles N₁,N₂,…`: the study at each N (validated up front), the exponents in N, and
+    /// convergence-particle-sweep.json and particle-scaling.csv in --out.
+    func runParticleSweep(_ c: ConvergenceConfiguration, counts: [Int]) throws {
+        try require(Set(counts).count == counts.count, "--particles", "lists a particle count twice")
+        try require(calibrate == nil, "--calibrate", "is not available with a list of --particles")
+        try require(shard == nil, "--shard", "is not available with a list of --particles")
+        try require(!resume, "--resume", "is not available with a list of --particles")
+        for n in counts {
+            var each = c
+            each.particles = n
+            try each.validate()
+            try MemoryLimit(maxMemory).check(estimate: each.estimatedMemoryBytes, what: "N = \(n), d = \(each.dimension)",
+                                             advice: "use smaller --particles, fewer --threads, or fewer or coarser --dt levels")
+        }
+        let outDirectory = try output.prepare()
+        var result: ParticleSweepReport
+        do {
+            result = try ProgressReporter.run(label: "convergence N sweep", unit: "particle counts") { progress in
+                try ParticleScalingStudy.run(c, particleCounts: counts, progress: progress)
+            }
+        } catch let error as NumericalLibraryError {
+            throw NumericalFailures.convergence(error, configuration: c)
+        }
+        let nonFinite = result.reports.flatMap(\.levels).filter { !($0.batchError.value.isFinite && $0.strongError.value.isFinite && $0.timeError.value.isFinite) }
+        if let first = nonFinite.first {
+            throw NumericalFailure("the N sweep produced non-finite errors (first at p = \(first.batchSize), τ = \(first.dt)); the dynamics overflowed at some N: use a smaller --dt or fewer --particles")
+        }
+        result.manifest.command = commandLine
+        let json = try result.json()
+        try output.emit(json: json, table: result.table(), csv: result.csv(),
+                        artifacts: [("convergence-particle-sweep.json", json), ("particle-scaling.csv", Data(result.csv().utf8))],
+                        directory: outDirectory, warnings: result.warnings) {
+            try ParticleSweepNotebook.write(result, to: $0)
+        }
     }
 
     /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
