@@ -55,7 +55,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return "order in τ"
         case .rbaSoftmaxFloorScaling: return "exponent of p"
         case .rbmParticleIndependence: return "exponent of N in the batch error"
-        case .rbmUniformInTime: return "exponent of T in the batch error"
+        case .rbmUniformInTime: return "exponent of T in the batch error (one-sided: the claim is that the exponent is at most this + 0.1)"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
         default: return nil

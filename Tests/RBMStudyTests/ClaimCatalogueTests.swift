@@ -24,7 +24,7 @@ struct ClaimCatalogueTests {
     @Test("a wrong claimed value is rejected: batch order 1, variance law ×2, floor exponent +1, ratio ×2, squaring exponent 3, collision exponent ×2, Performer MSE ×2",
           arguments: [(CatalogueClaim.rbmBatchOrder, 1.0), (.rbmConsistencyLemma, 2.0), (.rbaSoftmaxFloorScaling, 1.0),
                       (.rbmBatchSizeRatio, 2.0), (.newtonSchulzSquaring, 3.0), (.yosoCollisionProbability, 2.0),
-                      (.performerMeanSquaredErrorLaw, 2.0), (.eulerMaruyamaTimeOrder, 0.5), (.rbmUniformInTime, 0.5),
+                      (.performerMeanSquaredErrorLaw, 2.0), (.eulerMaruyamaTimeOrder, 0.5), (.rbmUniformInTime, -0.5),
                       (.rbmParticleIndependence, 0.5)])
     func wrongValueIsRejected(id: CatalogueClaim, expected: Double) throws {
         let outcome = try id.claim(expected: expected).check(seed: Self.seed, threads: 2)
