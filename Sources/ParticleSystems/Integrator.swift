@@ -52,13 +52,19 @@ extension Integrator {
     /// deterministic flow is integrated. After each step the state is retracted onto the drift's
     /// manifold (``Drift/retract(_:)``). Stops at the first non-finite state; for problems that
     /// require ordered particles, records the first crossing.
+    ///
+    /// With `checkpoints` K > 1 (K must divide `steps`), `atCheckpoint(j, state)` is called after
+    /// steps j·steps/K, j = 1 … K (the last one is the final state); checkpoints after a
+    /// non-finite stop are not reported.
     @discardableResult
     public func integrate(_ positions: inout [Double], timeStep dt: Double, steps: Int, drift: any Drift,
                           brownianPath: [Double]? = nil, workspace: IntegratorWorkspace,
-                          stream: RandomStream) -> IntegrationOutcome {
+                          stream: RandomStream, checkpoints: Int = 1,
+                          atCheckpoint: ((Int, [Double]) -> Void)? = nil) -> IntegrationOutcome {
         let size = positions.count
         var outcome = IntegrationOutcome()
         let ordering = drift.requiresOrdering ? OrderingMonitor(positions) : nil
+        let interval = checkpoints >= 1 && steps % checkpoints == 0 ? steps / checkpoints : steps
         for s in 0..<steps {
             if let path = brownianPath {
                 path.withUnsafeBufferPointer { p in
@@ -76,6 +82,7 @@ extension Integrator {
             if outcome.firstCrossingStep == nil, let ordering, !ordering.isPreserved(by: positions) {
                 outcome.firstCrossingStep = s
             }
+            if let atCheckpoint, interval > 0, (s + 1) % interval == 0 { atCheckpoint((s + 1) / interval, positions) }
         }
         return outcome
     }

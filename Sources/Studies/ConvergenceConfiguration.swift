@@ -36,6 +36,25 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     public var referenceRefinement: Int = 8
     /// Bootstrap replicates for the second confidence interval of each order.
     public var bootstrapReplicates: Int = 400
+    /// K: errors are also recorded at the checkpoints tⱼ = j·T/K, j = 1 … K (the time profile of
+    /// every error, its largest value over t and its growth in t). nil: the largest K ≤ 4 for
+    /// which T/K is a multiple of every time step. An explicit K must satisfy that.
+    public var checkpoints: Int? = nil
+
+    /// The number of checkpoints in use (see ``checkpoints``): 1 means the final time only.
+    public var resolvedCheckpoints: Int {
+        if let checkpoints { return checkpoints }
+        return (1...Self.defaultCheckpoints).reversed().first { k in timeSteps.allSatisfy { steps(of: $0) % k == 0 } } ?? 1
+    }
+
+    /// The most checkpoints chosen automatically.
+    public static let defaultCheckpoints = 4
+
+    /// The checkpoint times tⱼ = j·T/K, j = 1 … K (the last is T).
+    public var checkpointTimes: [Double] {
+        let k = resolvedCheckpoints
+        return (1...k).map { horizon * Double($0) / Double(k) }
+    }
 
     public init() {}
 
@@ -111,6 +130,13 @@ public struct ConvergenceConfiguration: Codable, Sendable {
             let n = horizon / dt
             try require(abs(n - n.rounded()) <= 1e-9 * n, "--dt", "the horizon \(horizon) must be an integer multiple of every time step; \(dt) does not divide it")
         }
+        if let k = checkpoints {
+            try require(k >= 1 && k <= 1024, "--checkpoints", "must be an integer in [1, 1024] (got \(k))")
+            for dt in timeSteps {
+                try require(steps(of: dt) % k == 0, "--checkpoints",
+                            "T/K = \(horizon)/\(k) must be a multiple of every time step; \(dt) takes \(steps(of: dt)) steps to T, not a multiple of \(k)")
+            }
+        }
         let referencePairs = Double(steps(of: h)) * Double(particles) * Double(particles) * Double(trajectories)
         try require(referencePairs <= 1e15, "--dt",
                     "the reference runs would take \(steps(of: h)) steps × N² = \(particles)² pair interactions × \(trajectories) trajectories (> 10¹⁵); use a coarser finest dt, fewer particles or a shorter horizon")
@@ -121,14 +147,15 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         "--particles": "particles", "--dim": "dimension", "--batch-sizes": "batchSizes", "--dt": "timeSteps",
         "--horizon": "horizon", "--noise": "noise", "--trajectories": "trajectories", "--threads": "threads",
         "--reference-refinement": "referenceRefinement", "--estimator": "estimator", "--system": "system",
+        "--checkpoints": "checkpoints",
     ]
 
     /// Peak memory of a run in bytes, estimated from the configuration: per worker
     /// (min(threads, trajectories) run at once) the coarse Brownian paths of every level (σ > 0),
     /// 8 state-sized vectors (initial state, reference, increments, the full and approximate runs,
-    /// integrator stages) and, without noise, the adaptive reference's 16 more (rk8pd stages and
+    /// integrator stages), the reference and full-EM states at the checkpoints and, without noise, the adaptive reference's 16 more (rk8pd stages and
     /// error control), with attention's projections and score scratch; plus every trajectory's
-    /// record (3 numbers per level and batch size) and a fixed 64 MB for the program itself.
+    /// record (3 numbers per level and batch size, 2 more per checkpoint) and a fixed 64 MB for the program itself.
     /// Measured peaks (N·d = 2·10⁶, σ > 0, 2 levels; attention N·d = 8·10⁵) are 10% and 5% below.
     public var estimatedMemoryBytes: Double {
         let stateDoubles = Double(particles) * Double(stateDimension)
@@ -137,7 +164,9 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         var perWorker = (pathSteps + 8 + (noisy ? 0 : 16)) * stateDoubles * 8
         if system == .attention { perWorker += Double(ExactAttention.scratchBytes(keys: particles)) + 2 * stateDoubles * 8 }
         let workers = Double(max(1, min(threads, trajectories)))
-        let records = Double(trajectories) * Double(timeSteps.count) * Double(3 * batchSizes.count + 2) * 8
+        let k = Double(resolvedCheckpoints)
+        perWorker += k > 1 ? 2 * k * stateDoubles * 8 : 0  // reference and full-EM states at the checkpoints
+        let records = Double(trajectories) * Double(timeSteps.count) * (Double(3 * batchSizes.count + 2) + k * Double(2 * batchSizes.count + 1)) * 8
         return workers * perWorker + records + 64e6
     }
 }

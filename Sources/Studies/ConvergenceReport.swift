@@ -166,6 +166,9 @@ public struct ConvergenceReport: Codable, Sendable {
     /// The total strong error against the theorem's shape, all batch sizes jointly (nil when the
     /// estimator has no variance factor g(p) or its batch error has a floor).
     public var strongShape: StrongErrorShape?
+    /// Every strong, batch and time error along [0, T] at the checkpoints
+    /// (``ConvergenceConfiguration/checkpointTimes``), per batch size and τ; empty with one checkpoint.
+    public var timeProfiles: [ErrorTimeProfile]
     /// One line per claim the run answers (see ``ConvergenceSummary``); the table opens with it.
     public var summary: [String]
     /// Real problems only (non-finite runs, crossed particles): printed once, on stderr.
@@ -288,6 +291,7 @@ extension ConvergenceReport {
             strongShape = StrongErrorShape.fit(estimator: estimator, batchSizes: c.batchSizes, factors: factors, timeSteps: levels,
                                                referenceStep: referenceStep, samples: trajectories.map(\.strongSquared))
         }
+        let timeProfiles = errorTimeProfiles(configuration: c, estimator: estimator, particles: model.particles, trajectories: trajectories)
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
         let scaling = floorScaling(floors.filter(\.detected), estimator: estimator,
@@ -308,15 +312,35 @@ extension ConvergenceReport {
                                     noise: model.noise, knownFacts: model.knownFacts, equation: model.equation),
             observable: model.observableDescription, reference: reference,
             levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling,
-            strongShape: strongShape, summary: [], warnings: warnings, notes: notes).withSummary()
+            strongShape: strongShape, timeProfiles: timeProfiles, summary: [], warnings: warnings, notes: notes).withSummary()
+    }
+
+    /// The strong and batch errors of every batch size, and the time error, along [0, T] at every τ
+    /// (none when the only checkpoint is T).
+    static func errorTimeProfiles(configuration c: ConvergenceConfiguration, estimator: String, particles: Int,
+                                  trajectories: [TrajectoryErrors]) -> [ErrorTimeProfile] {
+        let times = c.checkpointTimes
+        guard times.count > 1 else { return [] }
+        var profiles: [ErrorTimeProfile] = []
+        for (k, dt) in c.timeSteps.enumerated() {
+            for (b, p) in c.batchSizes.enumerated() {
+                profiles.append(.build(estimator: estimator, batchSize: p, kind: .strong, dt: dt, times: times,
+                                       samples: trajectories.map { $0.checkpointStrongSquared[b][k] }))
+                profiles.append(.build(estimator: estimator, batchSize: p, kind: .batch, dt: dt, times: times,
+                                       samples: trajectories.map { $0.checkpointBatchSquared[b][k] }))
+            }
+            profiles.append(.build(estimator: "exact", batchSize: particles, kind: .time, dt: dt, times: times,
+                                   samples: trajectories.map { $0.checkpointTimeSquared[k] }))
+        }
+        return profiles
     }
 
     /// log F = a + e·log p by least squares over the detected floors, with the sandwich variance
-    /// from the joint covariance of the floors: every F²_p is the mean over trajectories of a
-    /// linear function of that trajectory's mean squares (`ErrorFloorFit.floorInfluence`), so
-    /// their covariance across batch sizes, which share trajectories, is estimated directly. (The
-    /// weighted fit that treated the floors as independent gave an SE 7× the spread across seeds.)
-    /// Lack of fit: GLS χ² of the residuals under that covariance, Hotelling F.
+    /// from the joint covariance of the floors (``SharedSampleExponentFit``): every F²_p is the
+    /// mean over trajectories of a linear function of that trajectory's mean squares
+    /// (`ErrorFloorFit.floorInfluence`), so their covariance across batch sizes, which share
+    /// trajectories, is estimated directly. (The weighted fit that treated the floors as
+    /// independent gave an SE 7× the spread across seeds.)
     static func floorScaling(_ floors: [ErrorFloor], estimator: String, samples: (Int) -> [[Double]]) -> FloorScaling? {
         let usable = floors.filter { $0.floor.value > 0 && $0.floor.standardError > 0 }.sorted { $0.batchSize < $1.batchSize }
         guard usable.count >= 2, Set(usable.map(\.batchSize)).count == usable.count else { return nil }
@@ -324,55 +348,16 @@ extension ConvergenceReport {
         let contributions = usable.map { f in
             samples(f.batchSize).map { row in zip(f.fit.floorInfluence, row).reduce(0) { $0 + $1.0 * $1.1 } }
         }
-        let m = contributions[0].count, k = usable.count
-        let means = contributions.map { $0.reduce(0, +) / Double(m) }
-        guard means.allSatisfy({ $0 > 0 }) else { return nil }
-        var covariance = Matrix(rows: k, columns: k)  // of log F_p = ½ log F²_p
-        for a in 0..<k { for b in 0..<k {
-            var c = 0.0
-            for t in 0..<m { c += (contributions[a][t] - means[a]) * (contributions[b][t] - means[b]) }
-            covariance[a, b] = 0.25 * c / (Double(m - 1) * Double(m)) / (means[a] * means[b])
-        } }
-        let x = usable.map { log(Double($0.batchSize)) }, y = means.map { 0.5 * log($0) }
-        let xBar = x.reduce(0, +) / Double(k), yBar = y.reduce(0, +) / Double(k)
-        let sxx = x.reduce(0) { $0 + ($1 - xBar) * ($1 - xBar) }
-        let w = x.map { ($0 - xBar) / sxx }
-        let slope = zip(w, y).reduce(0) { $0 + $1.0 * $1.1 }
-        var variance = 0.0
-        for a in 0..<k { for b in 0..<k { variance += w[a] * covariance[a, b] * w[b] } }
-        let se = max(0, variance).squareRoot()
-        let t = Distributions.studentT95(degreesOfFreedom: Double(m - 1))
-        var local: [Double] = [], localSE: [Double?] = []
-        for j in 0..<(k - 1) {
-            let span = x[j + 1] - x[j]
-            local.append((y[j + 1] - y[j]) / span)
-            let v = covariance[j, j] + covariance[j + 1, j + 1] - 2 * covariance[j, j + 1]
-            localSE.append(max(0, v).squareRoot() / span)
-        }
-        var lackOfFit: Double? = nil
-        if k > 2 {
-            let intercept = yBar - slope * xBar
-            var line = Matrix(rows: k, columns: 2)
-            for a in 0..<k { line[a, 0] = 1; line[a, 1] = x[a] }
-            let residuals = (0..<k).map { y[$0] - intercept - slope * x[$0] }
-            if let gls = try? GeneralizedLeastSquares(design: line, observations: residuals, covariance: covariance) {
-                lackOfFit = OrderFit.lackOfFitPValue(chiSquared: gls.chiSquared, residualDimensions: k - 2, trajectories: m)
-            }
-        }
+        guard let fit = SharedSampleExponentFit(x: usable.map { Double($0.batchSize) }, contributions: contributions) else { return nil }
         // As for orders: when one exponent does not describe the batch sizes, the interval spans
         // the local exponents' intervals and the verdict reads the largest-p local exponent.
-        let adequate = (lackOfFit ?? 1) >= OrderFit.Settings().lackOfFitLevel
-        var ci = [slope - t * se, slope + t * se]
-        if !adequate {
-            let hull = OrderFit.hull((ci[0], ci[1]), local: local, standardErrors: localSE, t: t)
-            ci = [hull.0, hull.1]
-        }
-        let finest = local.last.flatMap { q in localSE.last.flatMap { $0 }.map { Estimate(value: q, standardError: $0, count: m) } }
-        let verdict = OrderVerdictRule.verdict(order: slope, ci95: ci, singleOrderAdequate: adequate, asymptoticOrder: finest,
-                                               localOrders: local, trajectories: m, theory: -1, tolerance: 0.05)
-        return FloorScaling(estimator: estimator, exponent: slope, ci95: ci,
-                            standardError: se, points: usable.count, lackOfFitP: lackOfFit, localExponents: local,
-                            localExponentStandardErrors: localSE, singleExponentAdequate: adequate, verdict: verdict, trajectories: m)
+        let verdict = OrderVerdictRule.verdict(order: fit.exponent, ci95: fit.ci95, singleOrderAdequate: fit.singleExponentAdequate,
+                                               asymptoticOrder: fit.lastLocalExponent, localOrders: fit.localExponents,
+                                               trajectories: fit.trajectories, theory: -1, tolerance: 0.05)
+        return FloorScaling(estimator: estimator, exponent: fit.exponent, ci95: fit.ci95,
+                            standardError: fit.standardError, points: usable.count, lackOfFitP: fit.lackOfFitP,
+                            localExponents: fit.localExponents, localExponentStandardErrors: fit.localExponentStandardErrors,
+                            singleExponentAdequate: fit.singleExponentAdequate, verdict: verdict, trajectories: fit.trajectories)
     }
 
     static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,

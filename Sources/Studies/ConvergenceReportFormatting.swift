@@ -60,6 +60,7 @@ extension ConvergenceReport {
                 out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured)) \(interval(r.ci95))   theory \(format(r.theory))   \(r.verdict.verdict.rawValue) (\(r.verdict.rule))")
             }
         }
+        out += timeProfileTable()
         if !floors.isEmpty {
             out.append("")
             out.append("batch-error floors (RMS² = F² + A·τ, relative-weight least squares with sandwich SE; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")
@@ -78,6 +79,33 @@ extension ConvergenceReport {
         out.append("")
         out.append("wall time \(format(manifest.wallSeconds)) s on \(manifest.threads) thread(s); BLAS \(manifest.blas); commit \(manifest.gitCommit)")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The batch errors and the time error along [0, T] at the finest τ (every τ is in the JSON
+    /// and `time-profiles.csv`); empty without checkpoints.
+    func timeProfileTable() -> [String] {
+        guard let finest = timeProfiles.map(\.dt).min() else { return [] }
+        let shown = timeProfiles.filter { $0.dt == finest && $0.kind != .strong }
+        guard let times = shown.first?.times, let from = shown.compactMap(\.lateGrowth).first?.from else { return [] }
+        var out = ["", "errors along [0, T] at the finest τ = \(format(finest)): RMS ± 1 SE at each checkpoint; sup = the largest and where;",
+                   "growth = exponent q of e(t) ∝ t^q over t ≥ \(format(from)) with its 95% interval (≈ 0 once the error has stopped growing)"]
+        let widths = [6, 7] + times.map { _ in 22 } + [24, 24]
+        out.append(row(["p", "kind"] + times.map { "t = \(format($0))" } + ["sup (at t)", "growth [95% CI]"], widths: widths))
+        for profile in shown {
+            let growth = profile.lateGrowth.map { "\(format($0.exponent, digits: 2)) \(interval($0.ci95))" } ?? "—"
+            out.append(row([profile.kind == .time ? "full" : String(profile.batchSize), profile.kind.rawValue] + profile.errors.map(pm)
+                           + ["\(format(profile.supremum.value)) (\(format(profile.supremumTime)))", growth], widths: widths))
+        }
+        return out
+    }
+
+    /// Time profiles as CSV, long format (one row per profile and checkpoint).
+    public func timeProfilesCSV() -> String {
+        let rows = timeProfiles.flatMap { profile in profile.times.indices.map { (profile, $0) } }
+        return csvTable(header: "estimator,batchSize,kind,dt,t,error,errorSE,trajectories", rows) { profile, j in
+            [profile.estimator, String(profile.batchSize), profile.kind.rawValue, csv(profile.dt), csv(profile.times[j]),
+             csv(profile.errors[j].value), csv(profile.errors[j].standardError), String(profile.errors[j].count)]
+        }
     }
 
     /// Floors as CSV (one row per estimator and batch size).

@@ -16,7 +16,7 @@ import ParticleSystems
 /// increments; the reference is full Euler–Maruyama at h. For σ = 0 the reference is GSL's
 /// adaptive rk8pd. Batch partitions come from their own stream per (trajectory, level, batch
 /// size), independent of the Brownian stream. Strong errors are RMS over particles and
-/// trajectories at the final time T.
+/// trajectories at the final time T and at the checkpoints tⱼ = j·T/K (the time profile).
 ///
 /// Trajectories run in parallel; each writes only its own record and all reductions run in
 /// trajectory order, so the report is bit-identical for any thread count.
@@ -141,11 +141,15 @@ public enum ConvergenceStudy {
         let referenceOrdering = exactDrift.requiresOrdering ? OrderingMonitor(initial) : nil
         var referenceCrossed = false
 
-        // Reference solution and, for σ > 0, the coarse Brownian paths of every level.
+        // Reference solution (and its states at the checkpoints) and, for σ > 0, the coarse
+        // Brownian paths of every level.
+        let checkpoints = c.resolvedCheckpoints
         var reference = initial
+        var referenceAt = [[Double]](repeating: [Double](repeating: .nan, count: size), count: checkpoints)
         var coarsePaths: [[Double]] = []
         if model.noise > 0 {
             let fineSteps = c.steps(of: h)
+            let fineInterval = fineSteps / checkpoints
             let ratios = levels.map { Int(($0 / h).rounded()) }
             coarsePaths = levels.map { [Double](repeating: 0, count: c.steps(of: $0) * size) }
             let brownian = RandomStream(seed: seed, trajectory: t64, purpose: .brownianNoise)
@@ -165,39 +169,64 @@ public enum ConvergenceStudy {
                 }
                 exactDrift.retract(&reference)
                 if let monitor = referenceOrdering, !referenceCrossed, !monitor.isPreserved(by: reference) { referenceCrossed = true }
+                if (s + 1) % fineInterval == 0 { referenceAt[(s + 1) / fineInterval - 1] = reference }
             }
         } else {
-            try AdaptiveReferenceIntegrator(drift: exactDrift).integrate(&reference, from: 0, to: c.horizon)
+            let solver = AdaptiveReferenceIntegrator(drift: exactDrift)
+            let times = c.checkpointTimes
+            for (j, t) in times.enumerated() {
+                try solver.integrate(&reference, from: j == 0 ? 0 : times[j - 1], to: t)
+                var retracted = reference
+                exactDrift.retract(&retracted)
+                referenceAt[j] = retracted
+            }
             exactDrift.retract(&reference)
         }
         if !reference.allSatisfy({ $0.isFinite }) { nonFinite += 1 }
         if referenceCrossed { crossed += 1 }
         let referenceObservable = model.observable(reference)
 
+        let nan = [Double](repeating: .nan, count: checkpoints)
         var result = TrajectoryErrors(
             trajectory: trajectory, timeSquared: [], timeWeak: [],
             strongSquared: Array(repeating: [], count: c.batchSizes.count),
             batchSquared: Array(repeating: [], count: c.batchSizes.count),
             weak: Array(repeating: [], count: c.batchSizes.count), nonFiniteRuns: 0, crossedRuns: 0,
-            referenceObservable: referenceObservable)
+            referenceObservable: referenceObservable,
+            checkpointTimeSquared: [],
+            checkpointStrongSquared: Array(repeating: [], count: c.batchSizes.count),
+            checkpointBatchSquared: Array(repeating: [], count: c.batchSizes.count))
         let approximateDrifts = c.batchSizes.map { model.approximateDrift($0) }
+        var fullAt = [[Double]](repeating: [Double](repeating: .nan, count: size), count: checkpoints)
         for (k, dt) in levels.enumerated() {
             let steps = c.steps(of: dt)
             let path: [Double]? = model.noise > 0 ? coarsePaths[k] : nil
             var full = initial
+            for j in fullAt.indices { for e in 0..<size { fullAt[j][e] = .nan } }
+            var timeAt = nan
             note(euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
-                                 workspace: workspace, stream: unused))
+                                 workspace: workspace, stream: unused, checkpoints: checkpoints) { j, state in
+                fullAt[j - 1] = state
+                timeAt[j - 1] = meanSquaredDistance(state, referenceAt[j - 1], particles: n)
+            })
             result.timeSquared.append(meanSquaredDistance(full, reference, particles: n))
             result.timeWeak.append(model.observable(full) - referenceObservable)
+            result.checkpointTimeSquared.append(timeAt)
             for (b, drift) in approximateDrifts.enumerated() {
                 let batches = RandomStream(seed: seed, trajectory: t64, purpose: .batchPartition,
                                            index: UInt32(levelRanks[k] << 12 | sizeRanks[b]))
                 var approximate = initial
+                var strongAt = nan, batchAt = nan
                 note(euler.integrate(&approximate, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
-                                     workspace: workspace, stream: batches))
+                                     workspace: workspace, stream: batches, checkpoints: checkpoints) { j, state in
+                    strongAt[j - 1] = meanSquaredDistance(state, referenceAt[j - 1], particles: n)
+                    batchAt[j - 1] = meanSquaredDistance(state, fullAt[j - 1], particles: n)
+                })
                 result.strongSquared[b].append(meanSquaredDistance(approximate, reference, particles: n))
                 result.batchSquared[b].append(meanSquaredDistance(approximate, full, particles: n))
                 result.weak[b].append(model.observable(approximate) - referenceObservable)
+                result.checkpointStrongSquared[b].append(strongAt)
+                result.checkpointBatchSquared[b].append(batchAt)
             }
         }
         result.nonFiniteRuns = nonFinite

@@ -197,6 +197,11 @@ extension ConvergenceReport {
         if let s = floorScaling {
             out.append(CalibrationObservation(label: "floor scaling exponent", estimate: s.exponent, ci95: s.ci95, verdict: s.verdict.verdict))
         }
+        for profile in timeProfiles {
+            guard let growth = profile.lateGrowth else { continue }
+            let who = profile.kind == .time ? "time (full EM)" : "\(profile.kind.rawValue), p = \(profile.batchSize)"
+            out.append(CalibrationObservation(label: "growth in t, \(who), τ = \(format(profile.dt))", estimate: growth.exponent, ci95: growth.ci95))
+        }
         return out
     }
 }

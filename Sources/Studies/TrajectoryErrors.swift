@@ -19,18 +19,38 @@ public struct TrajectoryErrors: Codable, Sendable {
     public var crossedRuns: Int
     /// f(X^{ref}(T)), for the weak error against an exact expectation.
     public var referenceObservable: Double
+    /// [level][checkpoint]: (1/N) Σᵢ ‖Xᵢ^{full}(tⱼ) − Xᵢ^{ref}(tⱼ)‖² at the checkpoints
+    /// tⱼ = j·T/K (``ConvergenceConfiguration/checkpointTimes``; the last equals ``timeSquared``).
+    public var checkpointTimeSquared: [[Double]]
+    /// [batch size][level][checkpoint]: the total strong error's mean square at tⱼ.
+    public var checkpointStrongSquared: [[[Double]]]
+    /// [batch size][level][checkpoint]: the batch error's mean square at tⱼ.
+    public var checkpointBatchSquared: [[[Double]]]
 }
 
 extension TrajectoryErrors {
-    /// Long-format CSV lines (trajectory, kind, batchSize, dt, value) for streaming to disk.
+    /// The CSV header of ``csvLines(configuration:)``.
+    public static let csvHeader = "trajectory,kind,batchSize,dt,t,value"
+
+    /// Long-format CSV lines (trajectory, kind, batchSize, dt, t, value) for streaming to disk:
+    /// the mean squares at every checkpoint t < T, then every error at T.
     public func csvLines(configuration c: ConvergenceConfiguration) -> String {
         var lines: [String] = []
+        let times = c.checkpointTimes
         for (k, dt) in c.timeSteps.enumerated() {
-            lines.append("\(trajectory),timeSquared,\(c.particles),\(dt),\(timeSquared[k])")
+            for (j, t) in times.enumerated().dropLast() {
+                lines.append("\(trajectory),timeSquared,\(c.particles),\(dt),\(t),\(checkpointTimeSquared[k][j])")
+                for (b, p) in c.batchSizes.enumerated() {
+                    lines.append("\(trajectory),strongSquared,\(p),\(dt),\(t),\(checkpointStrongSquared[b][k][j])")
+                    lines.append("\(trajectory),batchSquared,\(p),\(dt),\(t),\(checkpointBatchSquared[b][k][j])")
+                }
+            }
+            let horizon = c.horizon
+            lines.append("\(trajectory),timeSquared,\(c.particles),\(dt),\(horizon),\(timeSquared[k])")
             for (b, p) in c.batchSizes.enumerated() {
-                lines.append("\(trajectory),strongSquared,\(p),\(dt),\(strongSquared[b][k])")
-                lines.append("\(trajectory),batchSquared,\(p),\(dt),\(batchSquared[b][k])")
-                lines.append("\(trajectory),weak,\(p),\(dt),\(weak[b][k])")
+                lines.append("\(trajectory),strongSquared,\(p),\(dt),\(horizon),\(strongSquared[b][k])")
+                lines.append("\(trajectory),batchSquared,\(p),\(dt),\(horizon),\(batchSquared[b][k])")
+                lines.append("\(trajectory),weak,\(p),\(dt),\(horizon),\(weak[b][k])")
             }
         }
         return lines.joined(separator: "\n")

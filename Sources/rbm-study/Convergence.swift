@@ -33,6 +33,8 @@ struct Convergence: ParsableCommand {
     var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
     @Option(help: "Final time T.")
     var horizon: Double = 2
+    @Option(help: "Record every error also at the checkpoints t = j·T/K, j = 1 … K (K in [1, 1024]; T/K must be a multiple of every --dt): the profile in t, its largest value and its growth over t ≥ T/2. Default: the largest K ≤ 4 the grid allows.")
+    var checkpoints: Int?
     @Option(help: "Noise σ (default: the system's own, 0.5 for smooth and linear).")
     var noise: Double?
     @Option(help: "Monte Carlo trajectories (≥ 2).")
@@ -81,6 +83,7 @@ struct Convergence: ParsableCommand {
         c.seed = seed
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         c.referenceRefinement = referenceRefinement
+        c.checkpoints = checkpoints
         try c.validate()
         try MemoryLimit(maxMemory).check(
             estimate: c.estimatedMemoryBytes,
@@ -201,14 +204,15 @@ struct Convergence: ParsableCommand {
     /// stdout and the notebook: the same for a run, a resumed run and merged shards.
     static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
                      output: OutputOptions, directory outDirectory: URL?, committed: () -> Void) throws {
-        let trajectoriesCSV = "trajectory,kind,batchSize,dt,value\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
+        let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
         var artifacts: [(name: String, contents: Data)] = [
             ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),
             ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
+        if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
         let system = c.system
         try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
-                        directory: outDirectory, stale: ["floors.csv"], warnings: result.warnings, committed: committed) { url in
+                        directory: outDirectory, stale: ["floors.csv", "time-profiles.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url)
