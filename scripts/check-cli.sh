@@ -36,6 +36,8 @@ expect_bad --report --report notes.txt
 expect_bad --noise --system dyson --noise 0.1
 expect_bad --dim --system dyson --dim 3
 expect_bad --dt --dt 1e-300,2e-300
+expect_bad --checkpoints --checkpoints 0
+expect_bad --checkpoints --checkpoints 3 --dt 0.25,0.125 --horizon 1
 # Attention system: bad β, token files and maps.
 printf '1,2,3\n4,5\n' > "$tmp/ragged.csv"
 printf '1,2,3\nnan,5,6\n' > "$tmp/nan.csv"
@@ -68,7 +70,11 @@ assert set(l['strongError'])=={'value','standardError','count'}
 f=d['fits'][0]
 for k in ['estimator','batchSize','kind','order','ci95','localOrders','lackOfFitP','theoryOrder']: assert k in f, k
 assert json.load(open('$tmp/ok/convergence.json'))['levels']==d['levels']
-" && [ -f "$tmp/ok/trajectories.csv" ] && [ ! -e "$tmp/ok/trajectories.csv.partial" ]; then
+p=d['timeProfiles'][0]
+for k in ['estimator','batchSize','kind','dt','times','errors','supremum','supremumTime','lateGrowth']: assert k in p, k
+assert p['times']==[0.25,0.5,0.75,1.0], p['times']
+assert len(d['timeProfiles'])==2*(2*2+1)
+" && [ -f "$tmp/ok/trajectories.csv" ] && [ -f "$tmp/ok/time-profiles.csv" ] && [ ! -e "$tmp/ok/trajectories.csv.partial" ]; then
   passed=$((passed+1))
 else
   failed=$((failed+1)); echo "FAIL: valid run did not produce the contract's JSON"

@@ -55,7 +55,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return "order in τ"
         case .rbaSoftmaxFloorScaling: return "exponent of p"
         case .rbmParticleIndependence: return "exponent of N in the batch error"
-        case .rbmUniformInTime: return "exponent of T in the batch error (one-sided: the claim is that the exponent is at most this + 0.1)"
+        case .rbmUniformInTime: return "exponent of t in the batch error over [T/2, T] (one-sided: the claim is that the exponent is at most this + 0.1)"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
         default: return nil
@@ -95,7 +95,8 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmUniformInTime:
             var c = Self.smoothStudy
             c.timeSteps = [1.0 / 8, 1.0 / 16]
-            return UniformInTimeClaim(id: rawValue, study: c, horizons: [2, 4, 8], batchSize: 2, exponent: value, tolerance: 0.1)
+            c.horizon = 8
+            return UniformInTimeClaim(id: rawValue, study: c, checkpoints: 8, batchSize: 2, exponent: value, tolerance: 0.1)
         case .eulerMaruyamaTimeOrder:
             return ConvergenceOrderClaim(id: rawValue, statement: "full Euler–Maruyama with additive noise has strong order \(short(value)) ± 0.1",
                                          reference: "Kloeden & Platen, Numerical Solution of Stochastic Differential Equations (1992), §10.2",

@@ -15,16 +15,27 @@ extension ClaimOutcome {
                                 errorRate: OrderVerdictRule.errorRate, expected: exponent, measured: nil, evidence: evidence, seed: seed,
                                 seconds: elapsed(since: start))
         }
-        let record = atMost
-            ? OrderVerdictRule.test(centre: fit.exponent, lower: fit.ci95[0], upper: fit.ci95[1], band: (-Double.infinity, exponent + tolerance),
-                                    trajectories: fit.count, subject: "exponent \(short(fit.exponent)), 95% CI \(bracket(fit.ci95))",
-                                    bandText: "≤ \(short(exponent + tolerance))", approaching: nil)
-            : fit.verdict(theory: exponent, tolerance: tolerance)
+        return exponentOutcome(claim, exponent: fit.exponent, standardError: fit.standardError, ci95: fit.ci95, count: fit.count,
+                               method: "log–log WLS of the batch error on \(variable) (Birge factor \(short(fit.birgeFactor)))",
+                               claimed: exponent, tolerance: tolerance, atMost: atMost, evidence: evidence, samplesUnit: samplesUnit,
+                               seed: seed, start: start)
+    }
+
+    /// The outcome of a fitted exponent with its 95% interval against `claimed` ± `tolerance`
+    /// (or, with `atMost`, against the one-sided band (−∞, claimed + tolerance]), by
+    /// ``OrderVerdictRule/test(centre:lower:upper:band:trajectories:subject:bandText:approaching:)``.
+    static func exponentOutcome(_ claim: some Claim, exponent: Double, standardError: Double, ci95: [Double], count: Int, method: String,
+                                claimed: Double, tolerance: Double, atMost: Bool, evidence: ClaimEvidence, samplesUnit: String,
+                                seed: UInt64, start: Date) -> ClaimOutcome {
+        let band = atMost ? (-Double.infinity, claimed + tolerance) : (claimed - tolerance, claimed + tolerance)
+        let record = OrderVerdictRule.test(centre: exponent, lower: ci95[0], upper: ci95[1], band: band, trajectories: count,
+                                           subject: "exponent \(short(exponent)), 95% CI \(bracket(ci95))",
+                                           bandText: atMost ? "≤ \(short(claimed + tolerance))" : "\(short(claimed)) ± \(short(tolerance))",
+                                           approaching: nil)
         return ClaimOutcome(id: claim.id, statement: claim.statement, reference: claim.reference, configuration: claim.configuration,
-                            verdict: ClaimVerdict(record.verdict),
-                            rule: "log–log WLS of the batch error on \(variable) (Birge factor \(short(fit.birgeFactor))): \(record.rule)",
+                            verdict: ClaimVerdict(record.verdict), rule: "\(method): \(record.rule)",
                             errorRate: "false 'holds' or 'rejected' ≤ 2.5% each when the interval covers (check --calibrate measures the rates)",
-                            expected: exponent, measured: Estimate(value: fit.exponent, standardError: fit.standardError, count: fit.count),
+                            expected: claimed, measured: Estimate(value: exponent, standardError: standardError, count: count),
                             evidence: evidence, samplesNeeded: record.trajectoriesToDecide, samplesUnit: samplesUnit,
                             seed: seed, seconds: elapsed(since: start))
     }

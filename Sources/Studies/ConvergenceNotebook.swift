@@ -8,10 +8,16 @@ public enum ConvergenceNotebook {
     public static func write(_ report: ConvergenceReport, to url: URL) throws {
         let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
         let plotNote = NotebookSections.plot(plotScript(report), to: svgURL, alt: "error versus time step")
-        try AtomicFile.write(markdown(report, plot: plotNote), to: url)
+        var timePlotNote: String? = nil
+        if let script = timeProfilePlotScript(report) {
+            let name = url.deletingPathExtension().lastPathComponent + "-time.svg"
+            timePlotNote = NotebookSections.plot(script, to: url.deletingLastPathComponent().appendingPathComponent(name),
+                                                 alt: "error along [0, T]")
+        }
+        try AtomicFile.write(markdown(report, plot: plotNote, timePlot: timePlotNote), to: url)
     }
 
-    static func markdown(_ r: ConvergenceReport, plot: String) -> String {
+    static func markdown(_ r: ConvergenceReport, plot: String, timePlot: String? = nil) -> String {
         let c = r.configuration
         var md = NotebookSections.header("Random Batch Method: error versus time step (\(r.problem.name))", manifest: r.manifest)
         md.append("## Question")
@@ -97,9 +103,56 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("Batch error (points, ±2 SE) and time error against τ, with the fitted power laws (lines) and reference slopes 1/2 and 1 (dashed).")
         md.append("")
+        md += timeProfileSection(r, plot: timePlot)
         md += NotebookSections.warnings(r.warnings)
         md += NotebookSections.environment(r.manifest, wallTime: format(r.manifest.wallSeconds))
         return md.joined(separator: "\n")
+    }
+
+    /// The errors along [0, T] at the finest τ: table and plot (nothing without checkpoints).
+    static func timeProfileSection(_ r: ConvergenceReport, plot: String?) -> [String] {
+        guard let finest = r.timeProfiles.map(\.dt).min() else { return [] }
+        let shown = r.timeProfiles.filter { $0.dt == finest && $0.kind != .strong }
+        guard let times = shown.first?.times else { return [] }
+        var md = ["## Errors along [0, T]", ""]
+        md.append("The theorem bounds sup over t ≤ T of the batch error by C·√(τ·g(p)), with C independent of T when the confinement is strongly convex (uniform in time). Errors at the checkpoints t = j·T/\(times.count) at the finest τ = \(format(finest)) (every τ is in the JSON and time-profiles.csv), ± 1 SE; growth: the exponent q of e(t) ∝ t^q over t ≥ T/2 with its 95% interval from the checkpoints' joint covariance (they share trajectories), ≈ 0 once the error has stopped growing. `rbm-study check rbm-uniform-in-time` turns this into a verdict at T = 8.")
+        md.append("")
+        md.append("| p | kind | " + times.map { "t = \(format($0))" }.joined(separator: " | ") + " | sup (at t) | growth [95% CI] |")
+        md.append("|" + String(repeating: "---|", count: times.count + 4))
+        for p in shown {
+            let growth = p.lateGrowth.map { "\(format($0.exponent, digits: 2)) \(interval($0.ci95))" } ?? "—"
+            md.append("| \(p.kind == .time ? "full EM" : String(p.batchSize)) | \(p.kind.rawValue) | " + p.errors.map(pm).joined(separator: " | ")
+                      + " | \(format(p.supremum.value)) (\(format(p.supremumTime))) | \(growth) |")
+        }
+        md.append("")
+        if let plot {
+            md.append(plot)
+            md.append("")
+            md.append("Batch errors (one line per p) and the time error of full Euler–Maruyama along [0, T] at the finest τ, ±2 SE bars.")
+            md.append("")
+        }
+        return md
+    }
+
+    /// Error against t at the finest τ: the batch error per p and the time error (log y axis).
+    static func timeProfilePlotScript(_ r: ConvergenceReport) -> String? {
+        guard let finest = r.timeProfiles.map(\.dt).min() else { return nil }
+        let shown = r.timeProfiles.filter { $0.dt == finest && $0.kind != .strong }
+        guard !shown.isEmpty else { return nil }
+        var s = NotebookSections.gnuplotHeader(xlabel: "time t", ylabel: "RMS error at t (τ = \(format(finest)))", logscale: "y")
+        var plots: [String] = []
+        for (index, profile) in shown.enumerated() {
+            let name = profile.kind == .time ? "$time" : "$batch\(profile.batchSize)"
+            s += NotebookSections.dataBlock(name, zip(profile.times, profile.errors).filter { $0.1.value > 0 && $0.1.value.isFinite }.map {
+                NotebookSections.errorBar($0.0, $0.1, clip: 1e-6)
+            })
+            let title = profile.kind == .time ? "time error (full EM)" : "batch error, p = \(profile.batchSize)"
+            let colour = profile.kind == .time ? "lc rgb 'black' pt 5" : "lc \(index + 1) pt 7"
+            plots.append("\(name) using 1:2:3:4 with yerrorbars \(colour) notitle")
+            plots.append("\(name) using 1:2 with lines \(colour) title '\(title)'")
+        }
+        s.append("set xrange [0:\(r.configuration.horizon * 1.02)]")
+        return NotebookSections.script(s, plots: plots)
     }
 
     static func plotScript(_ r: ConvergenceReport) -> String {

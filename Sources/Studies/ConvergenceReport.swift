@@ -291,6 +291,21 @@ extension ConvergenceReport {
             strongShape = StrongErrorShape.fit(estimator: estimator, batchSizes: c.batchSizes, factors: factors, timeSteps: levels,
                                                referenceStep: referenceStep, samples: trajectories.map(\.strongSquared))
         }
+        // Power-law orders read through the models the theory states: the strong error through the
+        // theorem's shape, the weak error through its expansion in τ (``ImpliedOrder``).
+        for i in fits.indices {
+            let tolerance = OrderVerdictRule.defaultTolerance
+            if fits[i].kind == .strong, let shape = strongShape, let g = model.varianceFactor(fits[i].batchSize) {
+                fits[i].verdict = shape.strongOrderVerdict(for: fits[i], factor: g, timeSteps: levels, tolerance: tolerance)
+            }
+            if fits[i].kind == .weak, let b = c.batchSizes.firstIndex(of: fits[i].batchSize),
+               let expansion = WeakErrorExpansion.fit(timeSteps: levels, referenceStep: referenceStep, samples: trajectories.map { $0.weak[b] }) {
+                if let theory = fits[i].theoryOrder {
+                    fits[i].verdict = expansion.weakOrderVerdict(fits[i].verdict, theory: theory, singleOrderAdequate: fits[i].singleOrderAdequate,
+                                                                 timeSteps: levels, tolerance: tolerance)
+                }
+            }
+        }
         let timeProfiles = errorTimeProfiles(configuration: c, estimator: estimator, particles: model.particles, trajectories: trajectories)
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)

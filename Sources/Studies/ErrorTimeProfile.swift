@@ -38,8 +38,12 @@ public struct TimeGrowth: Codable, Sendable {
     public var from: Double
     public var exponent: Double
     public var standardError: Double
-    /// Sandwich 95% interval; spans the local exponents when the lack of fit rejects.
+    /// Sandwich 95% interval of the least-squares slope over those checkpoints (not widened when
+    /// the lack of fit rejects: the slope is then a summary of a curved profile, and the local
+    /// exponents show the curve). Spanning the local exponents instead covered 98.8% of 40 seeds
+    /// on the default study, with intervals 3–7 times the spread across seeds.
     public var ci95: [Double]
+    /// Hotelling-F lack of fit of one exponent over the checkpoints used.
     public var lackOfFitP: Double?
     public var localExponents: [Double]
     public var trajectories: Int
@@ -68,7 +72,8 @@ extension TimeGrowth {
         let late = times.indices.filter { times[$0] >= horizon / 2 - 1e-12 * horizon }
         guard late.count >= 2,
               let fit = SharedSampleExponentFit(x: late.map { times[$0] },
-                                                contributions: late.map { j in samples.map { $0[j] } }) else { return nil }
+                                                contributions: late.map { j in samples.map { $0[j] } },
+                                                widenOnLackOfFit: false) else { return nil }
         return TimeGrowth(from: times[late[0]], exponent: fit.exponent, standardError: fit.standardError, ci95: fit.ci95,
                           lackOfFitP: fit.lackOfFitP, localExponents: fit.localExponents, trajectories: fit.trajectories)
     }

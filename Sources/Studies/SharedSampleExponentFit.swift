@@ -14,7 +14,9 @@ import NumericsCore
 /// a sandwich variance that stays valid when the power law does not hold. The 95% interval uses
 /// Student's t with m − 1 degrees of freedom. Lack of fit: the GLS χ² of the residuals under that
 /// covariance, as a Hotelling F (``OrderFit/lackOfFitPValue(chiSquared:residualDimensions:trajectories:)``).
-/// When it rejects (p < 0.01) the interval spans the local exponents' intervals, as for orders.
+/// With `widenOnLackOfFit`, when it rejects (p < 0.01) the interval spans the local exponents'
+/// intervals, as for orders (for a verdict about the asymptotic exponent); without, the interval
+/// is that of the least-squares slope itself, which the sandwich SE covers either way.
 /// Local exponents log(Fₖ₊₁/Fₖ)/log(xₖ₊₁/xₖ) carry their SEs from the same covariance.
 ///
 /// Cost O(k²·m) for k points and m trajectories.
@@ -23,7 +25,8 @@ public struct SharedSampleExponentFit: Sendable {
     public var standardError: Double
     public var ci95: [Double]
     public var lackOfFitP: Double?
-    /// False when the lack of fit rejects one exponent; ``ci95`` then spans the local exponents.
+    /// False when the lack of fit rejects one exponent (``ci95`` then spans the local exponents
+    /// when the fit widens on lack of fit).
     public var singleExponentAdequate: Bool
     public var localExponents: [Double]
     public var localExponentStandardErrors: [Double?]
@@ -37,7 +40,7 @@ public struct SharedSampleExponentFit: Sendable {
     /// `x` increasing and distinct; `contributions[k][t]` the contribution of trajectory t to the
     /// mean square at x[k]. Nil with fewer than two points or two trajectories, or a
     /// non-positive or non-finite mean square.
-    public init?(x: [Double], contributions: [[Double]]) {
+    public init?(x: [Double], contributions: [[Double]], widenOnLackOfFit: Bool = true) {
         let k = x.count
         guard k >= 2, contributions.count == k, let m = contributions.first?.count, m >= 2,
               contributions.allSatisfy({ $0.count == m }), x.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
@@ -78,7 +81,7 @@ public struct SharedSampleExponentFit: Sendable {
         }
         let adequate = (lackOfFit ?? 1) >= OrderFit.Settings().lackOfFitLevel
         var ci = [slope - t * se, slope + t * se]
-        if !adequate {
+        if !adequate && widenOnLackOfFit {
             let hull = OrderFit.hull((ci[0], ci[1]), local: local, standardErrors: localSE, t: t)
             ci = [hull.0, hull.1]
         }

@@ -105,4 +105,26 @@ public struct StrongErrorShape: Codable, Sendable {
                                 lackOfFitP: fit.lackOfFitP, fittedTimeSteps: steps,
                                 largestRelativeResidual: fit.relativeResiduals.map(abs).max() ?? .nan, verdict: verdict)
     }
+
+    /// The theorem's mean-square shape against the exact solution, S(τ) = A·g·τ + B·τ² (the
+    /// reference's step h left out), at batch factor g; its order tends to ½ as τ → 0 when A > 0.
+    public func meanSquare(factor g: Double, at tau: Double) -> Double {
+        batchCoefficient.value * g * tau + timeCoefficient.value * tau * tau
+    }
+
+    /// The verdict on the strong order ½ read through this shape (``ImpliedOrder``): the theorem's
+    /// strong error √(A·g·τ + B·τ²) is not a power law, so when the shape fits (consistent, or
+    /// pre-asymptotic on the finer steps) with A's interval above 0, and the order √S implies on
+    /// this grid is itself outside ½ ± tolerance, an inconsistent or inconclusive power-law
+    /// verdict becomes pre-asymptotic.
+    func strongOrderVerdict(for fit: ConvergenceFit, factor g: Double, timeSteps: [Double], tolerance: Double) -> VerdictRecord {
+        guard let theory = fit.theoryOrder else { return fit.verdict }
+        let holds = (verdict.verdict == .consistent || verdict.verdict == .preAsymptotic) && batchCoefficientCI95[0] > 0
+        let implied = ImpliedOrder.order(of: { meanSquare(factor: g, at: $0).squareRoot() }, timeSteps: timeSteps,
+                                         singleOrderAdequate: fit.singleOrderAdequate)
+        return ImpliedOrder.reconcile(fit.verdict, implied: implied, modelHolds: holds,
+                                      model: "the theorem's shape \(model) fits (A > 0)", theory: theory, tolerance: tolerance,
+                                      singleOrderAdequate: fit.singleOrderAdequate)
+    }
 }
+
