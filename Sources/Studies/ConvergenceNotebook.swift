@@ -148,8 +148,16 @@ public enum ConvergenceNotebook {
             })
             let title = profile.kind == .time ? "time error (full EM)" : "batch error, p = \(profile.batchSize)"
             let colour = profile.kind == .time ? "lc rgb 'black' pt 5" : "lc \(index + 1) pt 7"
-            plots.append("\(name) using 1:2:3:4 with yerrorbars \(colour) notitle")
-            plots.append("\(name) using 1:2 with lines \(colour) title '\(title)'")
+            plots.append("\(name) using 1:2:3:4 with yerrorlines \(colour) title '\(title)'")
+        }
+        let values = shown.flatMap(\.errors).map(\.value).filter { $0 > 0 && $0.isFinite }
+        if let low = values.min(), let high = values.max() {
+            let (bottom, top) = (low / 1.5, high * 1.5)
+            // Ticks at 1, 2 and 5 × 10^k: a range narrower than a decade still gets labels.
+            let ticks = (Int(floor(log10(bottom)))...Int(ceil(log10(top)))).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }
+                .filter { $0 >= bottom && $0 <= top }
+            s.append("set yrange [\(bottom):\(top)]")
+            s.append("set ytics (" + ticks.map { "'\(format($0, digits: 1))' \($0)" }.joined(separator: ", ") + ")")
         }
         s.append("set xrange [0:\(r.configuration.horizon * 1.02)]")
         return NotebookSections.script(s, plots: plots)
