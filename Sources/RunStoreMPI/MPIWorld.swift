@@ -14,8 +14,8 @@ import Glibc
 ///
 /// Failures never leave a rank waiting: a step that fails on any rank fails on every rank, with
 /// the exit code and one-line message of the lowest failing rank on rank 0; a process that exits
-/// without finalizing (a `_exit` on a non-finite trajectory, a kill) makes mpirun end the job;
-/// an MPI call that fails ends it with MPI_Abort and exit code 3.
+/// without finalizing (killed, out of memory) makes mpirun end the job; an MPI call that fails
+/// ends it with MPI_Abort and exit code 3.
 public final class MPIWorld {
     /// This process's rank, 0 ..< ``size``.
     public let rank: Int
