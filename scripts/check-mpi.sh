@@ -70,6 +70,8 @@ expect2 "--resume" "${conv[@]}" --resume
 expect2 "--shard" "${conv[@]}" --shard 1/2
 expect2 "--trajectories" "${conv[@]}" --trajectories 2
 expect2 "only \`rbm-study convergence\`" variance-sweep --particles 8 --draws 8 --configurations 1
+# --help is printed once, by rank 0.
+[ "$(mpi 3 convergence --help 2>&1 | grep -c OVERVIEW)" -eq 1 ] && pass || fail "mpirun convergence --help is not printed once"
 
 # --- A failing rank ends the job: exit 3, one line, promptly, no files -----------------------------
 expect3() {  # PATTERN SECONDS args…

@@ -6,18 +6,24 @@ import RunStoreMPI
 import Studies
 
 /// `mpirun -np K rbm-study …` with K ≥ 2 (the build with the MPI trait). Only `convergence` is
-/// split over the ranks; every rank parses and validates, rank 0 alone prints and writes. A failed
-/// step is reported once, by rank 0, with the documented exit code.
+/// split over the ranks and the other subcommands are refused; `help` runs on rank 0. Every rank
+/// parses and validates, rank 0 alone prints and writes. A failed step is reported once, by rank
+/// 0, with the documented exit code.
 func runOverRanks(_ world: MPIWorld) -> Never {
     do {
-        let convergence = try world.together { () -> Convergence in
+        var command = try world.together { () -> ParsableCommand in
             let command = try RBMStudy.parseAsRoot()
-            guard let convergence = command as? Convergence else {
+            let isOtherSubcommand = RBMStudy.configuration.subcommands.contains { $0 == type(of: command) }
+            guard command is Convergence || !isOtherSubcommand else {
                 throw InvalidInput(option: "mpirun", "only `rbm-study convergence` runs over MPI ranks; run the other subcommands as one process")
             }
-            return convergence
+            return command
         }
-        try convergence.runOverRanks(world)
+        if let convergence = command as? Convergence {
+            try convergence.runOverRanks(world)
+        } else {
+            try world.together { if world.isRoot { try command.run() } }
+        }
         world.finish(exitCode: 0)
     } catch let failure as MPIWorld.Failure {
         if let message = failure.message {
