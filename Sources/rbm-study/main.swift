@@ -75,7 +75,7 @@ func failNow(_ error: Error) -> Never {
 /// SIGINT and SIGTERM: remove this run's temporaries and exit 130 / 143, so an interrupted run
 /// leaves the previous complete files (or none) and no partial file. With `announce` a line on
 /// stderr says so; the ranks of an MPI job stay silent, since mpirun stops every rank with SIGTERM
-/// both on Ctrl-C and when one rank failed (that rank has printed the reason).
+/// both on Ctrl-C and when one rank died, and a rank cannot tell which.
 func installInterruptHandlers(announce: Bool) -> [DispatchSourceSignal] {
     [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { signalNumber, code in
         signal(signalNumber, SIG_IGN)
