@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// System libraries (Debian): libgsl-dev, liblapacke-dev, libopenblas-dev.
@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "RunStore", targets: ["RunStore"]),
         .library(name: "Claims", targets: ["Claims"]),
     ],
+    /// `swift build -c release --traits MPI`: `mpirun -np K rbm-study convergence …` splits the
+    /// trajectories over K ranks (Open MPI; Debian: libopenmpi-dev). The default build needs no MPI.
+    traits: [.trait(name: "MPI", description: "Run convergence studies over MPI ranks (Open MPI, found with pkg-config ompi-c).")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
@@ -36,12 +39,21 @@ let package = Package(
         /// Output that survives faults: atomic exclusive writes, file sets renamed together, the
         /// output-directory lock, temporaries removed on interruption.
         .target(name: "RunStore"),
+        /// Open MPI's header and library (pkg-config ompi-c), used only with the MPI trait.
+        .systemLibrary(name: "COpenMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        /// The MPI calls RunStoreMPI makes, with plain C types; empty without the MPI trait.
+        .target(name: "CMPI", dependencies: [.target(name: "COpenMPI", condition: .when(traits: ["MPI"]))],
+                cSettings: [.define("RBM_MPI", .when(traits: ["MPI"]))]),
+        /// The MPI driver: ranks split a study's units, agree on every step's outcome and gather the
+        /// records on rank 0; empty without the MPI trait.
+        .target(name: "RunStoreMPI", dependencies: ["RunStore", "CMPI"]),
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "RunStore"]),
         /// Theorem checks: typed claims, their catalogue and verdict policy, above the studies.
         .target(name: "Claims", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
             dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
+                           .target(name: "RunStoreMPI", condition: .when(traits: ["MPI"])),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "rbm-bench",

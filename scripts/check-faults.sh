@@ -5,8 +5,8 @@
 # by --resume (the uninterrupted run's bytes), shards merged in a shuffled order, repeated list
 # entries, list order, CRLF and NUL in token files and escape sequences in arguments. Asserts exit
 # codes, one-line messages, no partial files and identical bytes where a failed run must leave the
-# previous files. Prints "faults: N passed, N failed, N skipped". SCRATCH_PATH selects the build
-# directory (default .build).
+# previous files (the MPI build is checked by check-mpi.sh). Prints "faults: N passed, N failed, N
+# skipped". SCRATCH_PATH selects the build directory (default .build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scratch=${SCRATCH_PATH:-.build}

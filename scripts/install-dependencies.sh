@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system libraries rbm-study needs, only those that are missing (Debian, as root
 # or with sudo): GSL, LAPACKE, OpenBLAS (behind libblas.so.3), pkg-config, gnuplot-nox for the
-# report plots and jq for the documentation check.
+# report plots, jq for the documentation check, and Open MPI (libopenmpi-dev, openmpi-bin) for the
+# build with the MPI trait (the default build does not need it).
 set -euo pipefail
 packages=(libgsl-dev liblapacke-dev libopenblas-dev pkg-config)
-tool_packages=(gnuplot-nox jq)
+tool_packages=(gnuplot-nox jq libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}" "${tool_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -56,39 +56,7 @@ struct Convergence: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var c = ConvergenceConfiguration()
-        let chosen = system
-        c.system = chosen
-        c.estimator = estimator
-        let particleCounts = try particles.map { try parseList($0, option: "--particles") { Int($0) } }
-        c.particles = particleCounts?.first ?? 64
-        c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
-        if chosen == .attention {
-            try attention.apply(to: &c.attention)
-            if attention.tokensFile != nil {
-                try require(attention.beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(attention.beta))")
-                let shape = try c.attention.resolvedShape()
-                try require((particleCounts?.count ?? 1) == 1, "--particles", "a list of particle counts needs generated tokens, not --tokens-file")
-                c.particles = particleCounts?.first ?? shape.tokens
-                c.dimension = dim ?? shape.dimension
-            }
-        } else {
-            try attention.rejectUnlessAttention()
-        }
-        c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
-        c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
-        c.horizon = horizon
-        c.noise = noise
-        c.trajectories = trajectories
-        c.seed = seed
-        c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        c.referenceRefinement = referenceRefinement
-        c.checkpoints = checkpoints
-        try c.validate()
-        try MemoryLimit(maxMemory).check(
-            estimate: c.estimatedMemoryBytes,
-            what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
-            advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
+        let (c, particleCounts) = try validatedConfiguration()
         if let counts = particleCounts, counts.count > 1 {
             try runParticleSweep(c, counts: counts)
             return
@@ -162,6 +130,45 @@ struct Convergence: ParsableCommand {
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted run
         try Self.emit(result, records: records.sorted(), configuration: c, output: output, directory: outDirectory,
                       committed: { journal?.remove() })
+    }
+
+    /// The study's configuration from the options, validated (bad input throws before any file
+    /// is created), with the memory estimate checked; and the list of --particles when given.
+    func validatedConfiguration() throws -> (ConvergenceConfiguration, particleCounts: [Int]?) {
+        var c = ConvergenceConfiguration()
+        let chosen = system
+        c.system = chosen
+        c.estimator = estimator
+        let particleCounts = try particles.map { try parseList($0, option: "--particles") { Int($0) } }
+        c.particles = particleCounts?.first ?? 64
+        c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
+        if chosen == .attention {
+            try attention.apply(to: &c.attention)
+            if attention.tokensFile != nil {
+                try require(attention.beta.isFinite, "--beta", "must be a finite number in [0, 10000] (got \(attention.beta))")
+                let shape = try c.attention.resolvedShape()
+                try require((particleCounts?.count ?? 1) == 1, "--particles", "a list of particle counts needs generated tokens, not --tokens-file")
+                c.particles = particleCounts?.first ?? shape.tokens
+                c.dimension = dim ?? shape.dimension
+            }
+        } else {
+            try attention.rejectUnlessAttention()
+        }
+        c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
+        c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
+        c.horizon = horizon
+        c.noise = noise
+        c.trajectories = trajectories
+        c.seed = seed
+        c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        c.referenceRefinement = referenceRefinement
+        c.checkpoints = checkpoints
+        try c.validate()
+        try MemoryLimit(maxMemory).check(
+            estimate: c.estimatedMemoryBytes,
+            what: "N = \(c.particles), d = \(c.dimension), \(min(c.threads, c.trajectories)) trajectories at once over \(c.timeSteps.count) levels",
+            advice: "use fewer --particles, a smaller --dim, fewer --threads, or fewer or coarser --dt levels")
+        return (c, particleCounts)
     }
 
     /// `--particles N₁,N₂,…`: the study at each N (validated up front), the exponents in N, and

@@ -3,6 +3,9 @@ import Dispatch
 import Foundation
 import ParticleSystems
 import Studies
+#if MPI
+import RunStoreMPI
+#endif
 
 /// `rbm-study`: error, variance and cost studies of random-batch approximations.
 /// Exit codes: 0 success, 1 a rejected claim (`check`), 2 bad input (one-line message), 3 an I/O
@@ -22,22 +25,32 @@ func runMain() -> Never {
         var command = try RBMStudy.parseAsRoot()
         try command.run()
         exit(0)
-    } catch let error as InvalidInput {
-        fail("error: \(error.option): \(error.message)", code: 2)
-    } catch let error as OutputError {
-        fail("error: \(error.message)", code: 3)
-    } catch let error as NumericalFailure {
-        fail("error: \(error.message)", code: 3)
-    } catch let error as InvalidProblem {
-        fail("error: \(error.parameter): \(error.message)", code: 2)
-    } catch let code as ExitCode where code.rawValue == 1 {
-        TemporaryFiles.removeAll()
-        exit(1)  // a rejected claim: the verdicts are already printed
     } catch {
-        if RBMStudy.exitCode(for: error) == .success { RBMStudy.exit(withError: error) }
+        let (code, message) = failureReport(for: error)
+        if code == 0 { RBMStudy.exit(withError: error) }  // --help, --version
+        if code == 1 {
+            TemporaryFiles.removeAll()
+            exit(1)  // a rejected claim: the verdicts are already printed
+        }
+        fail(message, code: code)
+    }
+}
+
+/// The exit code of `error` and its message: 2 and one line for bad input; 3 and one line for an
+/// I/O, library or numerical failure; 1 and nothing for a rejected claim (the verdicts are
+/// printed); 0 and the text for --help and --version.
+func failureReport(for error: Error) -> (code: Int32, message: String) {
+    switch error {
+    case let error as InvalidInput: return (2, "error: \(error.option): \(error.message)")
+    case let error as OutputError: return (3, "error: \(error.message)")
+    case let error as NumericalFailure: return (3, "error: \(error.message)")
+    case let error as InvalidProblem: return (2, "error: \(error.parameter): \(error.message)")
+    case let code as ExitCode where code.rawValue == 1: return (1, "")
+    default:
+        if RBMStudy.exitCode(for: error) == .success { return (0, RBMStudy.fullMessage(for: error)) }
         let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         let isUsage = error is ValidationError || RBMStudy.exitCode(for: error) == .validationFailure
-        fail("error: \(message)", code: isUsage ? 2 : 3)
+        return (isUsage ? 2 : 3, "error: \(message)")
     }
 }
 
@@ -60,15 +73,19 @@ func failNow(_ error: Error) -> Never {
 }
 
 /// SIGINT and SIGTERM: remove this run's temporaries and exit 130 / 143, so an interrupted run
-/// leaves the previous complete files (or none) and no partial file.
-func installInterruptHandlers() -> [DispatchSourceSignal] {
+/// leaves the previous complete files (or none) and no partial file. With `announce` a line on
+/// stderr says so; the ranks of an MPI job stay silent, since mpirun stops every rank with SIGTERM
+/// both on Ctrl-C and when one rank died, and a rank cannot tell which.
+func installInterruptHandlers(announce: Bool) -> [DispatchSourceSignal] {
     [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { signalNumber, code in
         signal(signalNumber, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
         source.setEventHandler {
             TemporaryFiles.removeAll()
-            // A new line first when an interactive progress line may be open.
-            writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial file was kept (a convergence run into --out continues with --resume)\n")
+            if announce {
+                // A new line first when an interactive progress line may be open.
+                writeStandardError((isatty(STDERR_FILENO) != 0 ? "\n" : "") + "rbm-study: interrupted; no partial file was kept (a convergence run into --out continues with --resume)\n")
+            }
             _exit(code)
         }
         source.resume()
@@ -79,5 +96,13 @@ func installInterruptHandlers() -> [DispatchSourceSignal] {
 StandardOutput.guardStandardDescriptors()
 // A child process (gnuplot) that exits early must not kill the tool through SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
-let interruptHandlers = installInterruptHandlers()
+#if MPI
+// Under mpirun with two or more ranks, convergence splits its trajectories over the ranks.
+let world: MPIWorld?
+do { world = try MPIWorld.join(describe: failureReport(for:)) } catch { fail(failureReport(for: error).message, code: 3) }
+let interruptHandlers = installInterruptHandlers(announce: world == nil)
+if let world { runOverRanks(world) }
+#else
+let interruptHandlers = installInterruptHandlers(announce: true)
+#endif
 runMain()
