@@ -29,6 +29,9 @@ public final class EstimatorWorkspace {
     /// Scratch for estimators that gather particles into contiguous rows (grown on first use,
     /// then reused: no allocation per call).
     public var gathered: [Double] = []
+    /// Scratch for the exact sum's column layout (positions and sums, 2·d·⌈N/8⌉·8 values; grown
+    /// on first use, then reused).
+    public var columns: [Double] = []
 
     public init(particles: Int) {
         permutation = (0..<Int32(particles)).map { $0 }
