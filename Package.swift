@@ -59,9 +59,13 @@ let package = Package(
             name: "rbm-bench",
             dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        /// A per-thread counting allocator (malloc & co. forwarding to glibc), linked into the tests
+        /// only: the allocation-free hot-loop tests read it.
+        .target(name: "AllocationCounting", path: "Tests/AllocationCounting"),
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics"],
+            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
+                           "AllocationCounting"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -81,3 +81,118 @@ void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, lon
         }
     }
 }
+
+/* ---- Newton's third law: block pairs of the smooth kernel ----------------------------------
+ * Positions and sums in column layout: coordinate c of particle i at xs[c·stride + i], stride a
+ * multiple of 8, particles n … stride − 1 padding (finite positions, masked out of every pair).
+ * An 8×8 tile pairs the targets of group a (lanes) with those of group b, rotating b's lanes one
+ * place at a time: in rotation r lane k meets lane k + r (mod 8) of b, so after 8 rotations every
+ * pair of the tile has been met once and b's vectors are back in order.  Each pair's term
+ * t = w·c·z/√(1+‖z‖²), z = x_a − x_b, is added to a and subtracted from b: K(−z) = −K(z) bit for
+ * bit (fl(x_b − x_a) = −fl(x_a − x_b), and ‖z‖² is the same), so every particle receives exactly
+ * the terms of the per-target sum, in another order. */
+
+#define ROTATE8(v) __builtin_shufflevector((v), (v), 1, 2, 3, 4, 5, 6, 7, 0)
+
+/* 1 in the lanes of group `first` that hold one of the n particles, 0 in padding lanes. */
+#define VALID_LANES(v, first, n) for (int lane = 0; lane < 8; lane++) (v)[lane] = (first) + lane < (n) ? 1.0 : 0.0
+
+/* *scale ← the pair scale w·c/√(1+‖z‖²) with the roundings of the per-target kernel (d = 2 sums
+ * 1 + z0² + z1² left to right; other d form ‖z‖² first).  Written through a pointer: a 512-bit vector
+ * return value would change the ABI of the baseline clone. */
+static inline __attribute__((always_inline)) void smooth_scale(const v8d *z, long d, double weightStrength, v8d *scale) {
+    if (d == 2) {
+        *scale = weightStrength / __builtin_elementwise_sqrt(1 + z[0] * z[0] + z[1] * z[1]);
+        return;
+    }
+    v8d norm2 = 0;
+    for (long c = 0; c < d; c++) norm2 += z[c] * z[c];
+    *scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+}
+
+/* Group a against the groups b ∈ [bFirst, bEnd) (b > a), and against itself first if `withSelf`.
+ * d is a compile-time constant after inlining for d = 2 and 3, so the vectors live in registers. */
+static inline __attribute__((always_inline)) void smooth_group_row(const double *xs, double *ys, long stride, long n,
+                                                                    long d, long a, int withSelf, long bFirst,
+                                                                    long bEnd, double weightStrength) {
+    v8d xa[d], ya[d], xb[d], yb[d], z[d];
+    for (long c = 0; c < d; c++) {
+        memcpy(&xa[c], xs + c * stride + a, 64);
+        memcpy(&ya[c], ys + c * stride + a, 64);
+    }
+    v8d validA;
+    VALID_LANES(validA, a, n);
+    const int partialA = a + 8 > n;
+    if (withSelf) {
+        /* rotations 1 … 7 of the group against itself: each ordered pair once, only lane k updated */
+        v8d validB = validA;
+        for (long c = 0; c < d; c++) xb[c] = xa[c];
+        for (int r = 1; r < 8; r++) {
+            for (long c = 0; c < d; c++) { xb[c] = ROTATE8(xb[c]); z[c] = xa[c] - xb[c]; }
+            validB = ROTATE8(validB);
+            v8d scale;
+            smooth_scale(z, d, weightStrength, &scale);
+            if (partialA) scale = scale * (validA * validB);
+            for (long c = 0; c < d; c++) ya[c] += scale * z[c];
+        }
+    }
+    for (long b = bFirst; b < bEnd; b += 8) {
+        for (long c = 0; c < d; c++) {
+            memcpy(&xb[c], xs + c * stride + b, 64);
+            memcpy(&yb[c], ys + c * stride + b, 64);
+        }
+        const int partial = partialA || b + 8 > n;
+        v8d validB;
+        VALID_LANES(validB, b, n);
+        for (int r = 0; r < 8; r++) {
+            for (long c = 0; c < d; c++) z[c] = xa[c] - xb[c];
+            v8d scale;
+            smooth_scale(z, d, weightStrength, &scale);
+            if (partial) scale = scale * (validA * validB);
+            for (long c = 0; c < d; c++) {
+                const v8d term = scale * z[c];
+                ya[c] += term;
+                yb[c] -= term;
+                xb[c] = ROTATE8(xb[c]);
+                yb[c] = ROTATE8(yb[c]);
+            }
+            validB = ROTATE8(validB);
+        }
+        for (long c = 0; c < d; c++) memcpy(ys + c * stride + b, &yb[c], 64);
+    }
+    for (long c = 0; c < d; c++) memcpy(ys + c * stride + a, &ya[c], 64);
+}
+
+CNUMERICS_CLONES
+void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long n, long d, long aFirst, long aEnd,
+                                 long bFirst, long bEnd, double weightStrength) {
+    const int diagonal = aFirst == bFirst;
+    for (long a = aFirst; a < aEnd; a += 8) {
+        const long first = diagonal ? a + 8 : bFirst;
+        /* a literal d per case, so each tile's vectors live in registers */
+        switch (d) {
+        case 1: smooth_group_row(xs, ys, stride, n, 1, a, diagonal, first, bEnd, weightStrength); break;
+        case 2: smooth_group_row(xs, ys, stride, n, 2, a, diagonal, first, bEnd, weightStrength); break;
+        case 3: smooth_group_row(xs, ys, stride, n, 3, a, diagonal, first, bEnd, weightStrength); break;
+        case 4: smooth_group_row(xs, ys, stride, n, 4, a, diagonal, first, bEnd, weightStrength); break;
+        case 5: smooth_group_row(xs, ys, stride, n, 5, a, diagonal, first, bEnd, weightStrength); break;
+        case 6: smooth_group_row(xs, ys, stride, n, 6, a, diagonal, first, bEnd, weightStrength); break;
+        case 7: smooth_group_row(xs, ys, stride, n, 7, a, diagonal, first, bEnd, weightStrength); break;
+        case 8: smooth_group_row(xs, ys, stride, n, 8, a, diagonal, first, bEnd, weightStrength); break;
+        default: return;
+        }
+    }
+}
+
+void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs) {
+    for (long c = 0; c < d; c++) {
+        double *column = xs + c * stride;
+        for (long i = 0; i < n; i++) column[i] = x[i * d + c];
+        for (long i = n; i < stride; i++) column[i] = 0;
+    }
+}
+
+void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x) {
+    for (long i = 0; i < n; i++)
+        for (long c = 0; c < d; c++) x[i * d + c] = xs[c * stride + i];
+}

@@ -9,18 +9,29 @@
 public struct BatchPartition: Sendable, Equatable {
     public let particles: Int
     public let batchSize: Int
-    /// Sizes of the batches in permutation order.
-    public let sizes: [Int]
 
     public init(particles n: Int, batchSize p: Int) {
         precondition(p >= 2 && p <= n, "batch size \(p) must be in [2, N = \(n)]")
         particles = n
         batchSize = p
-        var sizes = Array(repeating: p, count: n / p)
-        let remainder = n % p
-        if remainder >= 2 { sizes.append(remainder) } else if remainder == 1 { sizes[sizes.count - 1] += 1 }
-        self.sizes = sizes
     }
+
+    /// Number of batches: ⌊N/p⌋, plus one when r = N mod p ≥ 2. O(1).
+    @inlinable
+    public var batchCount: Int { particles / batchSize + (particles % batchSize >= 2 ? 1 : 0) }
+
+    /// Size of batch b, 0 ≤ b < ``batchCount``; batch b starts at entry b·p of the permutation.
+    /// O(1), no allocation (the hot loops use it instead of ``sizes``).
+    @inlinable
+    public func size(ofBatch b: Int) -> Int {
+        let full = particles / batchSize, remainder = particles % batchSize
+        if b < full - 1 { return batchSize }
+        if b == full - 1 { return remainder == 1 ? batchSize + 1 : batchSize }
+        return remainder
+    }
+
+    /// Sizes of the batches in permutation order. O(N/p).
+    public var sizes: [Int] { (0..<batchCount).map { size(ofBatch: $0) } }
 
     /// E over the partition of 1/(s−1), s the batch size of a given particle (= 1/(p−1) when p | N).
     public var meanInverseBatchWeight: Double {
@@ -39,10 +50,9 @@ public struct BatchPartition: Sendable, Equatable {
     @inlinable
     public func forEachBatch(of permutation: UnsafeBufferPointer<Int32>, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
         precondition(permutation.count == particles, "permutation of \(permutation.count) for N = \(particles)")
-        var start = 0
-        for length in sizes {
-            body(UnsafeBufferPointer(rebasing: permutation[start..<(start + length)]))
-            start += length
+        for b in 0..<batchCount {
+            let start = b * batchSize
+            body(UnsafeBufferPointer(rebasing: permutation[start..<(start + size(ofBatch: b))]))
         }
     }
 }

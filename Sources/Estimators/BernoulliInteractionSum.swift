@@ -37,14 +37,20 @@ public struct BernoulliInteractionSum: InteractionSumVarianceLaw {
         let x = positions.baseAddress!, y = out.baseAddress!
         let weight = 1 / (keepProbability * Double(n - 1))
         var skipper = GeometricSkipper(keepProbability: keepProbability)
-        for i in 0..<n {
-            let yi = y + i * d
-            yi.update(repeating: 0, count: d)
-            var t = skipper.next(stream)
-            while t < n - 1 {
-                let j = t < i ? t : t + 1
-                interaction.accumulate(x + i * d, x + j * d, dimension: d, weight: weight, into: yi)
-                t += 1 + skipper.next(stream)
+        if workspace.partners.count < n { workspace.partners = [Int32](repeating: 0, count: n) }
+        workspace.partners.withUnsafeMutableBufferPointer { partners in
+            for i in 0..<n {
+                let yi = y + i * d
+                yi.update(repeating: 0, count: d)
+                // The kept partners of i in increasing order, then one specialised sum over them.
+                var kept = 0, t = skipper.next(stream)
+                while t < n - 1 {
+                    partners[kept] = Int32(t < i ? t : t + 1)
+                    kept += 1
+                    t += 1 + skipper.next(stream)
+                }
+                interaction.accumulateSum(target: i, sources: UnsafeBufferPointer(rebasing: partners[0..<kept]), positions: x,
+                                          dimension: d, weight: weight, into: yi)
             }
         }
     }

@@ -29,8 +29,14 @@ public final class EstimatorWorkspace {
     /// Scratch for estimators that gather particles into contiguous rows (grown on first use,
     /// then reused: no allocation per call).
     public var gathered: [Double] = []
+    /// Scratch for the exact sum's column layout (positions and sums, 2·d·⌈N/8⌉·8 values; grown
+    /// on first use, then reused).
+    public var columns: [Double] = []
+    /// Scratch for estimators that draw each target's partners before summing them (N entries).
+    public var partners: [Int32]
 
     public init(particles: Int) {
         permutation = (0..<Int32(particles)).map { $0 }
+        partners = [Int32](repeating: 0, count: particles)
     }
 }

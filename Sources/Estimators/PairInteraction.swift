@@ -24,9 +24,31 @@ public protocol PairInteraction: Sendable {
     /// O(|targets|·N·d).
     func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
                    dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>)
+    /// The vectorised Newton's-third-law kernel of an antisymmetric interaction, k(xⱼ, xᵢ) = −k(xᵢ, xⱼ)
+    /// bit for bit, in `dimension`; nil (the default) if the interaction has none, and then
+    /// ``ExactInteractionSum`` sums per target.
+    func antisymmetricBlockPairKernel(dimension: Int) -> AntisymmetricBlockPairKernel?
+}
+
+/// A kernel that evaluates each pair of an antisymmetric interaction once and updates both particles
+/// (Newton's third law), on two blocks of particles in column layout; see `cnumerics_smooth_block_pair`
+/// for the contract of `function`: (xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weight·strength).
+public struct AntisymmetricBlockPairKernel {
+    public typealias Function = @convention(c) (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int, Int,
+                                                Int, Int, Int, Int, Double) -> Void
+    /// The factor of the sum's weight w the kernel receives (w·strength).
+    public let strength: Double
+    public let function: Function
+
+    public init(strength: Double, function: Function) {
+        self.strength = strength
+        self.function = function
+    }
 }
 
 extension PairInteraction {
+    public func antisymmetricBlockPairKernel(dimension: Int) -> AntisymmetricBlockPairKernel? { nil }
+
     @inlinable
     public func accumulateSum(target i: Int, sources: UnsafeBufferPointer<Int32>, positions: UnsafePointer<Double>,
                               dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>) {

@@ -54,7 +54,7 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
         stream.shuffle(&workspace.permutation)
         let x = positions.baseAddress!, y = out.baseAddress!
         if workspace.gathered.count < 2 * n * d { workspace.gathered = [Double](repeating: 0, count: 2 * n * d) }
-        let sizes = partition(particles: n).sizes
+        let partition = partition(particles: n)
         let lookahead = Self.gatherLookahead
         workspace.permutation.withUnsafeBufferPointer { perm in
             workspace.gathered.withUnsafeMutableBufferPointer { scratch in
@@ -66,11 +66,10 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
                     for c in 0..<d { target[c] = source[c] }
                 }
                 // Each batch is now `length` contiguous rows: its exact sums.
-                var start = 0
-                for length in sizes {
+                for b in 0..<partition.batchCount {
+                    let start = b * batchSize, length = partition.size(ofBatch: b)
                     interaction.exactSums(targets: 0..<length, count: length, positions: xp + start * d, dimension: d,
                                           weight: 1.0 / Double(length - 1), into: yp + start * d)
-                    start += length
                 }
                 for k in 0..<n {
                     let source = yp + k * d, target = y + Int(rows[k]) * d

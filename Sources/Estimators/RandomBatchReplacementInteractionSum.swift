@@ -15,7 +15,8 @@ import NumericsCore
 /// Unlike RBM-1 the partners are not a partition, so the pair (i, j) is not used symmetrically and
 /// the estimate never becomes exact (nonzero variance at p = N).
 ///
-/// Cost: exactly p − 1 interactions per particle, O(N·p·d) per call, no extra memory.
+/// Cost: exactly p − 1 interactions per particle, O(N·p·d) per call; the p − 1 partner indices
+/// of a particle live in the workspace (no allocation per call).
 /// Reference: Jin–Li–Liu, arXiv 1812.10575 (the batch lemma, here without the finite-population factor).
 public struct RandomBatchReplacementInteractionSum: InteractionSumVarianceLaw {
     public let batchSize: Int
@@ -35,14 +36,19 @@ public struct RandomBatchReplacementInteractionSum: InteractionSumVarianceLaw {
                          workspace: EstimatorWorkspace, stream: RandomStream) {
         precondition(n >= 2 && positions.count >= n * d && out.count >= n * d, "random batch with replacement: N = \(n)")
         let x = positions.baseAddress!, y = out.baseAddress!
-        let weight = 1.0 / Double(batchSize - 1)
-        for i in 0..<n {
-            let yi = y + i * d
-            yi.update(repeating: 0, count: d)
-            for _ in 0..<(batchSize - 1) {
-                let t = stream.uniformInt(below: n - 1)
-                let j = t < i ? t : t + 1
-                interaction.accumulate(x + i * d, x + j * d, dimension: d, weight: weight, into: yi)
+        let weight = 1.0 / Double(batchSize - 1), partnerCount = batchSize - 1
+        if workspace.partners.count < partnerCount { workspace.partners = [Int32](repeating: 0, count: partnerCount) }
+        workspace.partners.withUnsafeMutableBufferPointer { partners in
+            for i in 0..<n {
+                let yi = y + i * d
+                yi.update(repeating: 0, count: d)
+                // The p − 1 partners of i in draw order, then one specialised sum over them.
+                for k in 0..<partnerCount {
+                    let t = stream.uniformInt(below: n - 1)
+                    partners[k] = Int32(t < i ? t : t + 1)
+                }
+                interaction.accumulateSum(target: i, sources: UnsafeBufferPointer(rebasing: partners[0..<partnerCount]),
+                                          positions: x, dimension: d, weight: weight, into: yi)
             }
         }
     }

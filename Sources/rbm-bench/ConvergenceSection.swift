@@ -6,8 +6,9 @@ import Studies
 /// six levels, 100 trajectories) on all cores, wall and CPU seconds. Its limit is the exact drift:
 /// per trajectory the Euler–Maruyama reference at h plus full Euler–Maruyama at every level τ,
 /// M·(T/h + Σ_τ T/τ)·N(N−1) pair interactions, at the c/√(1+a) rate measured in the same run on
-/// the same threads; `fractionOfLimit` = (that time) / wall. The same under quick (the study is
-/// the figure).
+/// the same threads; `fractionOfLimit` = (that time) / wall. The exact drift evaluates each unordered
+/// pair once (Newton's third law, ``ExactInteractionSum``), so the fraction can exceed 1 (up to 2).
+/// The same under quick (the study is the figure).
 enum ConvergenceSection {
     static func run(_ scale: BenchScale) throws -> [BenchFigure] {
         var configuration = ConvergenceConfiguration()

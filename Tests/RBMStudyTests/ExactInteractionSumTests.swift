@@ -43,24 +43,84 @@ struct ExactInteractionSumTests {
         return y
     }
 
-    @Test("smooth kernel: the vectorised exact sum is bit-identical to the per-pair scalar sum (d = 1, 2, 3, 16, 64, 65; N not a multiple of 8)",
+    /// Σ_{j≠i} |weight·kᶜ(xᵢ, xⱼ)| per coordinate: the scale of the summation-order error bound.
+    private func absoluteTermSums<K: PairInteraction>(_ interaction: K, _ x: [Double], particles n: Int, dimension d: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: n * d), term = [Double](repeating: 0, count: d)
+        let weight = 1.0 / Double(n - 1)
+        x.withUnsafeBufferPointer { px in
+            term.withUnsafeMutableBufferPointer { pt in
+                for i in 0..<n {
+                    for j in 0..<n where j != i {
+                        pt.update(repeating: 0)
+                        interaction.accumulate(px.baseAddress! + i * d, px.baseAddress! + j * d, dimension: d, weight: weight,
+                                               into: pt.baseAddress!)
+                        for c in 0..<d { sums[i * d + c] += abs(pt[c]) }
+                    }
+                }
+            }
+        }
+        return sums
+    }
+
+    @Test("smooth kernel: the vectorised per-target sums are bit-identical to the per-pair scalar sum (d = 1, 2, 3, 16, 64, 65; N not a multiple of 8)",
           arguments: [(1, 37), (2, 133), (3, 75), (16, 70), (64, 19), (65, 12)])
     func vectorSumIsBitIdenticalToPerPairSum(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
         let x = positions(particles: n, dimension: d, seed: UInt64(100 + d))
-        let vector = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        var vector = [Double](repeating: .nan, count: n * d)
+        x.withUnsafeBufferPointer { px in
+            vector.withUnsafeMutableBufferPointer { py in
+                kernel.exactSums(targets: 0..<n, count: n, positions: px.baseAddress!, dimension: d,
+                                 weight: 1.0 / Double(n - 1), into: py.baseAddress!)
+            }
+        }
         let scalar = perPairSum(kernel, x, particles: n, dimension: d)
         let mismatches = zip(vector, scalar).filter { $0.0.bitPattern != $0.1.bitPattern }.count
         #expect(mismatches == 0, "\(mismatches) of \(n * d) coordinates differ in their bits")
         #expect(vector.allSatisfy { $0.isFinite })
     }
 
-    @Test("exact sum is bit-identical for 1, 2 and 3 threads (smooth, d = 3, N = 517 spans several blocks)")
-    func exactSumIsBitIdenticalAcrossThreadCounts() {
-        let n = 517, d = 3
+    /// Newton's third law adds the same terms in another order: per coordinate
+    /// |y − y_perPair| ≤ 2γ_{N−2}·Σ_{j≠i}|terms|, γ_m = m·u/(1 − m·u), u = 2⁻⁵³ (Higham §4.2).
+    @Test("smooth kernel: the Newton's-third-law exact sum is within 2γ_{N−2}·Σ|terms| of the per-pair sum (d = 1, 2, 3, 5, 8; one to nine blocks; d = 16 sums per target)",
+          arguments: [(1, 37), (2, 133), (2, 1100), (3, 75), (3, 517), (5, 300), (8, 70), (8, 2100), (16, 70)])
+    func newtonSumIsWithinSummationBound(dimension d: Int, particles n: Int) {
+        let kernel = BoundedSmoothKernel(strength: 0.25)
+        let x = positions(particles: n, dimension: d, seed: UInt64(200 + d))
+        let newton = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        let scalar = perPairSum(kernel, x, particles: n, dimension: d)
+        let scale = absoluteTermSums(kernel, x, particles: n, dimension: d)
+        let u: Double = 0x1p-53, m = Double(n - 2)
+        let gamma: Double = m * u / (1 - m * u)
+        var worst = 0.0
+        for k in 0..<(n * d) where newton[k] != scalar[k] {
+            let difference: Double = abs(newton[k] - scalar[k])
+            worst = max(worst, difference / (2 * gamma * scale[k]))
+        }
+        #expect(worst <= 1, "largest difference is \(worst) of the bound")
+        #expect(newton.allSatisfy { $0.isFinite })
+    }
+
+    @Test("exact sum is bit-identical for 1, 2 and 3 threads (smooth, d = 2, 3, 8; N = 517, 2100 span 3 and 9 blocks)",
+          arguments: [(2, 2100), (3, 517), (8, 2100)])
+    func exactSumIsBitIdenticalAcrossThreadCounts(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
         let x = positions(particles: n, dimension: d, seed: 7)
         let one = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        for threads in [2, 3] {
+            let many = exactSum(kernel, x, particles: n, dimension: d, threads: threads)
+            #expect(zip(one, many).allSatisfy { $0.0.bitPattern == $0.1.bitPattern }, "threads = \(threads)")
+        }
+    }
+
+    @Test("per-target exact sum (a kernel without Newton's third law) is bit-identical for 1, 2 and 3 threads")
+    func perTargetSumIsBitIdenticalAcrossThreadCounts() {
+        let n = 517, d = 3
+        let kernel = LinearKernel(coupling: 0.5)
+        let x = positions(particles: n, dimension: d, seed: 8)
+        let one = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        let scalar = perPairSum(kernel, x, particles: n, dimension: d)
+        #expect(zip(one, scalar).allSatisfy { $0.0.bitPattern == $0.1.bitPattern })
         for threads in [2, 3] {
             let many = exactSum(kernel, x, particles: n, dimension: d, threads: threads)
             #expect(zip(one, many).allSatisfy { $0.0.bitPattern == $0.1.bitPattern }, "threads = \(threads)")

@@ -75,6 +75,24 @@ double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, doubl
 void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
                                 double *y);
 
+/// Newton's third law for the smooth kernel K(z) = c·z/√(1+‖z‖²), which is antisymmetric: adds to ys,
+/// for every pair (i, j) with i in [aFirst, aEnd) and j in [bFirst, bEnd), t = w·c·(x_i − x_j)/√(1+‖x_i − x_j‖²)
+/// to particle i and −t to particle j, each pair evaluated once (one square root and one division);
+/// when aFirst == bFirst the block is paired with itself (every pair i ≠ j of it once).  Column layout:
+/// coordinate c of particle i at xs[c·stride + i] (and ys), stride and the bounds multiples of 8,
+/// particles n … stride − 1 padding (finite, masked out).  1 ≤ d ≤ 8 (any other d: no effect).  weightStrength = w·c.  Each term has the
+/// roundings of cnumerics_smooth_pair_sums; only the order in which a particle's terms are added differs.
+/// The order is fixed by the arguments alone.  O((aEnd − aFirst)·(bEnd − bFirst)·d).
+void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long n, long d, long aFirst, long aEnd,
+                                 long bFirst, long bEnd, double weightStrength);
+
+/// xs[c·stride + i] = x[i·d + c] for i < n (row-major n×d to column layout), xs[c·stride + i] = 0 for
+/// n ≤ i < stride.  O(stride·d).
+void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs);
+
+/// x[i·d + c] = xs[c·stride + i] for i < n: column layout back to row-major n×d.  O(n·d).
+void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x);
+
 /* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
 
 /// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).

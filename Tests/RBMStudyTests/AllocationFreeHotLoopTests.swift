@@ -1,0 +1,92 @@
+import AllocationCounting
+import Testing
+import Estimators
+import NumericsCore
+import ParticleSystems
+
+/// The hot loops allocate nothing once their workspaces exist: each is run once (growing its
+/// scratch), then `repeats` more times while the calling thread's allocation calls are counted by
+/// the tests' counting allocator (Tests/AllocationCounting). One thread, so all work runs on the
+/// counted thread.
+@Suite("Allocation-free hot loops")
+struct AllocationFreeHotLoopTests {
+    static let repeats = 20
+
+    /// Allocation calls made by the calling thread during `body`.
+    private func allocations(_ body: () -> Void) -> UInt64 {
+        let before = allocation_counting_thread_allocations()
+        body()
+        return allocation_counting_thread_allocations() - before
+    }
+
+    @Test("the counting allocator sees an array allocation")
+    func counterCountsAnAllocation() {
+        let count = allocations {
+            let array = [Double](repeating: 1, count: 1000)
+            #expect(array.count == 1000)
+        }
+        #expect(count >= 1)
+    }
+
+    @Test("exact pair drift: Newton's third law (d = 2, 3), per-target sums (d = 16)", arguments: [(2, 64), (3, 517), (16, 100)])
+    func exactDriftAllocatesNothing(dimension d: Int, particles n: Int) {
+        let problem = ReferenceProblem.smooth.make(particles: n, dimension: d, noise: nil)
+        var x = [Double](repeating: 0, count: n * d), y = [Double](repeating: 0, count: n * d)
+        RandomStream(seed: 5, purpose: .initialCondition).fillGaussian(&x)
+        let workspace = EstimatorWorkspace(particles: n), stream = RandomStream(seed: 5, purpose: .estimatorDraws)
+        let estimator = ExactInteractionSum()
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                func evaluate() {
+                    estimator.estimate(interaction: problem.interaction, positions: px, particles: n, dimension: d, into: py,
+                                       workspace: workspace, stream: stream)
+                }
+                evaluate()
+                #expect(allocations { for _ in 0..<Self.repeats { evaluate() } } == 0)
+            }
+        }
+    }
+
+    @Test("integration loop as the studies run it (Integrator.integrate over a Brownian path): Euler–Maruyama with the exact drift and with RBM-1 (p = 4, N = 1001: the leftover particle joins a batch), Heun with the exact drift",
+          arguments: ["euler-exact", "euler-rbm", "heun-exact"])
+    func integrationLoopAllocatesNothing(scheme: String) {
+        let n = scheme == "euler-rbm" ? 1001 : 64, d = 2
+        let problem = ReferenceProblem.smooth.make(particles: n, dimension: d, noise: 0.5)
+        let estimator: any InteractionSumEstimator = scheme == "euler-rbm" ? RandomBatchInteractionSum(batchSize: 4) : ExactInteractionSum()
+        // An existential, as the studies hold it (a concrete drift would be boxed at every call).
+        let drift: any Drift = ParticleDrift(problem: problem, estimator: estimator)
+        let integrator: any Integrator = scheme == "heun-exact" ? HeunIntegrator() : EulerMaruyamaIntegrator()
+        let workspace = IntegratorWorkspace(particles: n, dimension: d)
+        let stream = RandomStream(seed: 6, purpose: .batchPartition)
+        var x = [Double](repeating: 0, count: n * d), path = [Double](repeating: 0, count: Self.repeats * n * d)
+        RandomStream(seed: 6, purpose: .initialCondition).fillGaussian(&x)
+        RandomStream(seed: 6, purpose: .brownianNoise).fillGaussian(&path, scale: 0.1)
+        func integrate(steps: Int) -> IntegrationOutcome {
+            integrator.integrate(&x, timeStep: 0.01, steps: steps, drift: drift, brownianPath: path, workspace: workspace, stream: stream)
+        }
+        _ = integrate(steps: 1)
+        var clean = false
+        #expect(allocations { clean = integrate(steps: Self.repeats).isClean } == 0)
+        #expect(clean)
+    }
+
+    /// The tile pass (score GEMM, online softmax, value GEMM per key tile) allocates nothing: a call
+    /// allocates only each query block's scratch, 3 buffers per block of 256 queries, however many
+    /// key tiles the block passes over (1 at N = 256, 4 at N = 1024).
+    @Test("exact attention: 3 allocations per query block and none per key tile", arguments: [256, 1024])
+    func exactAttentionTilePassAllocatesNothing(tokens n: Int) {
+        let stream = RandomStream(seed: 7, purpose: .configuration)
+        let d = 16
+        var q = Matrix(rows: n, columns: d), k = Matrix(rows: n, columns: d), v = Matrix(rows: n, columns: d)
+        stream.fillGaussian(&q.elements)
+        stream.fillGaussian(&k.elements)
+        stream.fillGaussian(&v.elements)
+        let inputs = AttentionInputs(queries: q, keys: k, values: v, beta: 0.25, normalization: .softmax)
+        var out = Matrix(rows: n, columns: d)
+        let exact = ExactAttention()
+        exact.estimate(inputs, into: &out, stream: stream)
+        let count = allocations { for _ in 0..<Self.repeats { exact.estimate(inputs, into: &out, stream: stream) } }
+        let blocks = (n + ExactAttention.queryBlock - 1) / ExactAttention.queryBlock
+        #expect(count == UInt64(3 * blocks * Self.repeats))
+    }
+}
