@@ -91,6 +91,13 @@ if ! grep -q "status 9$\|status -1$" "$tmp/stderr"; then pass; else fail "GSL st
 expect 3 "smaller --dt" "$tmp/n2" convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --out "$tmp/n2"
 if [ -z "$(ls "$tmp/n2" 2>/dev/null)" ]; then pass; else fail "non-finite convergence wrote $(ls "$tmp/n2")"; fi
 expect 3 "not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --calibrate 2
+# Runs that stay finite but whose statistics do not (errors near 1e120: their mean squares' variance
+# overflows); this used to end in "EncodingError.invalidValue: -nan … batchSizeRatios[0].ci95[0]".
+for horizon in 1024 1648; do
+  expect 3 "smaller --dt" "$tmp/n3" convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --trajectories 4 --out "$tmp/n3"
+  expect 3 "statistics are not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --format json
+done
+if [ -z "$(ls "$tmp/n3" 2>/dev/null)" ]; then pass; else fail "convergence with non-finite statistics wrote $(ls "$tmp/n3")"; fi
 
 # --- 3. Files: inputs checked before any file exists; atomic, exclusive, locked writes ---------
 printf '1,0,0\n0,1,0\n0,0,1\n1,1,0\n' > "$tmp/tokens.csv"

@@ -194,9 +194,8 @@ struct Convergence: ParsableCommand {
         } catch let error as NumericalLibraryError {
             throw NumericalFailures.convergence(error, configuration: c)
         }
-        let nonFinite = result.reports.flatMap(\.levels).filter { !($0.batchError.value.isFinite && $0.strongError.value.isFinite && $0.timeError.value.isFinite) }
-        if let first = nonFinite.first {
-            throw NumericalFailure("the N sweep produced non-finite errors (first at p = \(first.batchSize), τ = \(first.dt)); the dynamics overflowed at some N: use a smaller --dt or fewer --particles")
+        if let (n, first) = result.reports.lazy.compactMap({ r in r.nonFiniteStatistics().first.map { (r.problem.particles, $0) } }).first {
+            throw NumericalFailure("the N sweep produced a statistic that is not finite at N = \(n) (\(first)); the dynamics overflowed or decayed to exactly 0: use a smaller --dt, a shorter --horizon or fewer --particles")
         }
         result.manifest.command = commandLine
         let json = try result.json()
@@ -208,9 +207,14 @@ struct Convergence: ParsableCommand {
     }
 
     /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
-    /// stdout and the notebook: the same for a run, a resumed run and merged shards.
+    /// stdout and the notebook: the same for a run, a resumed run and merged shards. A report with
+    /// a statistic that is not finite is a ``NumericalFailure`` (exit 3), before anything is written.
     static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
                      output: OutputOptions, directory outDirectory: URL?, committed: () -> Void) throws {
+        do { try NumericalFailures.check(result, configuration: c) } catch {
+            committed()  // every record is in: a resume would only assemble the same numbers
+            throw error
+        }
         let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
         var artifacts: [(name: String, contents: Data)] = [
             ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),

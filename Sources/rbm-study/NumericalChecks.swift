@@ -52,6 +52,18 @@ enum NumericalFailures {
         return NumericalFailure("\(runs) became non-finite (overflow\(c.system == .dyson ? " or particle collision" : "")), so their errors and every fitted order would be NaN; \(advice)")
     }
 
+    /// A report with a statistic that is not a finite number although every run stayed finite:
+    /// errors so large (an unstable coarse level) that their mean squares' variance overflows, or
+    /// so small (dynamics that decayed below double precision by T) that ratios are 0/0.
+    static func check(_ report: ConvergenceReport, configuration c: ConvergenceConfiguration) throws {
+        let bad = report.nonFiniteStatistics()
+        guard let first = bad.first else { return }
+        let advice = c.system == .attention
+            ? attentionAdvice(c.attention, dynamics: true)
+            : "use smaller --dt values (a coarse level is unstable), a shorter --horizon (errors overflow or decay to exactly 0 over a long one) or fewer --particles"
+        throw NumericalFailure("\(bad.count) statistic\(bad.count == 1 ? " is" : "s are") not finite (first: \(first)): the errors overflow or underflow double precision although every run stayed finite; \(advice)")
+    }
+
     /// A calibration whose intervals are not finite (runs that overflowed, or errors exactly zero).
     static func check(_ report: ConvergenceCalibrationReport, configuration c: ConvergenceConfiguration) throws {
         // Pooled entries have no single target or mean by design.
