@@ -3,7 +3,8 @@
 # inputs whose numbers are not finite, a full disk and a full or closed stdout, a symbolic link
 # planted in the output directory, two runs into one directory, SIGINT and kill -9 mid-run followed
 # by --resume (the uninterrupted run's bytes), shards merged in a shuffled order, repeated list
-# entries, list order, CRLF and NUL in token files and escape sequences in arguments. Asserts exit
+# entries, list order, CRLF and NUL in token files and escape sequences in arguments, and seeded
+# fuzzing of the parser, the token/maps readers and extreme numeric options. Asserts exit
 # codes, one-line messages, no partial files and identical bytes where a failed run must leave the
 # previous files (the MPI build is checked by check-mpi.sh). Prints "faults: N passed, N failed, N
 # skipped". SCRATCH_PATH selects the build directory (default .build).
@@ -301,6 +302,9 @@ expect 2 "--estimators" -- "${wp[@]}" --estimators $'rba,\e]0;title\a'
 
 # --- 5. Seeded fuzzing of the option parser and the token/maps file readers -------------------
 python3 scripts/fuzz-inputs.py "$bin" 20251202 240 >"$tmp/fuzz.txt" 2>&1 && pass || { fail "fuzzing"; cat "$tmp/fuzz.txt"; }
+# Extreme but valid-looking numbers (horizons, τ, noise, β, batch sizes near N, --checkpoints,
+# --expect): exit 0–3, one line for 2 and 3, no crash, no EncodingError, no verdict over NaN (~30 s).
+python3 scripts/fuzz-inputs.py "$bin" 20251206 80 numeric >"$tmp/fuzz-numeric.txt" 2>&1 && pass || { fail "numeric fuzzing"; cat "$tmp/fuzz-numeric.txt"; }
 
 echo "faults: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
