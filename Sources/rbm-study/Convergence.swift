@@ -65,6 +65,7 @@ struct Convergence: ParsableCommand {
             try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
             try require(shard == nil, "--shard", "is not available with --calibrate")
             let configuration = c
+            Self.timeEstimate(c, trajectories: c.trajectories, seeds: calibrate).announce()
             try output.calibrate(seeds: calibrate) { progress in
                 let result: ConvergenceCalibrationReport
                 do {
@@ -89,6 +90,9 @@ struct Convergence: ParsableCommand {
                         "'\(outDirectory.path)' already holds the finished records of shard \(slice) (\(slice.recordsName))")
         }
         let (journal, completed) = try outDirectory.map { try openJournal(in: $0, configuration: c, shard: slice) } ?? (nil, [:])
+        let remaining = slice.map { $0.indices(trajectories: c.trajectories).filter { completed[$0] == nil }.count }
+            ?? c.trajectories - completed.count
+        Self.timeEstimate(c, trajectories: remaining).announce()
         let configuration = c
         let nonFinite = NonFiniteCounter()
         let records = RecordCollector(completed.values)
@@ -185,6 +189,13 @@ struct Convergence: ParsableCommand {
             try MemoryLimit(maxMemory).check(estimate: each.estimatedMemoryBytes, what: "N = \(n), d = \(each.dimension)",
                                              advice: "use smaller --particles, fewer --threads, or fewer or coarser --dt levels")
         }
+        let estimates = counts.map { n in
+            var each = c
+            each.particles = n
+            return Self.timeEstimate(each, trajectories: c.trajectories)
+        }
+        TimeEstimate(seconds: estimates.reduce(0) { $0 + $1.seconds }, threads: estimates[0].threads,
+                     what: "the study at N = \(counts.map(String.init).joined(separator: ", ")), N² pair interactions per step each").announce()
         let outDirectory = try output.prepare()
         var result: ParticleSweepReport
         do {
@@ -204,6 +215,15 @@ struct Convergence: ParsableCommand {
                         directory: outDirectory, warnings: result.warnings) {
             try ParticleSweepNotebook.write(result, to: $0)
         }
+    }
+
+    /// The up-front time estimate of `trajectories` trajectories of `c` at each of `seeds` seeds
+    /// (``ConvergenceConfiguration/pairInteractionsPerTrajectory`` each).
+    static func timeEstimate(_ c: ConvergenceConfiguration, trajectories: Int, seeds: Int = 1) -> TimeEstimate {
+        let pairs = c.pairInteractionsPerTrajectory * Double(trajectories) * Double(seeds)
+        let what = String(format: "%.1e", pairs) + " pair interactions: N² = \(c.particles)² per step over \(c.steps(of: c.referenceStep)) reference steps and \(c.timeSteps.count) levels of \(c.batchSizes.count + 1) systems, \(trajectories) trajectories" + (seeds > 1 ? " × \(seeds) seeds" : "")
+        return TimeEstimate(pairs: pairs, dimension: c.system == .dyson ? 1 : c.dimension, attention: c.system == .attention,
+                            threads: c.threads, parallelUnits: trajectories * seeds, what: what)
     }
 
     /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
