@@ -65,8 +65,8 @@ struct Convergence: ParsableCommand {
             try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
             try require(shard == nil, "--shard", "is not available with --calibrate")
             let configuration = c
-            Self.timeEstimate(c, trajectories: c.trajectories, seeds: calibrate).announce()
             try output.calibrate(seeds: calibrate) { progress in
+                Self.timeEstimate(configuration, trajectories: configuration.trajectories, seeds: calibrate).announce()  // once the options are checked
                 let result: ConvergenceCalibrationReport
                 do {
                     result = try ConvergenceCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
