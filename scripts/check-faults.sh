@@ -96,7 +96,7 @@ expect 3 "not finite" -- convergence --system linear --particles 8 --dt 8,4 --ho
 # overflows); this used to end in "EncodingError.invalidValue: -nan … batchSizeRatios[0].ci95[0]".
 for horizon in 1024 1648; do
   expect 3 "smaller --dt" "$tmp/n3" convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --trajectories 4 --out "$tmp/n3"
-  expect 3 "statistics are not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --format json
+  expect 3 "statistics are not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --trajectories 4 --format json
 done
 if [ -z "$(ls "$tmp/n3" 2>/dev/null)" ]; then pass; else fail "convergence with non-finite statistics wrote $(ls "$tmp/n3")"; fi
 
