@@ -39,6 +39,10 @@ enum NumericalFailures {
 
     static func convergence(_ error: NumericalLibraryError, configuration c: ConvergenceConfiguration) -> Error {
         guard error.routine.hasPrefix("gsl_odeiv2") else { return error }
+        if error.status == 11 {
+            // A finite solution can still need more steps than the budget over a very long horizon.
+            return NumericalFailure("the adaptive reference solver (GSL rk8pd) failed before --horizon \(format(c.horizon)): \(describe(error)); use a shorter --horizon")
+        }
         let advice = c.system == .attention ? attentionAdvice(c.attention, dynamics: true) : "use a shorter --horizon or smaller --noise"
         return NumericalFailure("the adaptive reference solver (GSL rk8pd) failed before --horizon \(format(c.horizon)): \(describe(error)); the dynamics is not finite over the horizon; \(advice)")
     }
