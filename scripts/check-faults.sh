@@ -3,7 +3,8 @@
 # inputs whose numbers are not finite, a full disk and a full or closed stdout, a symbolic link
 # planted in the output directory, two runs into one directory, SIGINT and kill -9 mid-run followed
 # by --resume (the uninterrupted run's bytes), shards merged in a shuffled order, repeated list
-# entries, list order, CRLF and NUL in token files and escape sequences in arguments. Asserts exit
+# entries, list order, CRLF and NUL in token files and escape sequences in arguments, and seeded
+# fuzzing of the parser, the token/maps readers and extreme numeric options. Asserts exit
 # codes, one-line messages, no partial files and identical bytes where a failed run must leave the
 # previous files (the MPI build is checked by check-mpi.sh). Prints "faults: N passed, N failed, N
 # skipped". SCRATCH_PATH selects the build directory (default .build).
@@ -91,6 +92,13 @@ if ! grep -q "status 9$\|status -1$" "$tmp/stderr"; then pass; else fail "GSL st
 expect 3 "smaller --dt" "$tmp/n2" convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --out "$tmp/n2"
 if [ -z "$(ls "$tmp/n2" 2>/dev/null)" ]; then pass; else fail "non-finite convergence wrote $(ls "$tmp/n2")"; fi
 expect 3 "not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon 2048 --trajectories 4 --calibrate 2
+# Runs that stay finite but whose statistics do not (errors near 1e120: their mean squares' variance
+# overflows); this used to end in "EncodingError.invalidValue: -nan … batchSizeRatios[0].ci95[0]".
+for horizon in 1024 1648; do
+  expect 3 "smaller --dt" "$tmp/n3" convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --trajectories 4 --out "$tmp/n3"
+  expect 3 "statistics are not finite" -- convergence --system linear --particles 8 --dt 8,4 --horizon $horizon --trajectories 4 --format json
+done
+if [ -z "$(ls "$tmp/n3" 2>/dev/null)" ]; then pass; else fail "convergence with non-finite statistics wrote $(ls "$tmp/n3")"; fi
 
 # --- 3. Files: inputs checked before any file exists; atomic, exclusive, locked writes ---------
 printf '1,0,0\n0,1,0\n0,0,1\n1,1,0\n' > "$tmp/tokens.csv"
@@ -294,6 +302,9 @@ expect 2 "--estimators" -- "${wp[@]}" --estimators $'rba,\e]0;title\a'
 
 # --- 5. Seeded fuzzing of the option parser and the token/maps file readers -------------------
 python3 scripts/fuzz-inputs.py "$bin" 20251202 240 >"$tmp/fuzz.txt" 2>&1 && pass || { fail "fuzzing"; cat "$tmp/fuzz.txt"; }
+# Extreme but valid-looking numbers (horizons, τ, noise, β, batch sizes near N, --checkpoints,
+# --expect): exit 0–3, one line for 2 and 3, no crash, no EncodingError, no verdict over NaN (~30 s).
+python3 scripts/fuzz-inputs.py "$bin" 20251206 80 numeric >"$tmp/fuzz-numeric.txt" 2>&1 && pass || { fail "numeric fuzzing"; cat "$tmp/fuzz-numeric.txt"; }
 
 echo "faults: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

@@ -150,6 +150,18 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         "--checkpoints": "checkpoints",
     ]
 
+    /// Pair interactions of one trajectory, from the configuration: the reference's steps(h)·N²
+    /// (the adaptive rk8pd reference of σ = 0 is counted the same way, which undercounts it over
+    /// horizons much longer than the dynamics' own time scale), and at every τ the full
+    /// system's (T/τ)·N² plus RBM's (T/τ)·N·(p − 1) for every batch size p. The work of a run is
+    /// this times its trajectories; ``estimatedMemoryBytes`` is the matching memory estimate.
+    public var pairInteractionsPerTrajectory: Double {
+        let n = Double(particles)
+        let batches = batchSizes.reduce(0.0) { $0 + n * Double($1 - 1) }
+        let levels = timeSteps.reduce(0.0) { $0 + (horizon / $1).rounded() * (n * n + batches) }
+        return Double(steps(of: referenceStep)) * n * n + levels
+    }
+
     /// Peak memory of a run in bytes, estimated from the configuration: per worker
     /// (min(threads, trajectories) run at once) the coarse Brownian paths of every level (σ > 0),
     /// 8 state-sized vectors (initial state, reference, increments, the full and approximate runs,

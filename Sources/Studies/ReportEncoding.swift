@@ -5,14 +5,21 @@ import Foundation
 
 /// A JSON document of a report: pretty-printed with sorted keys. `nonFiniteAsStrings` writes
 /// ±∞ and NaN as "inf", "-inf", "nan" (otherwise they fail to encode); `escapingSlashes: false`
-/// leaves "/" unescaped.
+/// leaves "/" unescaped. A non-finite number that reaches the encoder otherwise is a
+/// ``NumericalFailure`` naming the field, never an `EncodingError` (the studies check their
+/// statistics before encoding; this is the net under those checks).
 func reportJSON<T: Encodable>(_ value: T, nonFiniteAsStrings: Bool = false, escapingSlashes: Bool = true) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     if nonFiniteAsStrings {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     }
-    return try encoder.encode(value)
+    do {
+        return try encoder.encode(value)
+    } catch EncodingError.invalidValue(let number as Double, let context) where !number.isFinite {
+        let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }
+        throw NumericalFailure("the report's \(field) is \(number) (not a finite number): the run's numbers overflow or underflow double precision; use less extreme values of --dt, --horizon, --noise, --beta or --particles")
+    }
 }
 
 /// `x` when finite, nil (JSON null) otherwise.

@@ -29,6 +29,9 @@ public enum VarianceLawTest {
 
     /// The 95% interval of v̂/θ on the log scale: (v̂/θ)·exp(±1.96 s/v̂).
     public static func ratioInterval(_ variance: Estimate, theory: Double) -> [Double] {
+        // A variance of exactly 0 (every draw equal) has no log-scale interval (0/0): use the
+        // linear-scale one, clipped at 0, so the printed interval is a number, not NaN.
+        guard variance.value != 0 else { return [0, 1.96 * variance.standardError / theory] }
         let r = variance.value / theory, w = 1.96 * variance.standardError / variance.value
         return [r * exp(-w), r * exp(w)]
     }

@@ -66,6 +66,7 @@ struct Convergence: ParsableCommand {
             try require(shard == nil, "--shard", "is not available with --calibrate")
             let configuration = c
             try output.calibrate(seeds: calibrate) { progress in
+                Self.timeEstimate(configuration, trajectories: configuration.trajectories, seeds: calibrate).announce()  // once the options are checked
                 let result: ConvergenceCalibrationReport
                 do {
                     result = try ConvergenceCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
@@ -89,6 +90,9 @@ struct Convergence: ParsableCommand {
                         "'\(outDirectory.path)' already holds the finished records of shard \(slice) (\(slice.recordsName))")
         }
         let (journal, completed) = try outDirectory.map { try openJournal(in: $0, configuration: c, shard: slice) } ?? (nil, [:])
+        let remaining = slice.map { $0.indices(trajectories: c.trajectories).filter { completed[$0] == nil }.count }
+            ?? c.trajectories - completed.count
+        Self.timeEstimate(c, trajectories: remaining).announce()
         let configuration = c
         let nonFinite = NonFiniteCounter()
         let records = RecordCollector(completed.values)
@@ -185,6 +189,13 @@ struct Convergence: ParsableCommand {
             try MemoryLimit(maxMemory).check(estimate: each.estimatedMemoryBytes, what: "N = \(n), d = \(each.dimension)",
                                              advice: "use smaller --particles, fewer --threads, or fewer or coarser --dt levels")
         }
+        let estimates = counts.map { n in
+            var each = c
+            each.particles = n
+            return Self.timeEstimate(each, trajectories: c.trajectories)
+        }
+        TimeEstimate(seconds: estimates.reduce(0) { $0 + $1.seconds }, threads: estimates[0].threads,
+                     what: "the study at N = \(counts.map(String.init).joined(separator: ", ")), N² pair interactions per step each").announce()
         let outDirectory = try output.prepare()
         var result: ParticleSweepReport
         do {
@@ -194,9 +205,8 @@ struct Convergence: ParsableCommand {
         } catch let error as NumericalLibraryError {
             throw NumericalFailures.convergence(error, configuration: c)
         }
-        let nonFinite = result.reports.flatMap(\.levels).filter { !($0.batchError.value.isFinite && $0.strongError.value.isFinite && $0.timeError.value.isFinite) }
-        if let first = nonFinite.first {
-            throw NumericalFailure("the N sweep produced non-finite errors (first at p = \(first.batchSize), τ = \(first.dt)); the dynamics overflowed at some N: use a smaller --dt or fewer --particles")
+        if let (n, first) = result.reports.lazy.compactMap({ r in r.nonFiniteStatistics().first.map { (r.problem.particles, $0) } }).first {
+            throw NumericalFailure("the N sweep produced a statistic that is not finite at N = \(n) (\(first)); the dynamics overflowed or decayed to exactly 0: use a smaller --dt, a shorter --horizon or fewer --particles")
         }
         result.manifest.command = commandLine
         let json = try result.json()
@@ -207,10 +217,24 @@ struct Convergence: ParsableCommand {
         }
     }
 
+    /// The up-front time estimate of `trajectories` trajectories of `c` at each of `seeds` seeds
+    /// (``ConvergenceConfiguration/pairInteractionsPerTrajectory`` each).
+    static func timeEstimate(_ c: ConvergenceConfiguration, trajectories: Int, seeds: Int = 1) -> TimeEstimate {
+        let pairs = c.pairInteractionsPerTrajectory * Double(trajectories) * Double(seeds)
+        let what = String(format: "%.1e", pairs) + " pair interactions: N² = \(c.particles)² per step over \(c.steps(of: c.referenceStep)) reference steps and \(c.timeSteps.count) levels of \(c.batchSizes.count + 1) systems, \(trajectories) trajectories" + (seeds > 1 ? " × \(seeds) seeds" : "")
+        return TimeEstimate(pairs: pairs, dimension: c.system == .dyson ? 1 : c.dimension, attention: c.system == .attention,
+                            threads: c.threads, parallelUnits: trajectories * seeds, what: what)
+    }
+
     /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
-    /// stdout and the notebook: the same for a run, a resumed run and merged shards.
+    /// stdout and the notebook: the same for a run, a resumed run and merged shards. A report with
+    /// a statistic that is not finite is a ``NumericalFailure`` (exit 3), before anything is written.
     static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
                      output: OutputOptions, directory outDirectory: URL?, committed: () -> Void) throws {
+        do { try NumericalFailures.check(result, configuration: c) } catch {
+            committed()  // every record is in: a resume would only assemble the same numbers
+            throw error
+        }
         let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
         var artifacts: [(name: String, contents: Data)] = [
             ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),

@@ -39,6 +39,10 @@ enum NumericalFailures {
 
     static func convergence(_ error: NumericalLibraryError, configuration c: ConvergenceConfiguration) -> Error {
         guard error.routine.hasPrefix("gsl_odeiv2") else { return error }
+        if error.status == 11 {
+            // A finite solution can still need more steps than the budget over a very long horizon.
+            return NumericalFailure("the adaptive reference solver (GSL rk8pd) failed before --horizon \(format(c.horizon)): \(describe(error)); use a shorter --horizon")
+        }
         let advice = c.system == .attention ? attentionAdvice(c.attention, dynamics: true) : "use a shorter --horizon or smaller --noise"
         return NumericalFailure("the adaptive reference solver (GSL rk8pd) failed before --horizon \(format(c.horizon)): \(describe(error)); the dynamics is not finite over the horizon; \(advice)")
     }
@@ -50,6 +54,18 @@ enum NumericalFailures {
             : "use smaller --dt values (a coarse level is unstable), fewer --particles or a shorter --horizon"
         let runs = "\(nonFiniteRuns) run\(nonFiniteRuns == 1 ? "" : "s")" + (trajectory.map { " of trajectory \($0)" } ?? "")
         return NumericalFailure("\(runs) became non-finite (overflow\(c.system == .dyson ? " or particle collision" : "")), so their errors and every fitted order would be NaN; \(advice)")
+    }
+
+    /// A report with a statistic that is not a finite number although every run stayed finite:
+    /// errors so large (an unstable coarse level) that their mean squares' variance overflows, or
+    /// so small (dynamics that decayed below double precision by T) that ratios are 0/0.
+    static func check(_ report: ConvergenceReport, configuration c: ConvergenceConfiguration) throws {
+        let bad = report.nonFiniteStatistics()
+        guard let first = bad.first else { return }
+        let advice = c.system == .attention
+            ? attentionAdvice(c.attention, dynamics: true)
+            : "use smaller --dt values (a coarse level is unstable), a shorter --horizon (errors overflow or decay to exactly 0 over a long one) or fewer --particles"
+        throw NumericalFailure("\(bad.count) statistic\(bad.count == 1 ? " is" : "s are") not finite (first: \(first)): the errors overflow or underflow double precision although every run stayed finite; \(advice)")
     }
 
     /// A calibration whose intervals are not finite (runs that overflowed, or errors exactly zero).
