@@ -106,6 +106,27 @@ public struct VarianceSweepConfiguration: Codable, Sendable {
         }
     }
 
+    /// Pair interactions of every unit of the sweep, from the configuration, keyed like
+    /// ``VarianceSweepStudy/Unit/key`` ("system/estimator/size/configuration"): the R draws, each
+    /// made twice (``EstimatorDrawStatistics``), at the estimator's expected cost c(size) per
+    /// particle, plus the exact target (or the term moments) at N²: 2·R·c·N + N² per unit. The work
+    /// of a sweep is the sum over the units it still has to measure.
+    public func pairInteractionsPerUnit() throws -> [(key: String, system: String, pairs: Double)] {
+        var units: [(key: String, system: String, pairs: Double)] = []
+        for system in systems {
+            let n = try count(system: system)
+            for name in estimatorNames(system: system) {
+                let entry = try SweepEstimatorEntry(system: system, name: name, option: "--estimators", yosoBits: yosoBits,
+                                                    normalization: attention.normalization)
+                for size in try plannedSizes(system: system, estimator: name, count: n) {
+                    let pairs = 2 * Double(draws) * entry.cost(size: size, count: n) * Double(n) + Double(n) * Double(n)
+                    units += (0..<configurations).map { ("\(system)/\(entry.name)/\(size)/\($0)", system, pairs) }
+                }
+            }
+        }
+        return units
+    }
+
     /// The sizes measured for one estimator: ``sizes``, the sizes matching ``matchCost``, or the
     /// estimator's defaults. Validates names and sizes.
     func plannedSizes(system: String, estimator name: String, count n: Int) throws -> [Double] {

@@ -62,6 +62,35 @@ public struct WorkPrecisionConfiguration: Codable, Sendable {
         return (tasks, warnings)
     }
 
+    /// Pair interactions of a study, from the configuration, with c(size) an estimator's expected
+    /// cost per token and N the tokens, in its three parts:
+    /// - errors, run in parallel over the `tasks` (estimator, size): Σ R·c·N over the tasks (R
+    ///   draws; a deterministic method stops after two, so this bounds it) plus N² for exact
+    ///   attention and for each estimator's exact target;
+    /// - timings, one call at a time: `repeats`·(N² + Σ c·N), exact attention and every task;
+    /// - dynamics (unless skipped), run in parallel over the `trajectoryTasks` of the sampling
+    ///   schemes: steps·N² for the exact reference plus Σ trajectories·steps·c·N over them.
+    public func pairInteractions() throws -> (errors: Double, timings: Double, dynamics: Double, tasks: Int, trajectoryTasks: Int) {
+        let n = try attention.resolvedShape().tokens
+        let square = Double(n) * Double(n)
+        var errors = square, timings = Double(repeats) * square, dynamics = 0.0, tasks = 0, trajectoryTasks = 0
+        for (entry, sizes) in try plan(tokens: n).tasks {
+            errors += square
+            for size in sizes {
+                let perCall = entry.make(size).expectedCost(tokens: n) * Double(n)
+                errors += Double(draws) * perCall
+                timings += Double(repeats) * perCall
+                tasks += 1
+                if self.dynamics && WorkPrecisionStudy.trajectoryEstimatorNames.contains(entry.name) {
+                    dynamics += Double(trajectories * steps) * perCall
+                    trajectoryTasks += 1
+                }
+            }
+        }
+        if trajectoryTasks > 0 { dynamics += Double(steps) * square }
+        return (errors, timings, dynamics, tasks, trajectoryTasks)
+    }
+
     public func validate() throws {
         try attention.validate()
         if let estimators {

@@ -72,8 +72,7 @@ public enum WorkPrecisionStudy {
                 tasks.append(Task(entry: entry, size: size, streamIndex: position << 12, sizeKey: sizeKey))
             }
         }
-        let samplingNames = Set((AttentionEstimatorCatalog.randomBatch + AttentionEstimatorCatalog.samplingSchemes).map(\.name))
-        let trajectoryTasks = c.dynamics ? tasks.filter { samplingNames.contains($0.entry.name) } : []
+        let trajectoryTasks = c.dynamics ? tasks.filter { trajectoryEstimatorNames.contains($0.entry.name) } : []
         let total = tasks.count + trajectoryTasks.count
         let counter = Counter()
 
@@ -193,6 +192,11 @@ public enum WorkPrecisionStudy {
                                    keyDimension: inputs.keyDimension, valueDimension: inputs.valueDimension,
                                    referenceError: referenceError, rows: rows, trajectoryRows: trajectoryRows,
                                    summary: WorkPrecisionSummary.lines(rows: rows, trajectoryRows: trajectoryRows), warnings: warnings)
+    }
+
+    /// The estimators of the trajectory part: RBA and the sampling schemes.
+    static var trajectoryEstimatorNames: Set<String> {
+        Set((AttentionEstimatorCatalog.randomBatch + AttentionEstimatorCatalog.samplingSchemes).map(\.name))
     }
 
     /// Relative Frobenius and spectral errors over draws of one (estimator, size).

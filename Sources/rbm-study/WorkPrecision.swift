@@ -72,7 +72,12 @@ struct WorkPrecision: ParsableCommand {
         if let calibrate {
             try require(!resume, "--resume", "is not available with --calibrate (a calibration keeps no journal)")
             let configuration = c
-            try output.calibrate(seeds: calibrate) { try WorkPrecisionCalibrationReport.run(configuration, seeds: calibrate, progress: $0) }
+            try output.calibrate(seeds: calibrate) { progress in
+                var timedOnce = configuration
+                timedOnce.repeats = 1  // as the calibration times each call
+                try Self.timeEstimate(timedOnce, seeds: calibrate).announce()  // once the options are checked
+                return try WorkPrecisionCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
+            }
             return
         }
 
@@ -82,6 +87,7 @@ struct WorkPrecision: ParsableCommand {
                                                               header: JournalHeader(configuration: c), resume: resume,
                                                               optionNames: Self.optionNames, study: "study")
         let journal = units.journal
+        try Self.timeEstimate(c).announce()  // a resumed study in full: its timings are measured again
         var result = try ProgressReporter.run(label: "work-precision", unit: "tasks") { progress in
             try WorkPrecisionStudy.run(c, progress: progress, record: units.record, completed: units.completed)
         }
@@ -93,6 +99,31 @@ struct WorkPrecision: ParsableCommand {
                         directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
             try WorkPrecisionNotebook.write(result, to: $0)
         }
+    }
+
+    /// Throughput of the study per thread, in ``TimeEstimate``'s units (d + 4 per pair
+    /// interaction, attention 2.5×): half the dynamics' 1.2·10⁹, the calls carrying their error
+    /// norms (an SVD per draw), maps and feature constructions. Measured here (2 shared cores):
+    /// N = 512, d = 16, every estimator, 16 draws, 5 repeats, 16 trajectories of 10 steps,
+    /// 9.5·10⁸ pair interactions in 41 s.
+    static let unitsPerSecond = 6.0e8
+
+    /// The up-front time estimate of `c` at each of `seeds` seeds
+    /// (``WorkPrecisionConfiguration/pairInteractions()``), attention pair interactions in
+    /// dimension d: the errors spread over the (estimator, size) tasks, the timings on one
+    /// thread, the dynamics spread over the sampling tasks.
+    static func timeEstimate(_ c: WorkPrecisionConfiguration, seeds: Int = 1) throws -> TimeEstimate {
+        let work = try c.pairInteractions()
+        let d = try c.attention.resolvedShape().dimension
+        let parts = [(work.errors, work.tasks), (work.timings, 1), (work.dynamics, work.trajectoryTasks)].map { pairs, units in
+            TimeEstimate(pairs: pairs * Double(seeds), dimension: d, attention: true, threads: c.threads, parallelUnits: units,
+                         unitsPerSecond: Self.unitsPerSecond, what: "")
+        }
+        let pairs = (work.errors + work.timings + work.dynamics) * Double(seeds)
+        let what = String(format: "%.1e", pairs) + " pair interactions: \(work.tasks) (estimator, size) tasks × (\(c.draws) draws + \(c.repeats) timed calls)"
+            + (work.trajectoryTasks > 0 ? ", \(work.trajectoryTasks) × \(c.trajectories) trajectories of \(c.steps) steps" : "")
+            + (seeds > 1 ? " × \(seeds) seeds" : "")
+        return TimeEstimate(seconds: parts.reduce(0) { $0 + $1.seconds }, threads: max(1, min(c.threads, work.tasks)), what: what)
     }
 
     /// The journal header: its format and the full configuration.
