@@ -83,13 +83,14 @@ struct FigurePanel {
 /// - several panels (small multiples) in one figure share their ranges, so they compare at a glance.
 struct Figure {
     var panels: [FigurePanel]
-    var columns = 1
-    var width = 5.0
-    var height = 3.5
+    var columns: Int
+    /// Size in inches (SVG at 96 px per inch, PNG at 150).
+    var width: Double
+    var height: Double
     /// Same x and y ranges in every panel (small multiples).
     var sharedRanges = true
 
-    init(_ panels: [FigurePanel], columns: Int = 1, width: Double = 5.0, height: Double = 3.5) {
+    init(_ panels: [FigurePanel], columns: Int = 1, width: Double = 5.0, height: Double = 3.8) {
         self.panels = panels
         self.columns = columns
         self.width = width
@@ -131,8 +132,9 @@ enum FigureTheme {
     static let pointTypes = [7, 5, 9, 11, 13, 6, 4, 8, 10, 12]
 
     /// Colour and marker of the `k`-th series: the pairs never repeat within 40 series.
-    static func style(_ k: Int, colour: String? = nil, pointType: Int? = nil) -> String {
-        "lc rgb '\(colour ?? palette[k % palette.count])' pt \(pointType ?? pointTypes[(k + k / palette.count) % pointTypes.count]) ps 0.8"
+    /// Markers alone (`size` 1.1) are drawn larger than markers on a line (0.8).
+    static func style(_ k: Int, colour: String? = nil, pointType: Int? = nil, size: Double = 0.8) -> String {
+        "lc rgb '\(colour ?? palette[k % palette.count])' pt \(pointType ?? pointTypes[(k + k / palette.count) % pointTypes.count]) ps \(size)"
     }
 
     /// The fitted ranges and outliers of some panels.
@@ -177,13 +179,13 @@ enum FigureTheme {
         return (low / pow(10, pad), high * pow(10, pad))
     }
 
-    /// `set` commands for one log axis over `range`: 10^k labels with minor ticks when it spans a
-    /// decade or more, else explicit labels at 1, 2 and 5 × 10^k (all digits 1–9 when that leaves
-    /// fewer than two).
+    /// `set` commands for one log axis over `range`: 10^k labels with minor ticks when it holds two
+    /// powers of ten or more, else explicit labels at 1, 2 and 5 × 10^k (all digits 1–9 when that
+    /// leaves fewer than two).
     static func logAxis(_ axis: String, _ range: (Double, Double)) -> [String] {
         let (low, high) = range
         var lines = ["set logscale \(axis)", "set \(axis)range [\(low):\(high)]"]
-        if log10(high / low) >= 1 {
+        if floor(log10(high)) - ceil(log10(low)) >= 1 {
             lines += ["set format \(axis) '10^{%L}'", "set m\(axis)tics 10"]
         } else {
             let decades = Int(floor(log10(low)))...Int(ceil(log10(high)))
@@ -209,7 +211,7 @@ enum FigureTheme {
         s += panel.settings
         var plots: [String] = []
         for (k, series) in panel.series.enumerated() {
-            let style = style(k, colour: series.colour, pointType: series.pointType)
+            let style = style(k, colour: series.colour, pointType: series.pointType, size: series.mark == .points ? 1.1 : 0.8)
             let shown = series.points.filter { !ranges.outliers.contains($0.y) }
             let block = "$p\(p)s\(k)"
             let bars = shown.contains { $0.low != nil }

@@ -161,7 +161,7 @@ public enum VarianceSweepNotebook {
             }, mark: .points)
         }
         return Figure([FigurePanel(xlabel: "closed-form variance per particle", ylabel: "measured variance per particle", series: series,
-                                   curves: ["x with lines dt 2 lc rgb 'gray40' title 'measured = theory'"], key: "top left")])
+                                   curves: ["x with lines dt 2 lc rgb 'gray40' title 'measured = theory'"], key: "bottom right")])
     }
 
     static func costFigure(_ r: VarianceSweepReport, system: String) -> Figure {
@@ -171,9 +171,9 @@ public enum VarianceSweepNotebook {
                 NotebookSections.errorBar($0.cost, $0.meanSquaredError)
             })
         }
-        return Figure([FigurePanel(xlabel: "expected cost per particle (pair interactions / scores)", ylabel: "mean squared error per particle",
+        return Figure([FigurePanel(xlabel: "expected cost per particle (pairs or scores)", ylabel: "MSE per particle",
                                    series: series, key: series.count > 6 ? "below" : "top right")],
-                      width: 5.5, height: series.count > 6 ? 5.0 : 3.5)
+                      width: 5.5, height: series.count > 6 ? 5.2 : 3.8)
     }
 
     static func g(_ x: Double, _ digits: Int = 4) -> String { x.isFinite ? String(format: "%.\(digits)g", x) : "—" }
