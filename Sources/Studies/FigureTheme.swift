@@ -220,14 +220,15 @@ enum FigureTheme {
             s.append("EOD")
             let dash = series.dashed ? " dt 2" : ""
             let axes = series.axes.map { " axes \($0)" } ?? ""
+            let using = bars && (series.mark == .linesPoints || series.mark == .points) ? "using 1:2:3:4" : "using 1:2"
             let with: String
             switch series.mark {
-            case .linesPoints: with = bars ? "using 1:2:3:4 with yerrorlines" : "using 1:2 with linespoints"
-            case .points: with = bars ? "using 1:2:3:4 with yerrorbars" : "using 1:2 with points"
-            case .lines: with = "using 1:2 with lines lw 1.5"
-            case .steps: with = "using 1:2 with steps lw 1.5"
+            case .linesPoints: with = bars ? "yerrorlines" : "linespoints"
+            case .points: with = bars ? "yerrorbars" : "points"
+            case .lines: with = "lines lw 1.5"
+            case .steps: with = "steps lw 1.5"
             }
-            plots.append("\(block) \(with)\(axes) \(style)\(dash) title '\(series.title)'")
+            plots.append("\(block) \(using)\(axes) with \(with) \(style)\(dash) title '\(series.title)'")
             // Off-scale points: a triangle at the edge they lie beyond, explained by a key entry
             // with their value.
             if let (bottom, top) = ranges.y {
