@@ -101,7 +101,7 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append(plot)
         md.append("")
-        md.append("Batch error (points, ±2 SE) and time error against τ, with the fitted power laws (lines) and reference slopes 1/2 and 1 (dashed).")
+        md.append("Batch error (points, ±2 SE) and time error against τ, with the fitted power laws (lines, slopes in the key) and the reference slopes 1/2 (dashed) and 1 (dotted).")
         md.append("")
         md += timeProfileSection(r, plot: timePlot)
         md += NotebookSections.warnings(r.warnings)

@@ -70,6 +70,8 @@ public enum WorkPrecisionNotebook {
             md.append("")
             md.append(plots["dynamics"] ?? "")
             md.append("")
+            md.append("RMS token error at T (±2 SE) against pair interactions per token over the trajectory, log–log; the dotted line is the cost of exact attention.")
+            md.append("")
         }
         md.append("## When each method wins")
         md.append("")
