@@ -145,7 +145,7 @@ public enum AttentionDynamicsNotebook {
         var series: [FigureSeries] = []
         var curves: [String] = []
         for (index, p) in softmax.configuration.batchSizes.sorted().enumerated() {
-            let colour = FigureTheme.palette[index % FigureTheme.palette.count]
+            let colour = FigureTheme.colour(index)
             for (label, r, point) in [("USA", meanField, 7), ("SA", softmax, 6)] {
                 series.append(FigureSeries(title: "\(label), p = \(p)", points: r.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }.map {
                     NotebookSections.errorBar($0.dt, $0.batchError)
@@ -180,7 +180,7 @@ public enum AttentionDynamicsNotebook {
     static func clusteringFigure(_ runs: [(String, [ClusteringSample])]) -> Figure {
         var series: [FigureSeries] = []
         for (index, (label, samples)) in runs.enumerated() {
-            let colour = FigureTheme.palette[index % FigureTheme.palette.count]
+            let colour = FigureTheme.colour(index)
             let e0 = samples.first!.energy
             series.append(FigureSeries(title: "E_β/E_β(0), \(label)", points: samples.map { FigurePoint(x: $0.time, y: $0.energy / e0) },
                                        mark: .lines, colour: colour))

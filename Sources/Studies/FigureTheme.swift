@@ -17,16 +17,18 @@ public enum PlotFormat: String, CaseIterable, Sendable {
     }
 
     /// The gnuplot terminal for a figure of `width` × `height` inches with the theme's font: SVG at
-    /// 96 px per inch, PNG at 150 px per inch (fonts and lines scaled to match), PDF in inches.
+    /// 72 units per inch (its font sizes are in those units; the SVG scales to the page), PNG at
+    /// 150 px per inch (fonts and lines scaled to match), PDF in inches. It also sets `PS`, the
+    /// factor of every point size, since the SVG terminal draws points about twice as large.
     func terminal(width: Double, height: Double) -> String {
         let font = FigureTheme.fontSize
         switch self {
         case .svg:
-            return "set terminal svg size \(Int(width * 96)),\(Int(height * 96)) dynamic enhanced font 'sans,\(font * 96 / 72)' linewidth 1.2 background rgb 'white'"
+            return "set terminal svg size \(Int(width * 72)),\(Int(height * 72)) dynamic enhanced font 'sans,\(font)' linewidth 1 background rgb 'white'\nPS = 0.55"
         case .png:
-            return "set terminal pngcairo size \(Int(width * 150)),\(Int(height * 150)) enhanced font 'sans,\(font)' fontscale \(150.0 / 72) linewidth 2.5 background rgb 'white'"
+            return "set terminal pngcairo size \(Int(width * 150)),\(Int(height * 150)) enhanced font 'sans,\(font)' fontscale \(150.0 / 72) linewidth 2.5 background rgb 'white'\nPS = 1"
         case .pdf:
-            return "set terminal pdfcairo size \(width)in,\(height)in enhanced font 'sans,\(font)' linewidth 1.2 background rgb 'white'"
+            return "set terminal pdfcairo size \(width)in,\(height)in enhanced font 'sans,\(font)' linewidth 1.2 background rgb 'white'\nPS = 1"
         }
     }
 }
@@ -84,7 +86,7 @@ struct FigurePanel {
 struct Figure {
     var panels: [FigurePanel]
     var columns: Int
-    /// Size in inches (SVG at 96 px per inch, PNG at 150).
+    /// Size in inches (see ``PlotFormat``).
     var width: Double
     var height: Double
     /// Same x and y ranges in every panel (small multiples).
@@ -131,10 +133,16 @@ enum FigureTheme {
     /// gnuplot point types: filled circle, square, triangle up/down, diamond, then their open forms.
     static let pointTypes = [7, 5, 9, 11, 13, 6, 4, 8, 10, 12]
 
-    /// Colour and marker of the `k`-th series: the pairs never repeat within 40 series.
-    /// Markers alone (`size` 1.1) are drawn larger than markers on a line (0.8).
-    static func style(_ k: Int, colour: String? = nil, pointType: Int? = nil, size: Double = 0.8) -> String {
-        "lc rgb '\(colour ?? palette[k % palette.count])' pt \(pointType ?? pointTypes[(k + k / palette.count) % pointTypes.count]) ps \(size)"
+    /// The colour of the `k`-th series.
+    static func colour(_ k: Int) -> String { palette[k % palette.count] }
+
+    /// Colour and, for a series drawn with markers (`size`: 1.1 for markers alone, 0.8 on a line),
+    /// marker of the `k`-th series: the pairs never repeat within 40 series. gnuplot rejects a
+    /// point size on lines, so there is none without `size`.
+    static func style(_ k: Int, colour: String? = nil, pointType: Int? = nil, size: Double? = nil) -> String {
+        let lc = "lc rgb '\(colour ?? self.colour(k))'"
+        guard let size else { return lc }
+        return lc + " pt \(pointType ?? pointTypes[(k + k / palette.count) % pointTypes.count]) ps \(size)*PS"
     }
 
     /// The fitted ranges and outliers of some panels.
@@ -211,7 +219,12 @@ enum FigureTheme {
         s += panel.settings
         var plots: [String] = []
         for (k, series) in panel.series.enumerated() {
-            let style = style(k, colour: series.colour, pointType: series.pointType, size: series.mark == .points ? 1.1 : 0.8)
+            let size: Double? = switch series.mark {
+            case .points: 1.1
+            case .linesPoints: 0.8
+            case .lines, .steps: nil
+            }
+            let style = style(k, colour: series.colour, pointType: series.pointType, size: size)
             let shown = series.points.filter { !ranges.outliers.contains($0.y) }
             let block = "$p\(p)s\(k)"
             let bars = shown.contains { $0.low != nil }
@@ -235,7 +248,7 @@ enum FigureTheme {
                 for point in series.points where ranges.outliers.contains(point.y) {
                     let above = point.y > top
                     let edge = above ? top / pow(top / bottom, 0.03) : bottom * pow(top / bottom, 0.03)
-                    let marker = "pt \(above ? 9 : 11) ps 1.4 lc rgb '\(series.colour ?? palette[k % palette.count])'"
+                    let marker = "pt \(above ? 9 : 11) ps 1.4*PS lc rgb '\(series.colour ?? colour(k))'"
                     s.append("set label '' at \(point.x),\(edge) point \(marker) front")
                     plots.append("NaN with points \(marker) title '\(series.title) = \(String(format: "%.3g", point.y)), off scale'")
                 }
