@@ -83,7 +83,7 @@ public enum VarianceSweepNotebook {
             }
             md.append(plots[system]?.laws ?? "")
             md.append("")
-            md.append("Measured variance (±2 SE) against the closed form, log–log; the diagonal is equality. Schemes with equal laws give equal points, so the k-th of n schemes is drawn shifted right by the factor 10^(\(lawsOffset)·(k − (n−1)/2)) (a few per cent) to keep every one visible.")
+            md.append("Measured variance (±2 SE) against the closed form, log–log; the diagonal is equality. Schemes with equal laws give equal points, so the k-th of n schemes is drawn shifted right by the factor 10^(\(lawsOffset)·(k − (n−1)/2)) (about 10% between neighbours) to keep every one visible.")
             md.append("")
             md.append("### Matched-cost comparison")
             md.append("")
@@ -146,7 +146,7 @@ public enum VarianceSweepNotebook {
     }
 
     /// The horizontal shift between consecutive schemes in the laws plot, in decades.
-    static let lawsOffset = 0.015
+    static let lawsOffset = 0.04
 
     /// Measured against closed-form variance, one series per scheme, each shifted horizontally by
     /// ``lawsOffset`` decades from the previous one so that coinciding schemes stay visible.

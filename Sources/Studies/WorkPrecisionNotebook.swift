@@ -153,6 +153,6 @@ public enum WorkPrecisionNotebook {
         return Figure([FigurePanel(xlabel: "pair interactions per token over the trajectory", ylabel: "RMS token error at T",
                                    series: series,
                                    settings: ["set arrow from \(exactCost), graph 0 to \(exactCost), graph 1 nohead dt 3 lc rgb 'gray30'"],
-                                   key: "bottom left")])
+                                   key: series.count > 6 ? "below" : "bottom left")], height: series.count > 6 ? 5.0 : 3.8)
     }
 }
