@@ -77,10 +77,11 @@ struct FigurePanel {
 ///
 /// - a fixed colour-blind-safe palette (Okabe–Ito, with Paul Tol's wine for Okabe–Ito's yellow,
 ///   which is invisible on white) and a distinct marker per series, so colour is never the only cue;
-/// - a readable key inside the panel on an opaque box, never a third of the width;
-/// - log axes labelled 10^k (1-2-5 labels when the data span less than a decade);
+/// - a key at 8 pt inside the panel on an opaque background, or below it in two columns when it
+///   is long, never a third of the width;
+/// - log axes labelled 10^k (1-2-5 labels when the axis holds fewer than two powers of ten);
 /// - ranges fitted to the data with a small margin; a point more than a decade beyond all others
-///   is an outlier: it is drawn at the axis edge as a triangle with its value written beside it,
+///   is an outlier: it is drawn at the axis edge as a triangle, with its value in the key,
 ///   instead of stretching the axis (error bars are cut at the border, as usual);
 /// - several panels (small multiples) in one figure share their ranges, so they compare at a glance.
 struct Figure {
@@ -89,9 +90,6 @@ struct Figure {
     /// Size in inches (see ``PlotFormat``).
     var width: Double
     var height: Double
-    /// Same x and y ranges in every panel (small multiples).
-    var sharedRanges = true
-
     init(_ panels: [FigurePanel], columns: Int = 1, width: Double = 5.0, height: Double = 3.8) {
         self.panels = panels
         self.columns = columns
@@ -102,7 +100,7 @@ struct Figure {
     /// The gnuplot script without a terminal (``GnuplotRenderer`` adds one per format).
     var script: String {
         var lines = ["set encoding utf8", "set tics font ',\(FigureTheme.fontSize - 1)'", "set border lw 1",
-                     "set grid lc rgb '#dddddd' lw 0.5", "set style fill solid", "set errorbars small"]
+                     "set grid lc rgb '#dddddd' lw 0.5", "set errorbars small"]
         let rows = (panels.count + columns - 1) / max(1, columns)
         if panels.count > 1 {
             // Fixed margins in inches (tick labels, the outer axis labels and the panel titles fit):
@@ -110,15 +108,15 @@ struct Figure {
             let (w, h) = (width, height)
             lines.append("set multiplot layout \(rows),\(columns) margins \(1.0 / w),\(1 - 0.15 / w),\(0.75 / h),\(1 - 0.35 / h) spacing \(0.6 / w),\(0.75 / h)")
         }
-        let shared = sharedRanges ? FigureTheme.ranges(panels) : nil
+        let ranges = FigureTheme.ranges(panels)
         for (p, var panel) in panels.enumerated() {
             // Small multiples on shared axes label them once: x below the last panel of each
             // column, y left of each row.
-            if sharedRanges && panels.count > 1 {
+            if panels.count > 1 {
                 if p + columns < panels.count { panel.xlabel = "" }
                 if p % columns != 0 { panel.ylabel = "" }
             }
-            lines += FigureTheme.panelScript(panel, index: p, ranges: shared ?? FigureTheme.ranges([panel]))
+            lines += FigureTheme.panelScript(panel, index: p, ranges: ranges)
         }
         if panels.count > 1 { lines.append("unset multiplot") }
         return lines.joined(separator: "\n") + "\n"
@@ -126,7 +124,7 @@ struct Figure {
 }
 
 enum FigureTheme {
-    /// The base font size in points (ticks and key one point smaller).
+    /// The base font size in points (tick labels one point smaller, the key two).
     static let fontSize = 10.0
     /// Okabe–Ito blue, vermillion, bluish green, reddish purple, orange, sky blue, black, and Tol's wine.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255"]
