@@ -51,7 +51,7 @@ public enum WorkPrecisionNotebook {
         md.append("")
         md.append(plots["flops"] ?? "")
         md.append("")
-        md.append("Relative Frobenius error against flops per call, one panel per method family on shared axes (log–log; ±2 SE bars for random methods; dashed: SOFT's own Gaussian kernel; black steps: the Pareto front over all families; exact attention has error 0 and is not drawn, its cost is the dotted vertical line; a point more than a decade beyond all others is drawn as a triangle at the edge with its value).")
+        md.append("Relative Frobenius error against flops per call, one panel per method family on shared axes (log–log; ±2 SE bars for random methods; dashed: SOFT's own Gaussian kernel; black steps: the Pareto front over all families; exact attention has error 0 and is not drawn, its cost is the dotted vertical line; a point more than a decade beyond all others is drawn as a triangle at the edge, its value in the key).")
         md.append("")
         md.append(plots["seconds"] ?? "")
         md.append("")
