@@ -1,7 +1,7 @@
 import Foundation
 
-/// Renders a ``Figure`` by running `gnuplot` (gnuplot-nox, whose cairo terminals give PDF and
-/// PNG). Data blocks are inlined in the script, so no temporary data files are needed; each
+/// Renders a figure (`Figure`) by running `gnuplot` (gnuplot-nox, whose cairo terminals give
+/// PDF and PNG). Data blocks are inlined in the script, so no temporary data files are needed; each
 /// output is captured from gnuplot's stdout and written atomically.
 public enum GnuplotRenderer {
     public struct Failure: Error, CustomStringConvertible {
