@@ -206,12 +206,14 @@ enum FigureTheme {
     static func panelScript(_ panel: FigurePanel, index p: Int, ranges: Ranges) -> [String] {
         var s = ["unset logscale", "unset arrow", "unset label", "unset title", "set autoscale", "set xtics autofreq", "set ytics autofreq",
                  "set format x '% h'", "set format y '% h'", "set mxtics default", "set mytics default"]
-        // A key below the plot is laid out in two columns (it would otherwise be as tall as the plot)
+        // A key below the plot is laid out in two columns when longer than four entries (it would
+        // otherwise be as tall as the plot)
         // and is transparent (an opaque one would cover the x label, which is raised a little).
         let below = panel.key.contains("below")
+        let entries = panel.series.count + panel.curves.count
         if let title = panel.title { s.append("set title '\(title)' font ',\(fontSize)' offset 0,-0.6") }
         s += ["set xlabel '\(panel.xlabel)'\(below ? " offset 0,0.4" : "")", "set ylabel '\(panel.ylabel)'", "set tics scale 0.6",
-              "set key \(panel.key)\(below ? " vertical maxrows \((panel.series.count + panel.curves.count + 1) / 2)" : " inside opaque") nobox reverse Left samplen 1.5 spacing 0.9 width -1 font ',\(fontSize - 2)'"]
+              "set key \(panel.key)\(below ? " vertical maxrows \(entries <= 4 ? entries : (entries + 1) / 2)" : " inside opaque") nobox reverse Left samplen 1.5 spacing 0.9 width -1 font ',\(fontSize - 2)'"]
         if panel.logX, let x = ranges.x { s += logAxis("x", x) } else if panel.logX { s.append("set logscale x") }
         if panel.logY, let y = ranges.y { s += logAxis("y", y) } else if panel.logY { s.append("set logscale y") }
         s += panel.settings

@@ -54,6 +54,7 @@ public enum ParticleSweepNotebook {
             FigureSeries(title: "p = \(s.batchSize) (exponent \(format(s.exponent)))",
                          points: zip(s.particles, s.errors).filter { $0.1.value > 0 }.map { NotebookSections.errorBar(Double($0.0), $0.1) })
         }
-        return Figure([FigurePanel(xlabel: "particles N", ylabel: "RMS batch error at the finest τ", series: series)])
+        return Figure([FigurePanel(xlabel: "particles N", ylabel: "RMS batch error at the finest τ", series: series, key: "below")],
+                      height: 4.2)
     }
 }
