@@ -116,6 +116,15 @@ import json,sys
 d=json.load(sys.stdin)
 assert d['summary'] and all(f['verdict']['verdict'] in ('consistent','pre-asymptotic','inconsistent','inconclusive','not assessed') for f in d['fits'])
 " && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL: JSON lacks summary or verdicts"; }
+# --plot-format: a bad value exits 2 before any file exists; a good one writes each format beside the notebook.
+expect_bad --plot-format --plot-format svg,jpg --report "$tmp/plots/n.md"
+[ ! -e "$tmp/plots" ] && passed=$((passed+1)) || { failed=$((failed+1)); echo "FAIL: a bad --plot-format created files"; }
+mkdir -p "$tmp/plots"
+if "$bin" convergence --particles 16 --batch-sizes 2,4 --trajectories 10 --dt 0.25,0.125,0.0625 --horizon 1 \
+     --report "$tmp/plots/n.md" --plot-format svg,pdf,png >/dev/null 2>&1 \
+   && [ -s "$tmp/plots/n.svg" ] && [ "$(head -c 4 "$tmp/plots/n.pdf")" = "%PDF" ] \
+   && [ "$(head -c 4 "$tmp/plots/n.png" | tail -c 3)" = "PNG" ] && ! grep -q 'Plot not rendered' "$tmp/plots/n.md"; then
+  passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --plot-format svg,pdf,png did not write the three figures"; fi
 rm -rf "$tmp"
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

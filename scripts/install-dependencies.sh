@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries rbm-study needs, only those that are missing (Debian, as root
 # or with sudo): GSL, LAPACKE, OpenBLAS (behind libblas.so.3), pkg-config, gnuplot-nox for the
-# report plots, jq for the documentation check, and Open MPI (libopenmpi-dev, openmpi-bin) for the
+# report plots (its cairo terminals write the PDF and PNG figures of --plot-format), jq for the documentation check, and Open MPI (libopenmpi-dev, openmpi-bin) for the
 # build with the MPI trait (the default build does not need it).
 set -euo pipefail
 packages=(libgsl-dev liblapacke-dev libopenblas-dev pkg-config)

@@ -12,10 +12,10 @@ import NumericsCore
 /// 3. one exact trajectory of SA and of USA over a long horizon, recording the energy and the
 ///    cluster count (``AttentionClustering``).
 ///
-/// Three SVG plots are written beside the notebook (NAME-errors.svg, NAME-bias.svg,
-/// NAME-clustering.svg).
+/// Three figures are written beside the notebook (NAME-errors.svg, NAME-bias.svg,
+/// NAME-clustering.svg, and `.pdf`/`.png` in the other `plotFormats`).
 public enum AttentionDynamicsNotebook {
-    public static func write(_ report: ConvergenceReport, to url: URL) throws {
+    public static func write(_ report: ConvergenceReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let c = report.configuration
         var companion = c
         companion.attention.normalization = c.attention.normalization == .softmax ? .meanField : .softmax
@@ -53,12 +53,12 @@ public enum AttentionDynamicsNotebook {
         let biasURL = URL(fileURLWithPath: stem.path + "-bias.svg")
         let clusteringURL = URL(fileURLWithPath: stem.path + "-clustering.svg")
         var failures: [String] = []
-        func render(_ script: String, _ target: URL) -> String {
-            NotebookSections.plot(script, to: target, alt: "") { failures.append("\($0)") }
+        func render(_ figure: Figure, _ target: URL) -> String {
+            NotebookSections.plot(figure, to: target, formats: plotFormats, alt: "") { failures.append("\($0)") }
         }
-        let errorsPlot = render(errorsScript(softmax: softmax, meanField: meanField), errorsURL)
-        let biasPlot = render(biasScript(bias), biasURL)
-        let clusteringPlot = render(clusteringScript(clustering), clusteringURL)
+        let errorsPlot = render(errorsFigure(softmax: softmax, meanField: meanField), errorsURL)
+        let biasPlot = render(biasFigure(bias), biasURL)
+        let clusteringPlot = render(clusteringFigure(clustering), clusteringURL)
 
         var md = NotebookSections.header("Attention as particle dynamics: Random Batch Attention, its order and its bias floor",
                                          manifest: report.manifest)
@@ -139,63 +139,55 @@ public enum AttentionDynamicsNotebook {
         return (fit.slope, fit.cov11.squareRoot())
     }
 
-    /// ``NotebookSections/gnuplotHeader(xlabel:ylabel:size:font:logscale:key:)`` at this notebook's plot size.
-    static func header(_ xlabel: String, _ ylabel: String, log: String = "xy") -> [String] {
-        NotebookSections.gnuplotHeader(xlabel: xlabel, ylabel: ylabel, size: "860,520", logscale: log)
-    }
-
-    static func errorsScript(softmax: ConvergenceReport, meanField: ConvergenceReport) -> String {
-        var s = header("re-batching interval τ", "RMS batch error at T")
-        var plots: [String] = []
-        let sizes = softmax.configuration.batchSizes.sorted()
-        for (index, p) in sizes.enumerated() {
+    /// Batch error against τ: one colour per p, filled markers for mean-field attention (USA) with
+    /// its fitted power law, open ones for softmax (SA) with its fitted floor (dashed).
+    static func errorsFigure(softmax: ConvergenceReport, meanField: ConvergenceReport) -> Figure {
+        var series: [FigureSeries] = []
+        var curves: [String] = []
+        for (index, p) in softmax.configuration.batchSizes.sorted().enumerated() {
+            let colour = FigureTheme.colour(index)
             for (label, r, point) in [("USA", meanField, 7), ("SA", softmax, 6)] {
-                let block = "$\(label)\(p)"
-                s += NotebookSections.dataBlock(block, r.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }.map {
+                series.append(FigureSeries(title: "\(label), p = \(p)", points: r.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }.map {
                     NotebookSections.errorBar($0.dt, $0.batchError)
-                })
-                plots.append("\(block) using 1:2:3:4 with yerrorbars lc \(index + 1) pt \(point) title '\(label), p = \(p)'")
+                }, mark: .points, colour: colour, pointType: point))
             }
             if let floor = softmax.floors.first(where: { $0.batchSize == p && $0.detected }) {
-                plots.append("\(floor.floor.value) with lines dt 2 lc \(index + 1) notitle")
+                curves.append("\(floor.floor.value) with lines dt 2 lc rgb '\(colour)' title 'SA floor, p = \(p)'")
             }
             if let fit = meanField.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
                 let rows = meanField.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }
                 let logs = rows.map { log($0.batchError.value) - fit.order * log($0.dt) }
-                plots.append("\(exp(logs.reduce(0, +) / Double(max(1, logs.count))))*x**\(fit.order) with lines lc \(index + 1) notitle")
+                curves.append("\(exp(logs.reduce(0, +) / Double(max(1, logs.count))))*x**\(fit.order) with lines lc rgb '\(colour)' title 'USA fit, p = \(p): slope \(format(fit.order))'")
             }
         }
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "re-batching interval τ", ylabel: "RMS batch error at T", series: series, curves: curves,
+                                   key: "below")], width: 6.0, height: 5.0)
     }
 
-    static func biasScript(_ points: [AttentionBiasPoint]) -> String {
-        var s = header("batch size p", "RMS bias of softmax RBA")
-        var plots: [String] = []
-        for (index, name) in ["rba", "rba-corrected"].enumerated() {
-            s += NotebookSections.dataBlock("$\(index == 0 ? "plain" : "corrected")", points.filter { $0.estimator == name && $0.rmsBias.value > 0 }.map {
+    static func biasFigure(_ points: [AttentionBiasPoint]) -> Figure {
+        let series = ["rba", "rba-corrected"].map { name in
+            FigureSeries(title: name, points: points.filter { $0.estimator == name && $0.rmsBias.value > 0 }.map {
                 NotebookSections.errorBar($0.size!, $0.rmsBias)
-            })
-            plots.append("$\(index == 0 ? "plain" : "corrected") using 1:2:3:4 with yerrorbars lc \(index + 1) pt 7 title '\(name)'")
+            }, mark: .points)
         }
+        var curves: [String] = []
         if let anchor = points.first(where: { $0.estimator == "rba" && $0.rmsBias.value > 0 }) {
-            plots.append("\(anchor.rmsBias.value * anchor.size!)/x with lines dt 2 lc rgb 'gray40' title 'slope −1'")
+            curves.append("\(anchor.rmsBias.value * anchor.size!)/x with lines dt 2 lc rgb 'gray40' title 'reference slope −1'")
         }
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "batch size p", ylabel: "RMS bias of softmax RBA", series: series, curves: curves)])
     }
 
-    static func clusteringScript(_ runs: [(String, [ClusteringSample])]) -> String {
-        var s = header("time t", "energy E_β relative to E_β(0)", log: "")
-        s.append("set y2label 'cluster count'")
-        s.append("set y2tics")
-        s.append("set ytics nomirror")
-        var plots: [String] = []
+    static func clusteringFigure(_ runs: [(String, [ClusteringSample])]) -> Figure {
+        var series: [FigureSeries] = []
         for (index, (label, samples)) in runs.enumerated() {
-            let block = "$run\(index)"
+            let colour = FigureTheme.colour(index)
             let e0 = samples.first!.energy
-            s += NotebookSections.dataBlock(block, samples.map { "\($0.time) \($0.energy / e0) \($0.clusters)" })
-            plots.append("\(block) using 1:2 with lines lw 2 lc \(index + 1) title 'E_β/E_β(0), \(label)'")
-            plots.append("\(block) using 1:3 axes x1y2 with steps dt 2 lc \(index + 1) title 'clusters, \(label)'")
+            series.append(FigureSeries(title: "E_β/E_β(0), \(label)", points: samples.map { FigurePoint(x: $0.time, y: $0.energy / e0) },
+                                       mark: .lines, colour: colour))
+            series.append(FigureSeries(title: "clusters, \(label)", points: samples.map { FigurePoint(x: $0.time, y: Double($0.clusters)) },
+                                       mark: .steps, dashed: true, colour: colour, axes: "x1y2"))
         }
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "time t", ylabel: "energy E_β relative to E_β(0)", logX: false, logY: false, series: series,
+                                   settings: ["set y2label 'cluster count'", "set y2tics", "set ytics nomirror"], key: "center right")])
     }
 }

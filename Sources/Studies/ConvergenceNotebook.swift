@@ -1,18 +1,18 @@
 import Foundation
 
 /// The Markdown experiment report of a convergence study: question, mathematics, command,
-/// results with uncertainties, fitted orders with CIs, a log-log SVG plot (±2 SE bars, fitted
-/// lines, reference slopes) and an environment footer. The SVG is written beside the notebook
-/// as `NAME.svg`.
+/// results with uncertainties, fitted orders with CIs, a log-log plot (±2 SE bars, fitted
+/// lines, reference slopes) and an environment footer. The figure is written beside the notebook
+/// as `NAME.svg` (and `.pdf`/`.png` in the other `plotFormats`).
 public enum ConvergenceNotebook {
-    public static func write(_ report: ConvergenceReport, to url: URL) throws {
+    public static func write(_ report: ConvergenceReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
-        let plotNote = NotebookSections.plot(plotScript(report), to: svgURL, alt: "error versus time step")
+        let plotNote = NotebookSections.plot(figure(report), to: svgURL, formats: plotFormats, alt: "error versus time step")
         var timePlotNote: String? = nil
-        if let script = timeProfilePlotScript(report) {
+        if let figure = timeProfileFigure(report) {
             let name = url.deletingPathExtension().lastPathComponent + "-time.svg"
-            timePlotNote = NotebookSections.plot(script, to: url.deletingLastPathComponent().appendingPathComponent(name),
-                                                 alt: "error along [0, T]")
+            timePlotNote = NotebookSections.plot(figure, to: url.deletingLastPathComponent().appendingPathComponent(name),
+                                                 formats: plotFormats, alt: "error along [0, T]")
         }
         try AtomicFile.write(markdown(report, plot: plotNote, timePlot: timePlotNote), to: url)
     }
@@ -101,7 +101,7 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append(plot)
         md.append("")
-        md.append("Batch error (points, ±2 SE) and time error against τ, with the fitted power laws (lines) and reference slopes 1/2 and 1 (dashed).")
+        md.append("Batch error (points, ±2 SE) and time error against τ, with the fitted power laws (lines, slopes in the key) and the reference slopes 1/2 (dashed) and 1 (dotted).")
         md.append("")
         md += timeProfileSection(r, plot: timePlot)
         md += NotebookSections.warnings(r.warnings)
@@ -135,65 +135,51 @@ public enum ConvergenceNotebook {
     }
 
     /// Error against t at the finest τ: the batch error per p and the time error (log y axis).
-    static func timeProfilePlotScript(_ r: ConvergenceReport) -> String? {
+    static func timeProfileFigure(_ r: ConvergenceReport) -> Figure? {
         guard let finest = r.timeProfiles.map(\.dt).min() else { return nil }
         let shown = r.timeProfiles.filter { $0.dt == finest && $0.kind != .strong }
         guard !shown.isEmpty else { return nil }
-        var s = NotebookSections.gnuplotHeader(xlabel: "time t", ylabel: "RMS error at t (τ = \(format(finest)))", logscale: "y")
-        var plots: [String] = []
-        for (index, profile) in shown.enumerated() {
-            let name = profile.kind == .time ? "$time" : "$batch\(profile.batchSize)"
-            s += NotebookSections.dataBlock(name, zip(profile.times, profile.errors).filter { $0.1.value > 0 && $0.1.value.isFinite }.map {
-                NotebookSections.errorBar($0.0, $0.1, clip: 1e-6)
-            })
-            let title = profile.kind == .time ? "time error (full EM)" : "batch error, p = \(profile.batchSize)"
-            let colour = profile.kind == .time ? "lc rgb 'black' pt 5" : "lc \(index + 1) pt 7"
-            plots.append("\(name) using 1:2:3:4 with yerrorlines \(colour) title '\(title)'")
+        let series = shown.map { profile in
+            FigureSeries(title: profile.kind == .time ? "time error (full EM)" : "batch error, p = \(profile.batchSize)",
+                         points: zip(profile.times, profile.errors).filter { $0.1.value > 0 && $0.1.value.isFinite }.map {
+                             NotebookSections.errorBar($0.0, $0.1, clip: 1e-6)
+                         }, colour: profile.kind == .time ? "#000000" : nil)
         }
-        let values = shown.flatMap(\.errors).map(\.value).filter { $0 > 0 && $0.isFinite }
-        if let low = values.min(), let high = values.max() {
-            let (bottom, top) = (low / 1.5, high * 1.5)
-            // Ticks at 1, 2 and 5 × 10^k: a range narrower than a decade still gets labels.
-            let ticks = (Int(floor(log10(bottom)))...Int(ceil(log10(top)))).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }
-                .filter { $0 >= bottom && $0 <= top }
-            s.append("set yrange [\(bottom):\(top)]")
-            s.append("set ytics (" + ticks.map { "'\(format($0, digits: 1))' \($0)" }.joined(separator: ", ") + ")")
-        }
-        s.append("set xrange [0:\(r.configuration.horizon * 1.02)]")
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "time t", ylabel: "RMS error at t (τ = \(format(finest)))", logX: false, series: series,
+                                   settings: ["set xrange [0:\(r.configuration.horizon * 1.02)]"], key: "below")], height: 4.0)
     }
 
-    static func plotScript(_ r: ConvergenceReport) -> String {
-        var s = NotebookSections.gnuplotHeader(xlabel: "time step τ", ylabel: "RMS error at T")
+    /// Error against τ: batch error per p with its fitted power law, the time error, and the
+    /// reference slopes 1/2 and 1.
+    static func figure(_ r: ConvergenceReport) -> Figure {
         let sizes = Array(Set(r.levels.map(\.batchSize))).sorted()
-        var plots: [String] = []
+        var series: [FigureSeries] = []
+        var curves: [String] = []
         for (index, p) in sizes.enumerated() {
             let rows = r.levels.filter { $0.batchSize == p }
-            s += NotebookSections.dataBlock("$batch\(p)", rows.filter { $0.batchError.value.isFinite }.map {
+            series.append(FigureSeries(title: "batch error, p = \(p)", points: rows.filter { $0.batchError.value.isFinite }.map {
                 NotebookSections.errorBar($0.dt, $0.batchError, clip: 1e-6)
-            })
-            let color = index + 1
-            plots.append("$batch\(p) using 1:2:3:4 with yerrorbars lc \(color) pt 7 title 'batch error, p = \(p)'")
+            }, mark: .points))
             if let fit = r.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
                 // Intercept for the fitted slope: C = exp(mean_k(log e_k − q·log τ_k)).
                 let logs = rows.filter { $0.batchError.value > 0 }.map { log($0.batchError.value) - fit.order * log($0.dt) }
                 let c = exp(logs.reduce(0, +) / Double(max(1, logs.count)))
-                plots.append("\(c)*x**\(fit.order) with lines lc \(color) notitle")
+                curves.append("\(c)*x**\(fit.order) with lines \(FigureTheme.style(index)) title 'fit, p = \(p): slope \(format(fit.order))'")
             }
         }
         let time = r.levels.filter { $0.batchSize == sizes.first }
-        s += NotebookSections.dataBlock("$time", time.filter { $0.timeError.value.isFinite }.map {
+        series.append(FigureSeries(title: "time error (full EM)", points: time.filter { $0.timeError.value.isFinite }.map {
             NotebookSections.errorBar($0.dt, $0.timeError, clip: 1e-6)
-        })
-        plots.append("$time using 1:2:3:4 with yerrorbars lc rgb 'black' pt 5 title 'time error (full EM)'")
+        }, mark: .points, colour: "#000000"))
         if let anchor = r.levels.first(where: { $0.batchSize == sizes.last }), anchor.batchError.value > 0 {
             let half = anchor.batchError.value * 0.5 / pow(anchor.dt, 0.5)
-            plots.append("\(half)*x**0.5 with lines dt 2 lc rgb 'gray40' title 'slope 1/2'")
+            curves.append("\(half)*x**0.5 with lines dt 2 lc rgb 'gray40' title 'reference slope 1/2'")
         }
         if let anchor = time.first, anchor.timeError.value > 0 {
             let one = anchor.timeError.value * 0.5 / anchor.dt
-            plots.append("\(one)*x with lines dt 3 lc rgb 'gray60' title 'slope 1'")
+            curves.append("\(one)*x with lines dt 3 lc rgb 'gray40' title 'reference slope 1'")
         }
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "time step τ", ylabel: "RMS error at T", series: series, curves: curves, key: "below")],
+                      height: 4.4)
     }
 }

@@ -5,9 +5,9 @@ import NumericsCore
 /// the answer first, the exponents, a log–log plot of the batch error at the finest τ against N
 /// (one line per batch size, ±2 SE bars), and the cost per step.
 public enum ParticleSweepNotebook {
-    public static func write(_ report: ParticleSweepReport, to url: URL) throws {
+    public static func write(_ report: ParticleSweepReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
-        let plot = NotebookSections.plot(plotScript(report), to: svgURL, alt: "batch error against N")
+        let plot = NotebookSections.plot(figure(report), to: svgURL, formats: plotFormats, alt: "batch error against N")
         try AtomicFile.write(markdown(report, plot: plot), to: url)
     }
 
@@ -49,18 +49,12 @@ public enum ParticleSweepNotebook {
         return md.joined(separator: "\n")
     }
 
-    static func plotScript(_ r: ParticleSweepReport) -> String {
-        var lines = NotebookSections.gnuplotHeader(xlabel: "particles N", ylabel: "RMS batch error at the finest τ")
-        lines.append("set format x '10^{%T}'")
-        lines.append("set format y '10^{%T}'")
-        var plots: [String] = []
-        for (index, s) in r.particleScaling.filter({ $0.kind == .batch }).enumerated() {
-            lines += NotebookSections.dataBlock("$p\(s.batchSize)", zip(s.particles, s.errors).filter { $0.1.value > 0 }.map {
-                NotebookSections.errorBar(Double($0.0), $0.1)
-            })
-            plots.append("$p\(s.batchSize) using 1:2:3:4 with yerrorlines lc \(index + 1) pt \(5 + 2 * index) title 'p = \(s.batchSize) (exponent \(format(s.exponent)))'")
+    static func figure(_ r: ParticleSweepReport) -> Figure {
+        let series = r.particleScaling.filter { $0.kind == .batch }.map { s in
+            FigureSeries(title: "p = \(s.batchSize) (exponent \(format(s.exponent)))",
+                         points: zip(s.particles, s.errors).filter { $0.1.value > 0 }.map { NotebookSections.errorBar(Double($0.0), $0.1) })
         }
-        if plots.isEmpty { plots.append("1/0 notitle") }
-        return NotebookSections.script(lines, plots: plots)
+        return Figure([FigurePanel(xlabel: "particles N", ylabel: "RMS batch error at the finest τ", series: series, key: "below")],
+                      height: 4.2)
     }
 }

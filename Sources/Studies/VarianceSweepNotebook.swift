@@ -4,18 +4,19 @@ import Foundation
 /// measurement (table and a measured-versus-theory plot), the fitted laws, and the comparison
 /// across schemes at matched cost (mean squared error against cost, and the work-normalised error
 /// MSE × cost), with the explanation read from the formulas. SVG plots are written beside the
-/// notebook as `NAME-SYSTEM-laws.svg` and `NAME-SYSTEM-cost.svg`.
+/// notebook as `NAME-SYSTEM-laws.svg` and `NAME-SYSTEM-cost.svg` (and `.pdf`/`.png` in the other
+/// `plotFormats`).
 public enum VarianceSweepNotebook {
-    public static func write(_ report: VarianceSweepReport, to url: URL) throws {
+    public static func write(_ report: VarianceSweepReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let base = url.deletingPathExtension().lastPathComponent
         var plots: [String: (laws: String, cost: String)] = [:]
         for system in report.configuration.systems {
             let lawsURL = url.deletingLastPathComponent().appendingPathComponent("\(base)-\(system)-laws.svg")
             let costURL = url.deletingLastPathComponent().appendingPathComponent("\(base)-\(system)-cost.svg")
-            let laws = lawsScript(report, system: system).map {
-                NotebookSections.plot($0, to: lawsURL, alt: "measured against theory")
+            let laws = lawsFigure(report, system: system).map {
+                NotebookSections.plot($0, to: lawsURL, formats: plotFormats, alt: "measured against theory")
             } ?? "(no closed forms in this system's rows)"
-            let cost = NotebookSections.plot(costScript(report, system: system), to: costURL, alt: "error against cost")
+            let cost = NotebookSections.plot(costFigure(report, system: system), to: costURL, formats: plotFormats, alt: "error against cost")
             plots[system] = (laws, cost)
         }
         try AtomicFile.write(markdown(report, plots: plots), to: url)
@@ -82,7 +83,7 @@ public enum VarianceSweepNotebook {
             }
             md.append(plots[system]?.laws ?? "")
             md.append("")
-            md.append("Measured variance (±2 SE) against the closed form, log–log; the diagonal is equality.")
+            md.append("Measured variance (±2 SE) against the closed form, log–log; the diagonal is equality. Schemes with equal laws give equal points, so the k-th of n schemes is drawn shifted right by the factor 10^(\(lawsOffset)·(k − (n−1)/2)) (about 10% between neighbours) to keep every one visible.")
             md.append("")
             md.append("### Matched-cost comparison")
             md.append("")
@@ -144,35 +145,35 @@ public enum VarianceSweepNotebook {
         return md
     }
 
-    static func lawsScript(_ r: VarianceSweepReport, system: String) -> String? {
+    /// The horizontal shift between consecutive schemes in the laws plot, in decades.
+    static let lawsOffset = 0.04
+
+    /// Measured against closed-form variance, one series per scheme, each shifted horizontally by
+    /// ``lawsOffset`` decades from the previous one so that coinciding schemes stay visible.
+    static func lawsFigure(_ r: VarianceSweepReport, system: String) -> Figure? {
         let rows = r.rows.filter { $0.system == system && ($0.theoryVariance ?? 0) > 0 && $0.variance.value > 0 }
         guard !rows.isEmpty else { return nil }
-        var s = NotebookSections.gnuplotHeader(xlabel: "closed-form variance per particle", ylabel: "measured variance per particle")
-        var plots: [String] = []
         let names = NotebookSections.unique(rows.map(\.estimator))
-        for (k, name) in names.enumerated() {
-            s += NotebookSections.dataBlock("$d\(k)", rows.filter { $0.estimator == name }.map {
-                NotebookSections.errorBar($0.theoryVariance!, $0.variance)
-            })
-            plots.append("$d\(k) using 1:2:3:4 with yerrorbars lc \(k + 1) pt \(k % 6 + 4) title '\(name)'")
+        let series = names.enumerated().map { k, name in
+            let shift = pow(10, lawsOffset * (Double(k) - Double(names.count - 1) / 2))
+            return FigureSeries(title: name, points: rows.filter { $0.estimator == name }.map {
+                NotebookSections.errorBar($0.theoryVariance! * shift, $0.variance)
+            }, mark: .points)
         }
-        plots.append("x with lines dt 2 lc rgb 'gray40' title 'measured = theory'")
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "closed-form variance per particle", ylabel: "measured variance per particle", series: series,
+                                   curves: ["x with lines dt 2 lc rgb 'gray40' title 'measured = theory'"], key: "bottom right")])
     }
 
-    static func costScript(_ r: VarianceSweepReport, system: String) -> String {
+    static func costFigure(_ r: VarianceSweepReport, system: String) -> Figure {
         let rows = r.rows.filter { $0.system == system && $0.meanSquaredError.value > 0 && $0.cost > 0 }
-        var s = NotebookSections.gnuplotHeader(xlabel: "expected cost per particle (pair interactions / scores)",
-                                               ylabel: "mean squared error per particle")
-        var plots: [String] = []
-        for (k, name) in NotebookSections.unique(rows.map(\.estimator)).enumerated() {
-            s += NotebookSections.dataBlock("$c\(k)", rows.filter { $0.estimator == name }.map {
+        let series = NotebookSections.unique(rows.map(\.estimator)).map { name in
+            FigureSeries(title: name, points: rows.filter { $0.estimator == name }.map {
                 NotebookSections.errorBar($0.cost, $0.meanSquaredError)
             })
-            plots.append("$c\(k) using 1:2:3:4 with yerrorlines lc \(k + 1) pt \(k % 6 + 4) title '\(name)'")
         }
-        if plots.isEmpty { plots.append("1/x title 'no data'") }
-        return NotebookSections.script(s, plots: plots)
+        return Figure([FigurePanel(xlabel: "expected cost per particle (pairs or scores)", ylabel: "MSE per particle",
+                                   series: series, key: series.count > 6 ? "below" : "top right")],
+                      width: 5.5, height: series.count > 6 ? 5.2 : 3.8)
     }
 
     static func g(_ x: Double, _ digits: Int = 4) -> String { x.isFinite ? String(format: "%.\(digits)g", x) : "—" }

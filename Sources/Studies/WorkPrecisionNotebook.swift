@@ -1,19 +1,21 @@
 import Foundation
 
 /// The Markdown report of a work–precision study: question, methods, command, results with
-/// uncertainties and the Pareto front, SVG plots (error against flops, against seconds, and the
-/// trajectory error against cost), a note per method on when it wins, and an environment footer.
-/// SVGs are written beside the notebook as `NAME-flops.svg`, `NAME-seconds.svg`, `NAME-dynamics.svg`.
+/// uncertainties and the Pareto front, plots (error against flops and against seconds, one panel
+/// per method family, and the trajectory error against cost), a note per method on when it wins,
+/// and an environment footer. Figures are written beside the notebook as `NAME-flops.svg`,
+/// `NAME-seconds.svg`, `NAME-dynamics.svg` (and `.pdf`/`.png` in the other `plotFormats`).
 public enum WorkPrecisionNotebook {
-    public static func write(_ report: WorkPrecisionReport, to url: URL) throws {
+    public static func write(_ report: WorkPrecisionReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let base = url.deletingPathExtension().lastPathComponent
         let directory = url.deletingLastPathComponent()
         var plots: [String: String] = [:]
-        var scripts = [("flops", plotScript(report, cost: \.flops, label: "flops per call")),
-                       ("seconds", plotScript(report, cost: \.seconds, label: "median wall time per call (s)"))]
-        if !report.trajectoryRows.isEmpty { scripts.append(("dynamics", dynamicsScript(report))) }
-        for (kind, script) in scripts {
-            plots[kind] = NotebookSections.plot(script, to: directory.appendingPathComponent("\(base)-\(kind).svg"), alt: kind)
+        var figures = [("flops", costFigure(report, cost: \.flops, label: "flops per call")),
+                       ("seconds", costFigure(report, cost: \.seconds, label: "median wall time per call (s)"))]
+        if !report.trajectoryRows.isEmpty { figures.append(("dynamics", dynamicsFigure(report))) }
+        for (kind, figure) in figures {
+            plots[kind] = NotebookSections.plot(figure, to: directory.appendingPathComponent("\(base)-\(kind).svg"),
+                                                formats: plotFormats, alt: kind)
         }
         try AtomicFile.write(markdown(report, plots: plots), to: url)
     }
@@ -49,7 +51,7 @@ public enum WorkPrecisionNotebook {
         md.append("")
         md.append(plots["flops"] ?? "")
         md.append("")
-        md.append("Relative Frobenius error against flops per call (log–log; ±2 SE bars for random methods; exact attention has error 0 and is not drawn, its cost is the vertical line).")
+        md.append("Relative Frobenius error against flops per call, one panel per method family on shared axes (log–log; ±2 SE bars for random methods; dashed: SOFT's own Gaussian kernel; black steps: the Pareto front over all families; exact attention has error 0 and is not drawn, its cost is the dotted vertical line; a point more than a decade beyond all others is drawn as a triangle at the edge, its value in the key).")
         md.append("")
         md.append(plots["seconds"] ?? "")
         md.append("")
@@ -67,6 +69,8 @@ public enum WorkPrecisionNotebook {
             }
             md.append("")
             md.append(plots["dynamics"] ?? "")
+            md.append("")
+            md.append("RMS token error at T (±2 SE) against pair interactions per token over the trajectory, log–log; the dotted line is the cost of exact attention.")
             md.append("")
         }
         md.append("## When each method wins")
@@ -95,43 +99,60 @@ public enum WorkPrecisionNotebook {
         ("paramixer", "Paramixer's fitted sparse factors reach full rank with O(N log N) nonzeros per factor, so they can represent attention that is neither low rank nor sparse; as an approximation of a given attention matrix it needs the dense matrix for the fit (an oracle), so it wins only on counted mixing cost, not on time."),
     ]
 
-    static func plotScript(_ r: WorkPrecisionReport, cost: KeyPath<WorkPrecisionRow, Double>, label: String) -> String {
-        var s = NotebookSections.gnuplotHeader(xlabel: label, ylabel: "relative Frobenius error", size: "1000,640", font: "sans,11",
-                                               key: "outside right top font 'sans,9'")
-        var plots: [String] = []
+    /// The method families, one panel each: name and whether an estimator belongs to it.
+    static let families: [(String, (String) -> Bool)] = [
+        ("sampling schemes", { name in !["rba", "soft", "nystromformer", "performer", "paramixer"].contains { name.hasPrefix($0) } }),
+        ("Nyström-like (SOFT, Nyströmformer)", { $0.hasPrefix("soft") || $0.hasPrefix("nystromformer") }),
+        ("random features (Performer)", { $0.hasPrefix("performer") }),
+        ("sparse factors (Paramixer)", { $0.hasPrefix("paramixer") }),
+        ("random batch attention", { $0.hasPrefix("rba") }),
+    ]
+
+    /// Error against `cost`: small multiples, one panel per method family present, on shared axes,
+    /// each with the Pareto front of all families and the cost of exact attention for reference.
+    static func costFigure(_ r: WorkPrecisionReport, cost: KeyPath<WorkPrecisionRow, Double>, label: String) -> Figure {
         let names = NotebookSections.unique(r.rows.map(\.estimator)).filter { $0 != "exact" }
-        for (k, name) in names.enumerated() {
-            let rows = r.rows.filter { $0.estimator == name && $0.error.value.isFinite && $0.error.value > 0 && $0[keyPath: cost] > 0 }
-            guard !rows.isEmpty else { continue }
-            s += NotebookSections.dataBlock("$d\(k)", rows.map { NotebookSections.errorBar($0[keyPath: cost], $0.error) })
-            let dash = rows[0].target == "attention" ? "" : " dt 2"
-            plots.append("$d\(k) using 1:2:3:4 with yerrorlines lc \(k % 8 + 1) pt \(k / 8 * 2 + 5)\(dash) title '\(name)\(rows[0].target == "attention" ? "" : " (own kernel)")'")
-        }
         let front = r.rows.filter { ($0.pareto && cost == \WorkPrecisionRow.flops || $0.paretoSeconds && cost == \WorkPrecisionRow.seconds) && $0.target == "attention" && $0.error.value > 0 }
             .sorted { $0[keyPath: cost] < $1[keyPath: cost] }
-        if !front.isEmpty {
-            s += NotebookSections.dataBlock("$front", front.map { "\($0[keyPath: cost]) \($0.error.value)" })
-            plots.append("$front using 1:2 with steps lw 2 lc rgb 'black' title 'Pareto front (attention)'")
-        }
+        var settings: [String] = []
         if let exact = r.rows.first(where: { $0.estimator == "exact" }) {
-            s.append("set arrow from \(exact[keyPath: cost]), graph 0 to \(exact[keyPath: cost]), graph 1 nohead dt 3 lc rgb 'gray30'")
-            s.append("set label 'exact' at \(exact[keyPath: cost]), graph 0.97 right offset -0.5,0 font 'sans,9'")
+            settings.append("set arrow from \(exact[keyPath: cost]), graph 0 to \(exact[keyPath: cost]), graph 1 nohead dt 3 lc rgb 'gray30'")
+            settings.append("set label 'exact' at \(exact[keyPath: cost]), graph 0.97 right rotate by 90 offset -0.3,0 font ',8' tc rgb 'gray30'")
         }
-        return NotebookSections.script(s, plots: plots)
+        var panels: [FigurePanel] = []
+        for (family, member) in families {
+            var series: [FigureSeries] = []
+            for name in names where member(name) {
+                let rows = r.rows.filter { $0.estimator == name && $0.error.value.isFinite && $0.error.value > 0 && $0[keyPath: cost] > 0 }
+                guard !rows.isEmpty else { continue }
+                let own = rows[0].target != "attention"
+                series.append(FigureSeries(title: name + (own ? " (own kernel)" : ""),
+                                           points: rows.map { NotebookSections.errorBar($0[keyPath: cost], $0.error) }, dashed: own))
+            }
+            guard !series.isEmpty else { continue }
+            if !front.isEmpty {
+                series.append(FigureSeries(title: "Pareto front", points: front.map { FigurePoint(x: $0[keyPath: cost], y: $0.error.value) },
+                                           mark: .steps, colour: "#000000"))
+            }
+            panels.append(FigurePanel(title: family, xlabel: label, ylabel: "relative Frobenius error", series: series,
+                                      settings: settings, key: "bottom left"))
+        }
+        let columns = min(2, panels.count)
+        let rows = (panels.count + columns - 1) / max(1, columns)
+        return Figure(panels, columns: columns, width: 4.0 * Double(columns), height: 0.6 + 2.8 * Double(rows))
     }
 
-    static func dynamicsScript(_ r: WorkPrecisionReport) -> String {
-        var s = NotebookSections.gnuplotHeader(xlabel: "pair interactions per token over the trajectory", ylabel: "RMS token error at T",
-                                               size: "1000,600", font: "sans,11", key: "outside right top font 'sans,9'")
-        var plots: [String] = []
-        let names = NotebookSections.unique(r.trajectoryRows.map(\.estimator))
-        for (k, name) in names.enumerated() {
+    static func dynamicsFigure(_ r: WorkPrecisionReport) -> Figure {
+        var series: [FigureSeries] = []
+        for name in NotebookSections.unique(r.trajectoryRows.map(\.estimator)) {
             let rows = r.trajectoryRows.filter { $0.estimator == name && $0.error.value.isFinite && $0.error.value > 0 }
             guard !rows.isEmpty else { continue }
-            s += NotebookSections.dataBlock("$t\(k)", rows.map { NotebookSections.errorBar($0.cost, $0.error) })
-            plots.append("$t\(k) using 1:2:3:4 with yerrorlines lc \(k % 8 + 1) pt \(k / 8 * 2 + 5) title '\(name)'")
+            series.append(FigureSeries(title: name, points: rows.map { NotebookSections.errorBar($0.cost, $0.error) }))
         }
-        s.append("set arrow from \(Double(r.tokens * r.configuration.steps)), graph 0 to \(Double(r.tokens * r.configuration.steps)), graph 1 nohead dt 3 lc rgb 'gray30'")
-        return NotebookSections.script(s, plots: plots.isEmpty ? ["1/0 notitle"] : plots)
+        let exactCost = Double(r.tokens * r.configuration.steps)
+        return Figure([FigurePanel(xlabel: "pair interactions per token over the trajectory", ylabel: "RMS token error at T",
+                                   series: series,
+                                   settings: ["set arrow from \(exactCost), graph 0 to \(exactCost), graph 1 nohead dt 3 lc rgb 'gray30'"],
+                                   key: series.count > 6 ? "below" : "bottom left")], height: series.count > 6 ? 5.0 : 3.8)
     }
 }

@@ -213,7 +213,7 @@ struct Convergence: ParsableCommand {
         try output.emit(json: json, table: result.table(), csv: result.csv(),
                         artifacts: [("convergence-particle-sweep.json", json), ("particle-scaling.csv", Data(result.csv().utf8))],
                         directory: outDirectory, warnings: result.warnings) {
-            try ParticleSweepNotebook.write(result, to: $0)
+            try ParticleSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
     }
 
@@ -246,9 +246,9 @@ struct Convergence: ParsableCommand {
                         directory: outDirectory, stale: ["floors.csv", "time-profiles.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
-                try AttentionDynamicsNotebook.write(result, to: url)
+                try AttentionDynamicsNotebook.write(result, to: url, plotFormats: output.plotFormats)
             } else {
-                try ConvergenceNotebook.write(result, to: url)
+                try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats)
             }
         }
     }

@@ -13,6 +13,12 @@ struct OutputOptions: ParsableArguments {
     var out: String?
     @Option(help: "Write a Markdown notebook with SVG plots to this file.")
     var report: String?
+    @Option(name: .customLong("plot-format"),
+            help: "Formats of the notebook's figures, comma-separated from svg, pdf, png; SVG is always written for the Markdown, PDF and PNG beside it.")
+    var plotFormat = "svg"
+
+    /// The figure formats of `--plot-format` (validated by ``checkPaths()``).
+    var plotFormats: [PlotFormat] { PlotFormat.list(plotFormat) ?? [.svg] }
 
     /// Checks `--out` and `--report` up front (before any work): bad input exits 2, a closed
     /// stdout or an output directory in use by another run exits 3. Creates and locks `--out`.
@@ -26,8 +32,10 @@ struct OutputOptions: ParsableArguments {
         return directory
     }
 
-    /// The checks of `--out` and `--report` that need no file system changes.
+    /// The checks of `--out`, `--report` and `--plot-format` that need no file system changes.
     func checkPaths() throws {
+        try require(PlotFormat.list(plotFormat) != nil, "--plot-format",
+                    "must be a comma-separated list of svg, pdf, png (got '\(plotFormat)')")
         if let out {
             try require(!out.isEmpty, "--out", "must name a directory (got an empty path)")
             var isDirectory: ObjCBool = false

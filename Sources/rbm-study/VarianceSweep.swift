@@ -94,7 +94,7 @@ struct VarianceSweep: ParsableCommand {
                         artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
                                     ("fits.csv", Data(result.fitsCSV().utf8))],
                         directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
-            try VarianceSweepNotebook.write(result, to: $0)
+            try VarianceSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
     }
 

@@ -97,7 +97,7 @@ struct WorkPrecision: ParsableCommand {
                         artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
                                     ("trajectories.csv", Data(result.trajectoriesCSV().utf8))],
                         directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
-            try WorkPrecisionNotebook.write(result, to: $0)
+            try WorkPrecisionNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
     }
 
