@@ -20,7 +20,6 @@ public struct WeakErrorExpansion: Sendable {
     public var firstOrderCI95: [Double]
     public var secondOrder: Estimate
     public var lackOfFitP: Double?
-    public var referenceStep: Double
 
     public static let lackOfFitLevel = 0.01
 
@@ -47,8 +46,7 @@ public struct WeakErrorExpansion: Sendable {
             firstOrder: Estimate(value: gls.coefficients[0], standardError: se[0], count: m),
             firstOrderCI95: [gls.coefficients[0] - t * se[0], gls.coefficients[0] + t * se[0]],
             secondOrder: Estimate(value: gls.coefficients[1], standardError: se[1], count: m),
-            lackOfFitP: OrderFit.lackOfFitPValue(chiSquared: gls.chiSquared, residualDimensions: l - 2, trajectories: m),
-            referenceStep: h)
+            lackOfFitP: OrderFit.lackOfFitPValue(chiSquared: gls.chiSquared, residualDimensions: l - 2, trajectories: m))
     }
 
     /// The fitted weak error against the exact solution, e(τ) = C₁·τ + C₂·τ² (the reference's
