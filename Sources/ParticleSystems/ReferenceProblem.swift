@@ -14,9 +14,18 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
     /// semicircle with R(t)² = 2 + (R(0)²−2)e^{−2t}. The kernel is singular: a batch of two
     /// repels hard, so steps must be small enough not to let particles cross.
     case dyson
+    /// The Thomson problem (``ThomsonProblem``): N unit charges on S² (d = 3), gradient flow of
+    /// the Coulomb energy Σ_{i<j} 1/‖xᵢ − xⱼ‖ in the per-particle time unit, with the tangent
+    /// projection and renormalisation; σ = 0; X(0) uniform on S² with separation ≥ 1/√N. Known
+    /// minimal energies for N = 2 … 6, 12, 32.
+    case thomson
+    /// Bounded-confidence opinion dynamics (``OpinionDynamics``), d = 1: attraction α = 4 to
+    /// every particle within distance 1, σ = 0.1 by default, X(0) uniform on [0, 10].
+    case opinion
 
-    /// The problem with N particles in dimension d (ignored for dyson, which has d = 1) and
-    /// noise σ (nil: the problem's default; ignored for dyson, whose σ = √(2/(βN))).
+    /// The problem with N particles in dimension d (ignored for dyson and opinion, which have
+    /// d = 1, and thomson, d = 3) and noise σ (nil: the problem's default; ignored for dyson,
+    /// whose σ = √(2/(βN)), and for thomson, whose σ = 0).
     public func make(particles n: Int, dimension d: Int, noise: Double?) -> ParticleProblem {
         switch self {
         case .smooth:
@@ -35,6 +44,15 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
                 noise: (2 / (beta * Double(n))).squareRoot(), initialCondition: .semicircleQuantiles(radius: 1),
                 knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.",
                 requiresOrdering: true)
+        case .thomson:
+            let known = ThomsonProblem.minimalEnergies.keys.sorted().map { "\($0): \(ThomsonProblem.minimalEnergies[$0]!)" }.joined(separator: ", ")
+            return ParticleProblem(
+                name: rawValue, particles: n, dimension: 3, potential: NoPotential(), interaction: CoulombKernel(strength: 1),
+                noise: 0, initialCondition: .custom(SeparatedSphereUniform(minimumSeparation: ThomsonProblem.defaultMinimumSeparation(particles: n))),
+                knownFacts: "Thomson problem on S²: gradient flow of E/(N−1), E = Σ_{i<j} 1/‖xᵢ−xⱼ‖, with the tangent projection (projected Euler, renormalised each step). Known minimal energies (N: min E) \(known); for N ≤ 12 the minimum is the only local minimum up to rotation. Coulomb kernel: singular and not Lipschitz, so the RBM strong-error theorem does not apply; the batch sum is unbiased.",
+                stateSpace: .unitSphere)
+        case .opinion:
+            return OpinionDynamics().problem(particles: n, noise: noise)
         }
     }
 
@@ -48,6 +66,17 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
         self == .linear ? linearModel(noise: noise).expectedSecondMoment(time: t, particles: n, dimension: d) : nil
     }
 
-    /// The default dimension of the problem (dyson is one-dimensional).
-    public func dimension(requested d: Int) -> Int { self == .dyson ? 1 : d }
+    /// The dimension the problem has whatever is requested (dyson and opinion: 1; thomson: 3),
+    /// or nil when any d ≥ 1 is allowed.
+    public var fixedDimension: Int? {
+        switch self {
+        case .smooth, .linear: return nil
+        case .dyson: return 1
+        case .thomson: return 3
+        case .opinion: return 1
+        }
+    }
+
+    /// The dimension of the problem for a requested d (see ``fixedDimension``).
+    public func dimension(requested d: Int) -> Int { fixedDimension ?? d }
 }

@@ -18,11 +18,11 @@ struct Convergence: ParsableCommand {
         sizes; every fit gets a verdict, and --calibrate R measures the intervals' coverage.
         """)
 
-    @Option(help: "System: smooth, linear, dyson (particle problems) or attention (tokens as particles).")
+    @Option(help: "System: smooth, linear, dyson, thomson (charges on S², gradient flow), opinion (bounded confidence) (particle problems) or attention (tokens as particles).")
     var system: ConvergenceSystem = .smooth
     @Option(help: "Approximate estimator: for particle systems random-batch or another interaction-sum estimator; for attention any attention estimator (rba, rba-corrected, yoso, skeinformer, performer-positive, …). Default: random-batch or rba.")
     var estimator: String?
-    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's). A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error).")
+    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, thomson 12, or the token file's). A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error).")
     var particles: String?
     @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
     var dim: Int?
@@ -31,8 +31,8 @@ struct Convergence: ParsableCommand {
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
     var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
-    @Option(help: "Final time T.")
-    var horizon: Double = 2
+    @Option(help: "Final time T (default 2; thomson and opinion 8).")
+    var horizon: Double?
     @Option(help: "Record every error also at the checkpoints t = j·T/K, j = 1 … K (K in [1, 1024]; T/K must be a multiple of every --dt): the profile in t, its largest value and its growth over t ≥ T/2. Default: the largest K ≤ 4 the grid allows.")
     var checkpoints: Int?
     @Option(help: "Noise σ (default: the system's own, 0.5 for smooth and linear).")
@@ -144,8 +144,8 @@ struct Convergence: ParsableCommand {
         c.system = chosen
         c.estimator = estimator
         let particleCounts = try particles.map { try parseList($0, option: "--particles") { Int($0) } }
-        c.particles = particleCounts?.first ?? 64
-        c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
+        c.particles = particleCounts?.first ?? chosen.defaultParticles
+        c.dimension = dim ?? chosen.defaultDimension
         if chosen == .attention {
             try attention.apply(to: &c.attention)
             if attention.tokensFile != nil {
@@ -160,7 +160,7 @@ struct Convergence: ParsableCommand {
         }
         c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
         c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
-        c.horizon = horizon
+        c.horizon = horizon ?? chosen.defaultHorizon
         c.noise = noise
         c.trajectories = trajectories
         c.seed = seed
@@ -222,7 +222,7 @@ struct Convergence: ParsableCommand {
     static func timeEstimate(_ c: ConvergenceConfiguration, trajectories: Int, seeds: Int = 1) -> TimeEstimate {
         let pairs = c.pairInteractionsPerTrajectory * Double(trajectories) * Double(seeds)
         let what = String(format: "%.1e", pairs) + " pair interactions: N² = \(c.particles)² per step over \(c.steps(of: c.referenceStep)) reference steps and \(c.timeSteps.count) levels of \(c.batchSizes.count + 1) systems, \(trajectories) trajectories" + (seeds > 1 ? " × \(seeds) seeds" : "")
-        return TimeEstimate(pairs: pairs, dimension: c.system == .dyson ? 1 : c.dimension, attention: c.system == .attention,
+        return TimeEstimate(pairs: pairs, dimension: c.system.defaultDimension == 1 ? 1 : c.dimension, attention: c.system == .attention,
                             threads: c.threads, parallelUnits: trajectories * seeds, what: what)
     }
 
