@@ -31,7 +31,7 @@ struct Convergence: ParsableCommand {
     var batchSizes: String = "2,4,8"
     @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
     var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
-    @Option(help: "Final time T (default 2; thomson and opinion 8).")
+    @Option(help: "Final time T (default 2; thomson 128, opinion 8).")
     var horizon: Double?
     @Option(help: "Record every error also at the checkpoints t = j·T/K, j = 1 … K (K in [1, 1024]; T/K must be a multiple of every --dt): the profile in t, its largest value and its growth over t ≥ T/2. Default: the largest K ≤ 4 the grid allows.")
     var checkpoints: Int?
@@ -226,7 +226,8 @@ struct Convergence: ParsableCommand {
                             threads: c.threads, parallelUnits: trajectories * seeds, what: what)
     }
 
-    /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
+    /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order, and
+    /// for thomson and opinion their companion measurements, ``ConvergenceCompanion``),
     /// stdout and the notebook: the same for a run, a resumed run and merged shards. A report with
     /// a statistic that is not finite is a ``NumericalFailure`` (exit 3), before anything is written.
     static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
@@ -242,13 +243,23 @@ struct Convergence: ParsableCommand {
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
         if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
         let system = c.system
-        try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
+        var table = result.table()
+        let companion = try ConvergenceCompanion.run(c)
+        if let companion {
+            if companion.nonFiniteRuns > 0 {
+                committed()
+                throw NumericalFailure("\(companion.nonFiniteRuns) runs of the \(system.rawValue) companion measurements became non-finite; use smaller --dt values or fewer --particles")
+            }
+            table += "\n" + companion.table
+            artifacts.append((companion.artifactName, try companion.json()))
+        }
+        try output.emit(json: try result.json(), table: table, csv: result.levelsCSV(), artifacts: artifacts,
                         directory: outDirectory, stale: ["floors.csv", "time-profiles.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url, plotFormats: output.plotFormats)
             } else {
-                try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats)
+                try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats, companion: companion?.markdown ?? [])
             }
         }
     }

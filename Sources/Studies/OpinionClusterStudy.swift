@@ -1,0 +1,147 @@
+import Foundation
+import Estimators
+import NumericsCore
+import ParticleSystems
+
+/// The number of opinion clusters over time (`rbm-study convergence --system opinion`, companion
+/// of the convergence study on the same configuration, initial states, Brownian paths and batch
+/// streams).
+///
+/// For every trajectory: the exact system by Euler–Maruyama at the reference step h = finest τ /
+/// r (for σ > 0 the convergence study's reference itself, on the same Brownian path; for σ = 0
+/// the same scheme, since an adaptive integrator gains nothing at the kernel's discontinuities),
+/// and RBM-EM at the finest τ for every batch size p (the study's runs: same keyed streams, the
+/// Brownian path summed to τ). At K checkpoints tⱼ = j·T/K (K ≤ 8, the largest the grid allows)
+/// and at t = 0 it counts the clusters (``OpinionClusters``: maximal groups whose sorted gaps are
+/// below r/2 = 0.5) and reports the mean over trajectories ± 1 SE, for the exact system, for RBM,
+/// and for the paired difference RBM − exact (same start and noise). Cost per trajectory:
+/// (T/h)·N² + Σ_p (T/τ)·N(p−1) pair interactions.
+public enum OpinionClusterStudy {
+    public static func run(_ c: ConvergenceConfiguration, clusters: OpinionClusters = OpinionClusters()) throws -> OpinionClusterReport {
+        let start = Date()
+        try c.validate()
+        let problem = ReferenceProblem.opinion.make(particles: c.particles, dimension: 1, noise: c.noise)
+        let n = problem.particles, size = n
+        let h = c.referenceStep
+        let finest = c.timeSteps.indices.min { c.timeSteps[$0] < c.timeSteps[$1] }!
+        let tau = c.timeSteps[finest], ratio = Int((tau / h).rounded())
+        let fineSteps = c.steps(of: h), coarseSteps = c.steps(of: tau)
+        let k = (1...8).reversed().first { coarseSteps % $0 == 0 } ?? 1
+        let sizes = c.batchSizes, levelRank = c.timeStepRanks[finest], sizeRanks = c.batchSizeRanks
+        struct Record { var exact: [Double] = []; var rbm: [[Double]] = []; var nonFinite = 0 }
+        var records = [Record](repeating: Record(), count: c.trajectories)
+        records.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            parallelForEach(c.trajectories, threads: c.threads) { m in
+                let t64 = UInt64(m)
+                var initial = [Double](repeating: 0, count: size)
+                problem.initialCondition.fill(&initial, particles: n, dimension: 1,
+                                              stream: RandomStream(seed: c.seed, trajectory: t64, purpose: .initialCondition))
+                let noisy = problem.noise > 0
+                var finePath: [Double]? = nil, coarsePath: [Double]? = nil
+                if noisy {
+                    var fine = [Double](repeating: 0, count: fineSteps * size)
+                    var coarse = [Double](repeating: 0, count: coarseSteps * size)
+                    let brownian = RandomStream(seed: c.seed, trajectory: t64, purpose: .brownianNoise)
+                    var increment = [Double](repeating: 0, count: size)
+                    for s in 0..<fineSteps {
+                        brownian.fillGaussian(&increment, scale: h.squareRoot())
+                        for e in 0..<size {
+                            fine[s * size + e] = increment[e]
+                            coarse[(s / ratio) * size + e] += increment[e]
+                        }
+                    }
+                    finePath = fine
+                    coarsePath = coarse
+                }
+                let workspace = IntegratorWorkspace(particles: n, dimension: 1)
+                let unused = RandomStream(seed: c.seed, trajectory: t64, purpose: .estimatorDraws)
+                let euler = EulerMaruyamaIntegrator()
+                var record = Record()
+                let initialCount = Double(clusters.count(initial))
+                var exact = initial
+                var counts = [initialCount]
+                let outcome = euler.integrate(&exact, timeStep: h, steps: fineSteps,
+                                              drift: ParticleDrift(problem: problem, estimator: ExactInteractionSum()),
+                                              brownianPath: finePath, workspace: workspace, stream: unused, checkpoints: k) { _, state in
+                    counts.append(Double(clusters.count(state)))
+                }
+                if outcome.nonFiniteStep != nil { record.nonFinite += 1 }
+                record.exact = counts
+                for (b, p) in sizes.enumerated() {
+                    let batches = RandomStream(seed: c.seed, trajectory: t64, purpose: .batchPartition,
+                                               index: UInt32(levelRank << 12 | sizeRanks[b]))
+                    var x = initial
+                    var counts = [initialCount]
+                    let outcome = euler.integrate(&x, timeStep: tau, steps: coarseSteps,
+                                                  drift: ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: p)),
+                                                  brownianPath: coarsePath, workspace: workspace, stream: batches, checkpoints: k) { _, state in
+                        counts.append(Double(clusters.count(state)))
+                    }
+                    if outcome.nonFiniteStep != nil { record.nonFinite += 1 }
+                    record.rbm.append(counts)
+                }
+                slots[m] = record
+            }
+        }
+        let nonFinite = records.reduce(0) { $0 + $1.nonFinite }
+        let times = (0...k).map { c.horizon * Double($0) / Double(k) }
+        var rows: [OpinionClusterReport.Row] = []
+        if nonFinite == 0 {
+            for (j, t) in times.enumerated() {
+                rows.append(.init(time: t, exact: RunningMoments(records.map { $0.exact[j] }).meanEstimate,
+                                  randomBatch: sizes.indices.map { b in RunningMoments(records.map { $0.rbm[b][j] }).meanEstimate },
+                                  difference: sizes.indices.map { b in RunningMoments(records.map { $0.rbm[b][j] - $0.exact[j] }).meanEstimate }))
+            }
+        }
+        return OpinionClusterReport(particles: n, noise: problem.noise, horizon: c.horizon, trajectories: c.trajectories,
+                                    gapThreshold: clusters.gapThreshold, referenceStep: h, timeStep: tau, batchSizes: sizes,
+                                    rows: rows, nonFiniteRuns: nonFinite, wallSeconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// What ``OpinionClusterStudy`` measures (JSON `opinion-clusters.json`): cluster counts, mean
+/// over trajectories ± 1 SE.
+public struct OpinionClusterReport: Codable, Sendable {
+    public var schema = "rbm-study/opinion-clusters/1"
+    public var particles: Int
+    public var noise: Double
+    public var horizon: Double
+    public var trajectories: Int
+    public var gapThreshold: Double
+    /// The exact system's Euler–Maruyama step h and RBM's τ.
+    public var referenceStep: Double
+    public var timeStep: Double
+    public var batchSizes: [Int]
+    public var rows: [Row]
+    public var nonFiniteRuns: Int
+    public var wallSeconds: Double
+
+    public struct Row: Codable, Sendable {
+        public var time: Double
+        public var exact: Estimate
+        /// One per batch size.
+        public var randomBatch: [Estimate]
+        /// RBM − exact on the same start and noise, one per batch size.
+        public var difference: [Estimate]
+    }
+
+    public func table() -> String {
+        var out = "opinion clusters (maximal groups with sorted gaps < \(format(gapThreshold))), N = \(particles), σ = \(format(noise)), \(trajectories) trajectories, mean ± 1 SE:\n"
+        out += "exact = Euler–Maruyama at h = \(format(referenceStep)); RBM at τ = \(format(timeStep)) on the same start and Brownian path\n\n"
+        guard nonFiniteRuns == 0 else { return out + "\(nonFiniteRuns) runs became non-finite: no cluster counts are reported\n" }
+        out += "t".padding(toLength: 8, withPad: " ", startingAt: 0) + "exact".padding(toLength: 20, withPad: " ", startingAt: 0)
+        out += batchSizes.map { "RBM p = \($0) (− exact)".padding(toLength: 40, withPad: " ", startingAt: 0) }.joined() + "\n"
+        for row in rows {
+            out += format(row.time).padding(toLength: 8, withPad: " ", startingAt: 0) + pm(row.exact).padding(toLength: 20, withPad: " ", startingAt: 0)
+            out += zip(row.randomBatch, row.difference).map { "\(pm($0)) (\(pm($1)))".padding(toLength: 40, withPad: " ", startingAt: 0) }.joined() + "\n"
+        }
+        return out
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
