@@ -89,15 +89,24 @@ public enum OpinionClusterStudy {
         var rows: [OpinionClusterReport.Row] = []
         if nonFinite == 0 {
             for (j, t) in times.enumerated() {
-                rows.append(.init(time: t, exact: RunningMoments(records.map { $0.exact[j] }).meanEstimate,
-                                  randomBatch: sizes.indices.map { b in RunningMoments(records.map { $0.rbm[b][j] }).meanEstimate },
-                                  difference: sizes.indices.map { b in RunningMoments(records.map { $0.rbm[b][j] - $0.exact[j] }).meanEstimate }))
+                rows.append(.init(time: t, exact: countMean(records.map { $0.exact[j] }),
+                                  randomBatch: sizes.indices.map { b in countMean(records.map { $0.rbm[b][j] }) },
+                                  difference: sizes.indices.map { b in countMean(records.map { $0.rbm[b][j] - $0.exact[j] }) }))
             }
         }
         return OpinionClusterReport(particles: n, noise: problem.noise, horizon: c.horizon, trajectories: c.trajectories,
                                     gapThreshold: clusters.gapThreshold, referenceStep: h, timeStep: tau, batchSizes: sizes,
                                     rows: rows, nonFiniteRuns: nonFinite, wallSeconds: Date().timeIntervalSince(start))
     }
+}
+
+/// The mean of integer counts ± its SE: the sum of integers (exact in floating point below 2⁵³)
+/// divided once, so that a mean difference of zero prints as 0, not as rounding residue.
+func countMean(_ counts: [Double]) -> Estimate {
+    let m = Double(counts.count)
+    let mean = counts.reduce(0, +) / m
+    let variance = counts.count > 1 ? counts.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (m - 1) : .nan
+    return Estimate(value: mean, standardError: (variance / m).squareRoot(), count: counts.count)
 }
 
 /// What ``OpinionClusterStudy`` measures (JSON `opinion-clusters.json`): cluster counts, mean
