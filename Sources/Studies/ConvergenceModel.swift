@@ -39,12 +39,15 @@ public struct ConvergenceModel: Sendable {
     /// fitted and printed without a theory order, with the verdict "not assessed" and this reason
     /// ("no theorem"), and no batch-size ratio or strong-shape test is made.
     public let theoremCaveat: String?
+    /// Why Euler–Maruyama's order-1 theorem for the time error (Lipschitz drift, additive noise)
+    /// does not cover this system, or nil when it does; handled as ``theoremCaveat`` for the time fit.
+    public let timeTheoremCaveat: String?
 
     init(system: ConvergenceSystem?, name: String, particles: Int, dimension: Int, noise: Double, knownFacts: String,
          estimatorName: String, exactDrift: any Drift, approximateDrift: @escaping @Sendable (Int) -> any Drift,
          initialState: @escaping @Sendable (UInt64, Int) throws -> [Double], observable: @escaping @Sendable ([Double]) -> Double,
          observableDescription: String, exactExpectation: Double?, varianceFactor: @escaping @Sendable (Int) -> Double?,
-         expectsFloor: Bool, equation: String, theoremCaveat: String? = nil) {
+         expectsFloor: Bool, equation: String, theoremCaveat: String? = nil, timeTheoremCaveat: String? = nil) {
         self.system = system
         self.name = name
         self.particles = particles
@@ -62,6 +65,7 @@ public struct ConvergenceModel: Sendable {
         self.expectsFloor = expectsFloor
         self.equation = equation
         self.theoremCaveat = theoremCaveat
+        self.timeTheoremCaveat = timeTheoremCaveat
     }
 
     /// A model of your own particle problem
@@ -154,7 +158,10 @@ extension ConvergenceConfiguration {
             exactExpectation: reference.exactSecondMoment(time: horizon, particles: n, dimension: d, noise: noise),
             varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
             expectsFloor: !entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased,
-            equation: Self.equation(of: reference), theoremCaveat: Self.theoremCaveat(of: reference))
+            equation: Self.equation(of: reference), theoremCaveat: Self.theoremCaveat(of: reference),
+            timeTheoremCaveat: reference == .opinion
+                ? "the drift 1{|z| ≤ 1}·z is discontinuous, so the strong order 1 of Euler–Maruyama with additive noise (a theorem for Lipschitz drifts) does not apply: a particle at the edge of a confidence interval is attracted at one step size and not at another. The time order is measured, not tested against a theorem"
+                : nil)
     }
 
     /// The dynamics of a particle reference problem in one line.

@@ -33,7 +33,7 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("Each line counts verdicts (consistent / pre-asymptotic / inconsistent / inconclusive) from the rules below; their error rates are measured by `rbm-study convergence --calibrate R` (see calibration.md).")
         md.append("")
-        for note in r.notes where note.hasPrefix("No theorem") {
+        for note in r.notes where note.hasPrefix("No theorem for the RBM") || note.hasPrefix("No theorem for the time") {
             md.append("**\(note)** The theory statements below are those of the theorem's hypotheses; here they are a yardstick, not a prediction.")
             md.append("")
         }

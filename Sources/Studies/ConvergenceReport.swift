@@ -285,9 +285,14 @@ extension ConvergenceReport {
             }
         }
         fits.append(fit(kind: .time, estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
-                            theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
+                            theory: model.timeTheoremCaveat == nil ? 1.0 : nil, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
                             referenceStep: referenceStep, deterministic: deterministic,
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
+        if let caveat = model.timeTheoremCaveat {
+            fits[fits.count - 1].verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
+                                                         trajectoriesToDecide: nil)
+            notes.append("No theorem for the time order: \(caveat).")
+        }
 
         var strongShape: StrongErrorShape?
         let factors = c.batchSizes.compactMap { model.varianceFactor($0) }

@@ -38,48 +38,46 @@ public enum OpinionClusterStudy {
                 problem.initialCondition.fill(&initial, particles: n, dimension: 1,
                                               stream: RandomStream(seed: c.seed, trajectory: t64, purpose: .initialCondition))
                 let noisy = problem.noise > 0
-                var finePath: [Double]? = nil, coarsePath: [Double]? = nil
-                if noisy {
-                    var fine = [Double](repeating: 0, count: fineSteps * size)
-                    var coarse = [Double](repeating: 0, count: coarseSteps * size)
-                    let brownian = RandomStream(seed: c.seed, trajectory: t64, purpose: .brownianNoise)
-                    var increment = [Double](repeating: 0, count: size)
-                    for s in 0..<fineSteps {
-                        brownian.fillGaussian(&increment, scale: h.squareRoot())
-                        for e in 0..<size {
-                            fine[s * size + e] = increment[e]
-                            coarse[(s / ratio) * size + e] += increment[e]
-                        }
-                    }
-                    finePath = fine
-                    coarsePath = coarse
-                }
                 let workspace = IntegratorWorkspace(particles: n, dimension: 1)
                 let unused = RandomStream(seed: c.seed, trajectory: t64, purpose: .estimatorDraws)
                 let euler = EulerMaruyamaIntegrator()
                 var record = Record()
                 let initialCount = Double(clusters.count(initial))
+                // The exact system at h, drawing the study's fine increments one step at a time and
+                // summing them into RBM's coarse path (memory O((T/τ)·N), as the study's paths).
+                var coarsePath = [Double](repeating: 0, count: noisy ? coarseSteps * size : 0)
+                let brownian = RandomStream(seed: c.seed, trajectory: t64, purpose: .brownianNoise)
+                var increment = [Double](repeating: 0, count: size)
+                let exactDrift = ParticleDrift(problem: problem, estimator: ExactInteractionSum())
                 var exact = initial
                 var counts = [initialCount]
-                let outcome = euler.integrate(&exact, timeStep: h, steps: fineSteps,
-                                              drift: ParticleDrift(problem: problem, estimator: ExactInteractionSum()),
-                                              brownianPath: finePath, workspace: workspace, stream: unused, checkpoints: k) { _, state in
-                    counts.append(Double(clusters.count(state)))
+                let interval = fineSteps / k
+                for s in 0..<fineSteps {
+                    if noisy {
+                        brownian.fillGaussian(&increment, scale: h.squareRoot())
+                        for e in 0..<size { coarsePath[(s / ratio) * size + e] += increment[e] }
+                        increment.withUnsafeBufferPointer { dW in
+                            euler.step(&exact, timeStep: h, brownianIncrement: dW, drift: exactDrift, workspace: workspace, stream: unused)
+                        }
+                    } else {
+                        euler.step(&exact, timeStep: h, brownianIncrement: nil, drift: exactDrift, workspace: workspace, stream: unused)
+                    }
+                    if !exact.allSatisfy({ $0.isFinite }) { record.nonFinite += 1; break }
+                    if (s + 1) % interval == 0 { counts.append(Double(clusters.count(exact))) }
                 }
-                if outcome.nonFiniteStep != nil { record.nonFinite += 1 }
-                record.exact = counts
+                record.exact = counts + Array(repeating: .nan, count: k + 1 - counts.count)
                 for (b, p) in sizes.enumerated() {
                     let batches = RandomStream(seed: c.seed, trajectory: t64, purpose: .batchPartition,
                                                index: UInt32(levelRank << 12 | sizeRanks[b]))
                     var x = initial
-                    var counts = [initialCount]
+                    var rbmCounts = [initialCount]
                     let outcome = euler.integrate(&x, timeStep: tau, steps: coarseSteps,
                                                   drift: ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: p)),
-                                                  brownianPath: coarsePath, workspace: workspace, stream: batches, checkpoints: k) { _, state in
-                        counts.append(Double(clusters.count(state)))
+                                                  brownianPath: noisy ? coarsePath : nil, workspace: workspace, stream: batches, checkpoints: k) { _, state in
+                        rbmCounts.append(Double(clusters.count(state)))
                     }
                     if outcome.nonFiniteStep != nil { record.nonFinite += 1 }
-                    record.rbm.append(counts)
+                    record.rbm.append(rbmCounts + Array(repeating: .nan, count: k + 1 - rbmCounts.count))
                 }
                 slots[m] = record
             }

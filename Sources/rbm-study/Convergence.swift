@@ -244,6 +244,8 @@ struct Convergence: ParsableCommand {
         if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
         let system = c.system
         var table = result.table()
+        if system == .thomson { writeStandardError("measuring the energies the Thomson flows reach (exact, fixed-step and decreasing-step RBM)\n") }
+        if system == .opinion { writeStandardError("counting opinion clusters over time (exact and RBM)\n") }
         let companion = try ConvergenceCompanion.run(c)
         if let companion {
             if companion.nonFiniteRuns > 0 {

@@ -193,7 +193,7 @@ struct ThomsonAndOpinionTests {
         }
     }
 
-    @Test("thomson and opinion convergence studies print the RBM orders as 'not assessed' with the reason (no theorem for these kernels); the time order keeps its verdict")
+    @Test("thomson and opinion convergence studies print the RBM orders as 'not assessed' with the reason (no theorem for these kernels); thomson's time order keeps its verdict, opinion's (discontinuous drift) does not")
     func studiesWithoutTheoremDoNotJudgeTheRandomBatchOrders() throws {
         for system in [ConvergenceSystem.thomson, .opinion] {
             var c = ConvergenceConfiguration()
@@ -211,7 +211,14 @@ struct ThomsonAndOpinionTests {
                 #expect(fit.verdict.verdict == .notAssessed && fit.verdict.rule.hasPrefix("no theorem"), "\(system) \(fit.kind) p = \(fit.batchSize): \(fit.verdict.rule)")
                 #expect(fit.theoryOrder == nil)
             }
-            #expect(report.fits.contains { $0.kind == .time && $0.theoryOrder == 1 })
+            // Euler's order 1 is a theorem for thomson's smooth flow away from collisions, not for
+            // opinion's discontinuous drift.
+            let time = try #require(report.fits.first { $0.kind == .time })
+            if system == .thomson {
+                #expect(time.theoryOrder == 1)
+            } else {
+                #expect(time.theoryOrder == nil && time.verdict.verdict == .notAssessed && time.verdict.rule.hasPrefix("no theorem"))
+            }
             #expect(report.batchSizeRatios.isEmpty && report.strongShape == nil)
         }
     }
