@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ParticleSystems", targets: ["ParticleSystems"]),
         .library(name: "AttentionAsDynamics", targets: ["AttentionAsDynamics"]),
         .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "RunStore", targets: ["RunStore"]),
         .library(name: "Claims", targets: ["Claims"]),
     ],
@@ -48,11 +49,14 @@ let package = Package(
         /// records on rank 0; empty without the MPI trait.
         .target(name: "RunStoreMPI", dependencies: ["RunStore", "CMPI"]),
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "RunStore"]),
+        /// Tables, CSV, JSON encoding, Markdown notebooks and figures of the study results: formats
+        /// values, computes nothing statistical.
+        .target(name: "Reports", dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "Estimators", "NumericsCore"]),
         /// Theorem checks: typed claims, their catalogue and verdict policy, above the studies.
-        .target(name: "Claims", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .target(name: "Claims", dependencies: ["Reports", "Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
+            dependencies: ["Claims", "Reports", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .target(name: "RunStoreMPI", condition: .when(traits: ["MPI"])),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
@@ -64,7 +68,7 @@ let package = Package(
         .target(name: "AllocationCounting", path: "Tests/AllocationCounting"),
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
+            dependencies: ["Claims", "Reports", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
                            "AllocationCounting"],
             path: "Tests/RBMStudyTests"),
     ],

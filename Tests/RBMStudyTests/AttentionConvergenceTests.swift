@@ -1,6 +1,7 @@
 import Estimators
 import Foundation
 import NumericsCore
+import Claims
 import Studies
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NumericsCore
 import ParticleSystems
+import Claims
 import Studies
 
 /// A small, fast configuration of the smooth problem (N = 32, d = 2).

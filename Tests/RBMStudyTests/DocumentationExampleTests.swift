@@ -1,7 +1,8 @@
-import Testing
+import Claims
 import Studies
+import Testing
 
-/// The example of the Studies documentation article "Checking a theorem in your own tests",
+/// The example of the Claims documentation article "Checking a theorem in your own tests",
 /// kept here so that the snippet is known to compile and pass. Keep the two in step.
 @Suite("Documentation examples")
 struct DocumentationExampleTests {

@@ -1,5 +1,6 @@
 import Foundation
 import NumericsCore
+import Studies
 
 extension ConvergenceReport {
     /// A table a researcher reads at a glance: errors ± 1 SE per level, fitted orders with both
@@ -144,8 +145,6 @@ extension ConvergenceReport {
     public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
 }
 
-func pm(_ e: Estimate) -> String { "\(format(e.value)) ± \(format(e.standardError, digits: 2))" }
-func interval(_ ci: [Double]) -> String { "[\(format(ci[0])), \(format(ci[1]))]" }
 func csv(_ x: Double?) -> String { x.map { $0.isFinite ? String($0) : "nan" } ?? "" }
 func row(_ cells: [String], widths: [Int]) -> String {
     zip(cells, widths).map { pad($0, $1) }.joined().trimmingCharacters(in: .whitespaces)

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// Renders a figure (`Figure`) by running `gnuplot` (gnuplot-nox, whose cairo terminals give
 /// PDF and PNG). Data blocks are inlined in the script, so no temporary data files are needed; each

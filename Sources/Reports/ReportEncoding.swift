@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 // Encoding and table scaffolding shared by the study reports (``ConvergenceReport``,
 // ``VarianceSweepReport``, ``WorkPrecisionReport``).
@@ -21,9 +22,6 @@ func reportJSON<T: Encodable>(_ value: T, nonFiniteAsStrings: Bool = false, esca
         throw NumericalFailure("the report's \(field) is \(number) (not a finite number): the run's numbers overflow or underflow double precision; use less extreme values of --dt, --horizon, --noise, --beta or --particles")
     }
 }
-
-/// `x` when finite, nil (JSON null) otherwise.
-func jsonNumber(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
 
 /// A CSV number: `String(x)` when finite, the empty field otherwise.
 func csvNumber(_ x: Double) -> String { x.isFinite ? String(x) : "" }

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// A file format a figure is rendered to: SVG for the Markdown notebooks (always), PDF and PNG
 /// beside it for papers and slides (`--plot-format svg,pdf,png`).

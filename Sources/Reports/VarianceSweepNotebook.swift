@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// The Markdown notebook of a variance sweep (`--report FILE.md`): every closed form against
 /// measurement (table and a measured-versus-theory plot), the fitted laws, and the comparison

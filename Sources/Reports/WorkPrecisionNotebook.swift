@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// The Markdown report of a work–precision study: question, methods, command, results with
 /// uncertainties and the Pareto front, plots (error against flops and against seconds, one panel

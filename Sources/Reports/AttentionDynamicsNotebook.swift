@@ -2,51 +2,27 @@ import AttentionAsDynamics
 import Estimators
 import Foundation
 import NumericsCore
+import Studies
 
 /// The Markdown report `attention-dynamics.md` of an attention convergence study. Besides the
-/// study itself it runs three companion experiments on the same model and seed:
+/// study itself it reports three companion experiments on the same model and seed
+/// (`AttentionDynamicsCompanions` in the Studies module, run by ``write(_:to:plotFormats:)``):
 ///
 /// 1. the same study with the other normalisation (mean-field order 1/2 against the softmax floor);
 /// 2. the RMS bias of plain and weight-corrected RBA against p at the first trajectory's tokens
-///    (``AttentionBias``, 400 draws per point);
+///    (`AttentionBias`, 400 draws per point);
 /// 3. one exact trajectory of SA and of USA over a long horizon, recording the energy and the
-///    cluster count (``AttentionClustering``).
+///    cluster count (`AttentionClustering`).
 ///
 /// Three figures are written beside the notebook (NAME-errors.svg, NAME-bias.svg,
 /// NAME-clustering.svg, and `.pdf`/`.png` in the other `plotFormats`).
 public enum AttentionDynamicsNotebook {
     public static func write(_ report: ConvergenceReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
         let c = report.configuration
-        var companion = c
-        companion.attention.normalization = c.attention.normalization == .softmax ? .meanField : .softmax
-        let other = try ConvergenceStudy.run(companion)
-        let (softmax, meanField) = c.attention.normalization == .softmax ? (report, other) : (other, report)
-
-        var setup = c.attention
-        setup.tokens = c.particles
-        setup.dimension = c.dimension
-        setup.normalization = .softmax
-        let inputs = try setup.inputs(seed: c.seed, index: 0)
-        let exact = ExactAttention(threads: c.threads).evaluate(inputs)
-        var sizes: [Int] = []
-        var p = 2
-        while p <= c.particles / 2 { sizes.append(p); p *= 2 }
-        let bias: [AttentionBiasPoint] = RandomBatchAttention.Weighting.allCases.flatMap { weighting in
-            sizes.map { p in
-                AttentionBias.measure(RandomBatchAttention(batchSize: p, weighting: weighting), inputs: inputs, exact: exact,
-                                      draws: 400, seed: c.seed, streamIndex: UInt32(p), threads: c.threads)
-            }
-        }
-        let plainSlope = biasSlope(bias.filter { $0.estimator == "rba" })
-        let correctedSlope = biasSlope(bias.filter { $0.estimator == "rba-corrected" })
-
-        let initial = try setup.initialTokens(seed: c.seed, index: 0).elements
-        let horizon = max(30, 10 * c.horizon)
-        let clustering: [(String, [ClusteringSample])] = try AttentionNormalization.allCases.map { normalization in
-            var s = setup
-            s.normalization = normalization
-            return (normalization.rawValue, AttentionClustering.trajectory(try s.dynamics(seed: c.seed), initial: initial, horizon: horizon))
-        }
+        let experiments = try AttentionDynamicsCompanions.run(report)
+        let (softmax, meanField) = (experiments.softmax, experiments.meanField)
+        let (bias, sizes, clustering, horizon) = (experiments.bias, experiments.biasBatchSizes, experiments.clustering, experiments.clusteringHorizon)
+        let (plainSlope, correctedSlope) = (experiments.plainBiasSlope, experiments.correctedBiasSlope)
 
         let stem = url.deletingPathExtension()
         let errorsURL = URL(fileURLWithPath: stem.path + "-errors.svg")
@@ -108,7 +84,7 @@ public enum AttentionDynamicsNotebook {
             md.append("| \(p) | \(pm(a.rmsBias)) | \(pm(b.rmsBias)) | \(format(a.rmsBias.value / b.rmsBias.value)) |")
         }
         md.append("")
-        md.append("Log-log slope of bias against p (weighted): plain \(plainSlope.map { "\(format($0.slope)) ± \(format($0.se, digits: 2))" } ?? "—"), corrected \(correctedSlope.map { "\(format($0.slope)) ± \(format($0.se, digits: 2))" } ?? "—"). The correction removes the self-weight inflation; what is left is the O(g) delta-method bias of a ratio of unbiased sums, n·Var ẑ/z³ − Cov(n̂, ẑ)/z².")
+        md.append("Log-log slope of bias against p (weighted): plain \(plainSlope.map { "\(format($0.slope)) ± \(format($0.standardError, digits: 2))" } ?? "—"), corrected \(correctedSlope.map { "\(format($0.slope)) ± \(format($0.standardError, digits: 2))" } ?? "—"). The correction removes the self-weight inflation; what is left is the O(g) delta-method bias of a ratio of unbiased sums, n·Var ẑ/z³ − Cov(n̂, ẑ)/z².")
         md.append("")
         md.append("## 3. Clustering on the sphere")
         md.append("")
@@ -129,14 +105,6 @@ public enum AttentionDynamicsNotebook {
         md += NotebookSections.environment(report.manifest, wallTime: format(report.manifest.wallSeconds),
                                            wallLabel: "wall time of the main study")
         try AtomicFile.write(md.joined(separator: "\n"), to: url)
-    }
-
-    static func biasSlope(_ points: [AttentionBiasPoint]) -> (slope: Double, se: Double)? {
-        let usable = points.filter { $0.rmsBias.value > 0 && $0.rmsBias.standardError > 0 }
-        guard usable.count >= 2, let fit = try? WeightedLinearFit(
-            x: usable.map { log($0.size!) }, y: usable.map { log($0.rmsBias.value) },
-            weights: usable.map { pow($0.rmsBias.value / $0.rmsBias.standardError, 2) }) else { return nil }
-        return (fit.slope, fit.cov11.squareRoot())
     }
 
     /// Batch error against τ: one colour per p, filled markers for mean-field attention (USA) with
@@ -177,7 +145,7 @@ public enum AttentionDynamicsNotebook {
         return Figure([FigurePanel(xlabel: "batch size p", ylabel: "RMS bias of softmax RBA", series: series, curves: curves)])
     }
 
-    static func clusteringFigure(_ runs: [(String, [ClusteringSample])]) -> Figure {
+    static func clusteringFigure(_ runs: [(label: String, samples: [ClusteringSample])]) -> Figure {
         var series: [FigureSeries] = []
         for (index, (label, samples)) in runs.enumerated() {
             let colour = FigureTheme.colour(index)

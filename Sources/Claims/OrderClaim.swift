@@ -1,9 +1,11 @@
 import Foundation
+import Reports
+import Studies
 
 /// A checkable claim about a convergence report: "the fitted <kind> order for batch size p is
-/// within ±tolerance of q", decided by the equivalence rule of ``OrderVerdictRule`` (the 95%
-/// interval, or on a pre-asymptotic grid the finest local order's interval, lies inside the
-/// band). An underpowered run is inconclusive, not "holds". Use it in tests:
+/// within ±tolerance of q", decided by the equivalence rule of `OrderVerdictRule` in the Studies
+/// module (the 95% interval, or on a pre-asymptotic grid the finest local order's interval, lies
+/// inside the band). An underpowered run is inconclusive, not "holds". Use it in tests:
 ///
 ///     let verdict = OrderClaim(kind: .batch, batchSize: 4, order: 0.5, tolerance: 0.1).check(report)
 ///     #expect(verdict.holds, "\(verdict.explanation)")

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// The Markdown experiment report of a convergence study: question, mathematics, command,
 /// results with uncertainties, fitted orders with CIs, a log-log plot (±2 SE bars, fitted

@@ -1,5 +1,6 @@
 import Foundation
 import NumericsCore
+import Studies
 
 /// The Markdown notebook of an N sweep (`convergence --particles N₁,N₂,… --report FILE.md`):
 /// the answer first, the exponents, a log–log plot of the batch error at the finest τ against N
