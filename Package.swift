@@ -66,10 +66,21 @@ let package = Package(
         /// A per-thread counting allocator (malloc & co. forwarding to glibc), linked into the tests
         /// only: the allocation-free hot-loop tests read it.
         .target(name: "AllocationCounting", path: "Tests/AllocationCounting"),
+        /// Fixtures shared by the test targets (small study configurations, fixed attention inputs,
+        /// reference implementations).
+        .target(name: "TestSupport", dependencies: ["NumericsCore", "Estimators", "AttentionAsDynamics", "Studies"], path: "Tests/TestSupport"),
+        .testTarget(name: "NumericsCoreTests", dependencies: ["CNumerics", "NumericsCore"]),
+        .testTarget(name: "EstimatorsTests", dependencies: ["CNumerics", "NumericsCore", "Estimators", "TestSupport"]),
+        .testTarget(name: "ParticleSystemsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AllocationCounting"]),
+        .testTarget(name: "AttentionAsDynamicsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AttentionAsDynamics"]),
+        .testTarget(name: "StudiesTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Studies", "Reports", "TestSupport"]),
+        .testTarget(name: "ClaimsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),
+        /// End-to-end and cross-module tests.
         .testTarget(
             name: "RBMStudyTests",
             dependencies: ["Claims", "Reports", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
-                           "AllocationCounting"],
+                           "AllocationCounting", "TestSupport"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -1,40 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
 import NumericsCore
 import ParticleSystems
 import Studies
 
-/// A small smooth study (N = 16, two batch sizes, four levels) that runs in ≈ 0.1 s per seed.
-func smallCalibrationConfiguration(noise: Double?) -> ConvergenceConfiguration {
-    var c = ConvergenceConfiguration()
-    c.system = .smooth
-    c.particles = 16
-    c.batchSizes = [2, 4]
-    c.timeSteps = [0.2, 0.1, 0.05, 0.025]
-    c.horizon = 1
-    c.noise = noise
-    c.trajectories = 40
-    c.threads = 2
-    c.bootstrapReplicates = 100
-    return c
-}
-
 @Suite("Calibrated verdicts")
 struct CalibratedVerdictTests {
-    /// Seeds for the coverage tests: 40 by default (band ±2 binomial SD), 400 with
-    /// RBM_LONG_CALIBRATION=1 (band 95% ± 2.5%).
-    static var seeds: Int { ProcessInfo.processInfo.environment["RBM_LONG_CALIBRATION"] == "1" ? 400 : 40 }
-    static var band: ClosedRange<Double> { seeds >= 400 ? 0.925...1.0 : 0.88...1.0 }
-
     @Test("95% intervals of every fit kind cover the across-seed mean (σ > 0 and σ = 0)", arguments: [0.5, 0.0])
     func coverageOfEveryFitKind(noise: Double) throws {
-        let report = try ConvergenceCalibrationReport.run(smallCalibrationConfiguration(noise: noise), seeds: Self.seeds)
+        let report = try ConvergenceCalibrationReport.run(smallCalibrationConfiguration(noise: noise), seeds: CoverageCheck.seeds)
         let primary = report.coverage.filter { !$0.label.hasPrefix("bootstrap") }
         let kinds = Set(primary.map { $0.label.components(separatedBy: " ").first ?? "" })
         #expect(kinds.isSuperset(of: ["strong", "batch", "weak", "time", "batch-error"]), "\(kinds)")
         for c in primary {
-            if !c.label.hasSuffix("pooled") { #expect(c.seeds == Self.seeds, "\(c.label): \(c.seeds) finite intervals") }
-            #expect(Self.band.contains(c.coverage), "σ = \(noise), \(c.label): coverage \(c.coverage) \(c.coverageCI95), SD across seeds \(c.spreadAcrossSeeds), mean SE \(c.meanReportedStandardError)")
+            if !c.label.hasSuffix("pooled") { #expect(c.seeds == CoverageCheck.seeds, "\(c.label): \(c.seeds) finite intervals") }
+            #expect(CoverageCheck.band.contains(c.coverage), "σ = \(noise), \(c.label): coverage \(c.coverage) \(c.coverageCI95), SD across seeds \(c.spreadAcrossSeeds), mean SE \(c.meanReportedStandardError)")
         }
     }
 
@@ -45,7 +26,7 @@ struct CalibratedVerdictTests {
         c.timeSteps = [1.0 / 8, 1.0 / 16, 1.0 / 32, 1.0 / 64]
         c.trajectories = 60
         c.bootstrapReplicates = 0
-        let report = try ConvergenceCalibrationReport.run(c, seeds: Self.seeds)
+        let report = try ConvergenceCalibrationReport.run(c, seeds: CoverageCheck.seeds)
         let labels = Set(report.coverage.map(\.label))
         #expect(labels.isSuperset(of: ["floor F², p = 2", "floor F², p = 8", "floor scaling exponent", "time order (full EM)"]), "\(labels)")
         // Each kind is judged pooled over its batch sizes (three labels at 40 seeds: one dips
@@ -54,7 +35,7 @@ struct CalibratedVerdictTests {
         let families = Set(primary.filter { $0.label.hasSuffix("pooled") }.map { String($0.label.prefix { $0 != "," }) })
         for entry in primary {
             let member = families.contains(String(entry.label.prefix { $0 != "," })) && !entry.label.hasSuffix("pooled")
-            #expect((member ? 0.8...1.0 : Self.band).contains(entry.coverage), "\(entry.label): coverage \(entry.coverage) \(entry.coverageCI95), SD across seeds \(entry.spreadAcrossSeeds), mean SE \(entry.meanReportedStandardError)")
+            #expect((member ? 0.8...1.0 : CoverageCheck.band).contains(entry.coverage), "\(entry.label): coverage \(entry.coverage) \(entry.coverageCI95), SD across seeds \(entry.spreadAcrossSeeds), mean SE \(entry.meanReportedStandardError)")
         }
         #expect(families.contains("floor F²"))
     }

@@ -1,6 +1,7 @@
 import Estimators
 import NumericsCore
 import Testing
+import TestSupport
 
 /// The blocked GEMM evaluation of attention ("Exact reference").
 @Suite("Exact attention reference")

@@ -1,22 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 import NumericsCore
 import ParticleSystems
 import Claims
 import Studies
-
-/// A small, fast configuration of the smooth problem (N = 32, d = 2).
-func smallConvergenceConfiguration(threads: Int = 1) -> ConvergenceConfiguration {
-    var c = ConvergenceConfiguration()
-    c.particles = 32
-    c.batchSizes = [2, 8]
-    c.timeSteps = [1.0 / 8, 1.0 / 16, 1.0 / 32, 1.0 / 64, 1.0 / 128]
-    c.horizon = 1
-    c.trajectories = 64
-    c.threads = threads
-    c.bootstrapReplicates = 200
-    return c
-}
 
 @Suite("Convergence study")
 struct ConvergenceStudyTests {

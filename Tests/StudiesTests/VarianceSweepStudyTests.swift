@@ -3,24 +3,15 @@ import Foundation
 import NumericsCore
 import Studies
 import Testing
+import TestSupport
 
 /// The variance sweep as a library: results independent of the thread count, closed forms
 /// reproduced by the study's rows, matched-cost sizes, the JSON contract, and bad input.
 @Suite("Variance sweep study")
 struct VarianceSweepStudyTests {
-    static func small(_ systems: [String] = ["smooth"]) -> VarianceSweepConfiguration {
-        var c = VarianceSweepConfiguration()
-        c.systems = systems
-        c.particles = 16
-        c.draws = 400
-        c.configurations = 2
-        c.seed = 77
-        return c
-    }
-
     @Test("rows are bit-identical for 1 and 2 threads")
     func threadCountDoesNotChangeResults() throws {
-        var c = Self.small(["smooth", "attention"])
+        var c = smallVarianceSweepConfiguration(["smooth", "attention"])
         c.estimators = ["bernoulli"]
         c.sizes = [0.5]
         c.threads = 1
@@ -37,7 +28,7 @@ struct VarianceSweepStudyTests {
 
     @Test("a row does not depend on the other rows of the sweep")
     func rowsAreIndependentOfTheSweep() throws {
-        var c = Self.small()
+        var c = smallVarianceSweepConfiguration()
         c.estimators = ["random-batch"]
         c.sizes = [4]
         let alone = try VarianceSweepStudy.run(c)
@@ -52,7 +43,7 @@ struct VarianceSweepStudyTests {
 
     @Test("the sweep's rows reproduce the closed forms: ratio CIs cover 1 and unbiased rows pass the bias test")
     func rowsReproduceClosedForms() throws {
-        var c = Self.small(["linear"])
+        var c = smallVarianceSweepConfiguration(["linear"])
         c.draws = 2_000
         c.matchCost = [3, 7]
         let report = try VarianceSweepStudy.run(c)
@@ -70,7 +61,7 @@ struct VarianceSweepStudyTests {
 
     @Test("matched cost picks sizes of equal expected cost")
     func matchedCostSizes() throws {
-        var c = Self.small(["attention"])
+        var c = smallVarianceSweepConfiguration(["attention"])
         c.particles = 64
         c.draws = 8
         c.configurations = 1
@@ -84,7 +75,7 @@ struct VarianceSweepStudyTests {
 
     @Test("the JSON document has the contract's fields, with null where there is no theory")
     func jsonContract() throws {
-        var c = Self.small(["attention"])
+        var c = smallVarianceSweepConfiguration(["attention"])
         c.draws = 16
         c.configurations = 1
         c.estimators = ["yoso", "skeinformer"]
@@ -105,7 +96,7 @@ struct VarianceSweepStudyTests {
         ("uniform-columns", 17.0, "--sizes"), ("nosuch", 2.0, "--estimators"),
     ])
     func badInput(estimator: String, size: Double, option: String) {
-        var c = Self.small()
+        var c = smallVarianceSweepConfiguration()
         c.estimators = [estimator]
         c.sizes = [size]
         #expect { try c.validate() } throws: { ($0 as? InvalidInput)?.option == option }

@@ -1,6 +1,7 @@
 import Estimators
 import NumericsCore
 import Testing
+import TestSupport
 
 /// Paramixer's sparse factor chains (arXiv 2204.10670).
 @Suite("Paramixer factors")

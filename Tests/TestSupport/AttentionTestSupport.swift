@@ -4,7 +4,7 @@ import Foundation
 import NumericsCore
 
 /// Fixed attention inputs for tests: N tokens uniform on S^{d−1}, random maps N(0, 1/d).
-func fixedAttentionInputs(tokens n: Int, dimension d: Int, beta: Double, normalization: AttentionNormalization,
+public func fixedAttentionInputs(tokens n: Int, dimension d: Int, beta: Double, normalization: AttentionNormalization,
                           seed: UInt64 = 4242) throws -> AttentionInputs {
     let x = try TokenSet.uniformSphere.tokens(count: n, dimension: d, stream: RandomStream(seed: seed, purpose: .configuration))
     let maps = AttentionMaps.random(d, stream: RandomStream(seed: seed, purpose: .modelParameters))
@@ -12,7 +12,7 @@ func fixedAttentionInputs(tokens n: Int, dimension d: Int, beta: Double, normali
 }
 
 /// Textbook O(N²) attention: the full score row, its max, exponentials, sums (no blocking, no GEMM).
-func naiveAttention(_ inputs: AttentionInputs) -> Matrix {
+public func naiveAttention(_ inputs: AttentionInputs) -> Matrix {
     let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
     var out = Matrix(rows: n, columns: dv)
     for i in 0..<n {
@@ -36,7 +36,7 @@ func naiveAttention(_ inputs: AttentionInputs) -> Matrix {
 }
 
 /// max_i ‖aᵢ − bᵢ‖ / max_i ‖bᵢ‖.
-func relativeRowError(_ a: Matrix, _ b: Matrix) -> Double {
+public func relativeRowError(_ a: Matrix, _ b: Matrix) -> Double {
     var worst = 0.0, scale = 0.0
     for i in 0..<a.rows {
         var e = 0.0, s = 0.0

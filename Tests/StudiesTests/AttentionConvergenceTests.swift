@@ -4,24 +4,7 @@ import NumericsCore
 import Claims
 import Studies
 import Testing
-
-/// A small attention configuration: N = 32 tokens on S², β = 1, Q = K = V = I.
-func smallAttentionConfiguration(_ normalization: AttentionNormalization, estimator: String = "rba",
-                                 batchSizes: [Int] = [2, 4, 8]) -> ConvergenceConfiguration {
-    var c = ConvergenceConfiguration()
-    c.system = .attention
-    c.estimator = estimator
-    c.particles = 32
-    c.dimension = 3
-    c.attention.normalization = normalization
-    c.batchSizes = batchSizes
-    c.timeSteps = [1.0 / 8, 1.0 / 16, 1.0 / 32, 1.0 / 64, 1.0 / 128]
-    c.horizon = 1
-    c.trajectories = 48
-    c.threads = 2
-    c.bootstrapReplicates = 200
-    return c
-}
+import TestSupport
 
 @Suite("Attention convergence")
 struct AttentionConvergenceTests {

@@ -3,6 +3,7 @@ import Estimators
 import NumericsCore
 import Studies
 import Testing
+import TestSupport
 
 /// Random Batch Attention at fixed inputs.
 @Suite("Random Batch Attention")

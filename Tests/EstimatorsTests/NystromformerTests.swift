@@ -2,6 +2,7 @@ import Estimators
 import Foundation
 import NumericsCore
 import Testing
+import TestSupport
 
 /// Nyströmformer's landmarks and cubic pseudo-inverse iteration (arXiv 2102.03902).
 @Suite("Nyströmformer")

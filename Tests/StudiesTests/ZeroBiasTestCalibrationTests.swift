@@ -3,6 +3,7 @@ import Foundation
 import NumericsCore
 import Studies
 import Testing
+import TestSupport
 
 /// Calibration of ``ZeroBiasTest``: its size on exactly unbiased estimators where one partner
 /// dominates a row (the case that broke the per-coordinate t-test), zero variance at p = N and

@@ -2,6 +2,7 @@ import Claims
 import Foundation
 import Studies
 import Testing
+import TestSupport
 
 /// The time dimension of the Random Batch theorem (Jin, Li, Liu, arXiv 1812.10575): errors
 /// recorded at checkpoints along [0, T], their growth in t, and the uniform-in-time claim.
@@ -61,11 +62,11 @@ struct UniformInTimeTests {
 
     @Test("the growth-in-t intervals cover the across-seed mean (checkpoints share trajectories)")
     func growthIntervalsCover() throws {
-        let report = try ConvergenceCalibrationReport.run(Self.configuration(), seeds: CalibratedVerdictTests.seeds)
+        let report = try ConvergenceCalibrationReport.run(Self.configuration(), seeds: CoverageCheck.seeds)
         let growth = report.coverage.filter { $0.label.hasPrefix("growth in t") }
         #expect(growth.count == 2 * 5 + 1, "\(growth.map(\.label))")  // 10 profiles and the pooled row
         for entry in growth {
-            let band = entry.pooled ? CalibratedVerdictTests.band : 0.8...1.0
+            let band = entry.pooled ? CoverageCheck.band : 0.8...1.0
             #expect(band.contains(entry.coverage), "\(entry.label): coverage \(entry.coverage) \(entry.coverageCI95), SD across seeds \(entry.spreadAcrossSeeds), mean SE \(entry.meanReportedStandardError)")
         }
     }

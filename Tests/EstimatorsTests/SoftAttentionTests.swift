@@ -1,6 +1,7 @@
 import Estimators
 import NumericsCore
 import Testing
+import TestSupport
 
 /// SOFT's Nyström approximation of the Gaussian kernel (arXiv 2110.11945).
 @Suite("SOFT Nyström approximation")
@@ -82,8 +83,3 @@ struct SoftAttentionTests {
     }
 }
 
-/// ‖a − b‖_F (or ‖a‖_F when b is nil).
-func frobenius(_ a: Matrix, minus b: Matrix?) -> Double {
-    guard let b else { return a.elements.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-    return zip(a.elements, b.elements).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-}

@@ -2,6 +2,7 @@ import Foundation
 import Reports
 import Studies
 import Testing
+import TestSupport
 
 /// The notebook figures render: gnuplot exits 0 and every requested format is written beside
 /// the notebook, non-empty and of the right kind (PDF and PNG signatures); `--plot-format` lists
@@ -19,7 +20,7 @@ struct FigureRenderingTests {
 
     @Test("a variance-sweep notebook writes its figures as SVG, PDF and PNG")
     func rendersEveryFormat() throws {
-        let report = try VarianceSweepStudy.run(VarianceSweepStudyTests.small())
+        let report = try VarianceSweepStudy.run(smallVarianceSweepConfiguration())
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -40,7 +41,7 @@ struct FigureRenderingTests {
 
     @Test("without other formats only the SVG is written")
     func svgOnly() throws {
-        let report = try VarianceSweepStudy.run(VarianceSweepStudyTests.small())
+        let report = try VarianceSweepStudy.run(smallVarianceSweepConfiguration())
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
