@@ -123,9 +123,8 @@ public enum AttentionDynamicsNotebook {
                 curves.append("\(floor.floor.value) with lines dt 2 lc rgb '\(colour)' title 'SA floor, p = \(p)'")
             }
             if let fit = meanField.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
-                let rows = meanField.levels.filter { $0.batchSize == p && $0.batchError.value > 0 }
-                let logs = rows.map { log($0.batchError.value) - fit.order * log($0.dt) }
-                curves.append("\(exp(logs.reduce(0, +) / Double(max(1, logs.count))))*x**\(fit.order) with lines lc rgb '\(colour)' title 'USA fit, p = \(p): slope \(format(fit.order))'")
+                let c = meanField.batchErrorLineConstant(batchSize: p, order: fit.order)
+                curves.append("\(c)*x**\(fit.order) with lines lc rgb '\(colour)' title 'USA fit, p = \(p): slope \(format(fit.order))'")
             }
         }
         return Figure([FigurePanel(xlabel: "re-batching interval τ", ylabel: "RMS batch error at T", series: series, curves: curves,

@@ -162,9 +162,7 @@ public enum ConvergenceNotebook {
                 NotebookSections.errorBar($0.dt, $0.batchError, clip: 1e-6)
             }, mark: .points))
             if let fit = r.fits.first(where: { $0.kind == .batch && $0.batchSize == p }), fit.order.isFinite {
-                // Intercept for the fitted slope: C = exp(mean_k(log e_k − q·log τ_k)).
-                let logs = rows.filter { $0.batchError.value > 0 }.map { log($0.batchError.value) - fit.order * log($0.dt) }
-                let c = exp(logs.reduce(0, +) / Double(max(1, logs.count)))
+                let c = r.batchErrorLineConstant(batchSize: p, order: fit.order)
                 curves.append("\(c)*x**\(fit.order) with lines \(FigureTheme.style(index)) title 'fit, p = \(p): slope \(format(fit.order))'")
             }
         }
