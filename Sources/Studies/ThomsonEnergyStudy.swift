@@ -21,7 +21,9 @@ import ParticleSystems
 /// step (stationary fluctuations of variance ∝ τ around a non-degenerate minimum, so an energy
 /// excess ∝ τ) predicts gap order 1 in τ. That is a heuristic, not a theorem for this singular
 /// kernel: the fitted order (log RMS gap on log τ, delta-method interval, hull of the local
-/// orders on lack of fit) is printed with the verdict "not assessed".
+/// orders on lack of fit) is printed with the verdict "not assessed"; its interval is the order fit's
+/// delta-method interval, whose coverage has been measured for the convergence orders but not for
+/// this gap (the output says so).
 ///
 /// Cost per trajectory: the rk8pd reference plus Σ_τ (T/τ)·(N² + Σ_p N(p−1)) pair interactions,
 /// plus the schedule's steps. Trajectories run in parallel; results do not depend on the thread
