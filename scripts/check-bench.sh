@@ -38,7 +38,7 @@ with open(path) as f:
     doc = json.load(f)
 def fail(message):
     sys.exit(f"check-bench: {section}: {message}")
-if set(doc) != {"section", "figures", "manifest"}: fail(f"top-level keys {sorted(doc)}")
+if set(doc) != {"schema", "section", "figures", "manifest"} or doc["schema"] != "rbm-study/bench/1": fail(f"top-level keys {sorted(doc)}")
 if doc["section"] != section: fail(f"section is {doc['section']!r}")
 if not isinstance(doc["manifest"], dict) or "gitCommit" not in doc["manifest"]: fail("manifest missing or without gitCommit")
 names = []

@@ -25,17 +25,17 @@ struct Check: ParsableCommand {
     var list = false
     @Flag(help: "Run every claim of the catalogue.")
     var all = false
-    @Option(help: "Replace the claimed value of a single claim (its meaning is listed by --list).")
+    @Option(help: "Replace the claimed value of a single claim, a finite number (its meaning is listed by --list). (default: the claim's own value)")
     var expect: Double?
     @Flag(help: "Exit 1 when any claim is inconclusive, not only when one is rejected.")
     var strict = false
-    @Option(help: "Calibrate instead: check the claims at this many seeds (seed, seed + 1, …) and report how often each holds, is rejected or is inconclusive (2–100000).")
+    @Option(help: "Calibrate instead: check the claims at R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report how often each holds, is rejected or is inconclusive.")
     var calibrate: Int?
-    @Option(help: "Seed of all random streams (64-bit).")
+    @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
     var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads, 1–1024 (default: all cores). Results do not depend on it.")
+    @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
     var threads: Int?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
 
     func run() throws {
         if list {

@@ -2,23 +2,26 @@ import ArgumentParser
 import Foundation
 import Studies
 
+/// The `--help` heading of ``OutputOptions``.
+let outputOptionsTitle = "Output options"
+
 /// Where and how a subcommand writes its results: `--format` for stdout, `--out DIR` for every
 /// artifact, `--report FILE.md` for the notebook. Everything is encoded before anything is
 /// written; the artifacts are written to exclusive temporaries and renamed into place together
 /// only once stdout has been written, so a failure leaves the previous set of files or nothing.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Stdout format: table, json or csv.")
+    @Option(help: "Standard output: the table, the JSON document, or every CSV table (each after a '# table: NAME' line).")
     var format: OutputFormat = .table
-    @Option(help: "Directory for every artifact (the JSON document and CSV files); locked while a run writes to it.")
+    @Option(help: "Directory for every artifact (the JSON document and one CSV file per table); locked while a run writes to it.")
     var out: String?
-    @Option(help: "Write a Markdown notebook with SVG plots to this file.")
+    @Option(help: "Write a Markdown notebook with its figures to this file (ending in .md).")
     var report: String?
     @Option(name: .customLong("plot-format"),
-            help: "Formats of the notebook's figures, comma-separated from svg, pdf, png; SVG is always written for the Markdown, PDF and PNG beside it.")
-    var plotFormat = "svg"
+            help: "Comma list of the notebook's figure formats; SVG is always written for the Markdown, PDF and PNG beside it.")
+    var plotFormat = NameList<PlotFormatNames>("svg")
 
     /// The figure formats of `--plot-format` (validated by ``checkPaths()``).
-    var plotFormats: [PlotFormat] { PlotFormat.list(plotFormat) ?? [.svg] }
+    var plotFormats: [PlotFormat] { PlotFormat.list(plotFormat.text ?? "svg") ?? [.svg] }
 
     /// Checks `--out` and `--report` up front (before any work): bad input exits 2, a closed
     /// stdout or an output directory in use by another run exits 3. Creates and locks `--out`.
@@ -34,8 +37,8 @@ struct OutputOptions: ParsableArguments {
 
     /// The checks of `--out`, `--report` and `--plot-format` that need no file system changes.
     func checkPaths() throws {
-        try require(PlotFormat.list(plotFormat) != nil, "--plot-format",
-                    "must be a comma-separated list of svg, pdf, png (got '\(plotFormat)')")
+        try require(PlotFormat.list(plotFormat.text ?? "svg") != nil, "--plot-format",
+                    "must be a comma-separated list of svg, pdf, png (got '\(plotFormat.text ?? "svg")')")
         if let out {
             try require(!out.isEmpty, "--out", "must name a directory (got an empty path)")
             var isDirectory: ObjCBool = false
