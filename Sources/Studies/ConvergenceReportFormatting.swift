@@ -24,10 +24,11 @@ extension ConvergenceReport {
         }
         out.append("")
         let exact = reference.exactExpectation != nil
-        let levelWidths = [5, 10, 22, 22, 22, 24, 3] + (exact ? [24] : [])
-        out.append(row(["p", "τ", "strong", "batch", "time", "weak", ""] + (exact ? ["vs exact"] : []), widths: levelWidths))
+        let sizeWidth = max(5, (levels.map { format($0.size).count }.max() ?? 0) + 1)
+        let levelWidths = [sizeWidth, 10, 22, 22, 22, 24, 3] + (exact ? [24] : [])
+        out.append(row([sizeSymbol, "τ", "strong", "batch", "time", "weak", ""] + (exact ? ["vs exact"] : []), widths: levelWidths))
         for level in levels {
-            out.append(row([String(level.batchSize), format(level.dt), pm(level.strongError), pm(level.batchError),
+            out.append(row([format(level.size), format(level.dt), pm(level.strongError), pm(level.batchError),
                             pm(level.timeError), pm(level.weakError), level.weakErrorInformative ? "" : "~"]
                            + (exact ? [level.weakErrorVsExact.map(pm) ?? "—"] : []), widths: levelWidths))
         }
@@ -37,12 +38,12 @@ extension ConvergenceReport {
         out.append("weak: b = C·τ^q + D by profile GLS) with delta-method SE (a refitting bootstrap interval is in the JSON, as a check);")
         out.append("* = no single order fits (lack of fit or deterministic misfit): the interval spans the local orders;")
         out.append("verdicts: equivalence with theory ± \(format(OrderVerdictRule.defaultTolerance)) (a pre-asymptotic grid is judged by its finest local order)")
-        let widths = [6, 7, 7, 19, 7, 16, 8, 30]
-        out.append(row(["p", "kind", "q", "95% CI", "theory", "verdict", "LoF p", "local orders (coarse → fine)"], widths: widths))
+        let widths = [max(6, sizeWidth), 7, 7, 19, 7, 16, 8, 30]
+        out.append(row([sizeSymbol, "kind", "q", "95% CI", "theory", "verdict", "LoF p", "local orders (coarse → fine)"], widths: widths))
         for f in fits {
             let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " ")
             let mark = f.intervalKind == .localOrderRange ? "*" : ""
-            out.append(row([f.estimator == "exact" ? "full" : String(f.batchSize), f.kind.rawValue, format(f.order), interval(f.ci95) + mark,
+            out.append(row([f.estimator == "exact" ? "full" : sizeLabel(batchSize: f.batchSize), f.kind.rawValue, format(f.order), interval(f.ci95) + mark,
                             f.theoryOrder.map { format($0) } ?? "—", f.verdict.verdict.rawValue,
                             f.lackOfFitP.map { format($0, digits: 2) } ?? "—", local],
                            widths: widths))
@@ -57,7 +58,7 @@ extension ConvergenceReport {
             out.append("")
             out.append("batch-error ratios at the finest τ vs theory √(g(p₁)/g(p₂)), g(p) = E[1/(s−1)] − 1/(N−1) (= 1/(p−1) − 1/(N−1) when p | N):")
             for r in batchSizeRatios {
-                out.append("  p = \(r.batchSizes[0]) : \(r.batchSizes[1])   measured \(pm(r.measured)) \(interval(r.ci95))   theory \(format(r.theory))   \(r.verdict.verdict.rawValue) (\(r.verdict.rule))")
+                out.append("  \(sizeSymbol) = \(sizeLabel(batchSize: r.batchSizes[0])) : \(sizeLabel(batchSize: r.batchSizes[1]))   measured \(pm(r.measured)) \(interval(r.ci95))   theory \(format(r.theory))   \(r.verdict.verdict.rawValue) (\(r.verdict.rule))")
             }
         }
         out += timeProfileTable()
@@ -65,7 +66,7 @@ extension ConvergenceReport {
             out.append("")
             out.append("batch-error floors (RMS² = F² + A·τ, relative-weight least squares with sandwich SE; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")
             for f in floors {
-                out.append("  \(f.estimator) p = \(f.batchSize)   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
+                out.append("  \(f.estimator) \(sizeSymbol) = \(sizeLabel(batchSize: f.batchSize))   F = \(pm(f.floor))   \(f.detected ? "detected" : "not detected")   A = \(pm(f.fit.slope))   LoF p \(f.fit.lackOfFitP.map { format($0, digits: 2) } ?? "—")")
             }
             if let s = floorScaling {
                 out.append("  floor ∝ p^e: e = \(format(s.exponent)) \(interval(s.ci95))\(s.singleExponentAdequate ? "" : "* (no single exponent: spans the local ones)") over \(s.points) batch sizes (theory ≈ −1); LoF p \(s.lackOfFitP.map { format($0, digits: 2) } ?? "—"); local exponents \(s.localExponents.map { format($0, digits: 2) }.joined(separator: " "))   \(s.verdict.verdict.rawValue)")
@@ -81,6 +82,15 @@ extension ConvergenceReport {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The symbol of the estimator's size parameter (p, π, m, c, F): the column header of every table.
+    public var sizeSymbol: String { Studies.sizeSymbol(of: levels.first?.sizeName ?? "p") }
+
+    /// The estimator's size at batch size p, as the tables print it (π for Bernoulli, p itself otherwise).
+    func sizeLabel(batchSize p: Int) -> String { format(estimatorSize(batchSize: p)) }
+
+    /// The estimator's size at batch size p (from the levels; p itself when no level has it).
+    public func estimatorSize(batchSize p: Int) -> Double { levels.first { $0.batchSize == p }?.size ?? Double(p) }
+
     /// The batch errors and the time error along [0, T] at the finest τ (every τ is in the JSON
     /// and `time-profiles.csv`); empty without checkpoints.
     func timeProfileTable() -> [String] {
@@ -89,11 +99,11 @@ extension ConvergenceReport {
         guard let times = shown.first?.times, let from = shown.compactMap(\.lateGrowth).first?.from else { return [] }
         var out = ["", "errors along [0, T] at the finest τ = \(format(finest)): RMS ± 1 SE at each checkpoint; sup = the largest and where;",
                    "growth = exponent q of e(t) ∝ t^q over t ≥ \(format(from)) with its 95% interval (≈ 0 once the error has stopped growing)"]
-        let widths = [6, 7] + times.map { _ in 22 } + [24, 24]
-        out.append(row(["p", "kind"] + times.map { "t = \(format($0))" } + ["sup (at t)", "growth [95% CI]"], widths: widths))
+        let widths = [max(6, (levels.map { format($0.size).count }.max() ?? 0) + 1), 7] + times.map { _ in 22 } + [24, 24]
+        out.append(row([sizeSymbol, "kind"] + times.map { "t = \(format($0))" } + ["sup (at t)", "growth [95% CI]"], widths: widths))
         for profile in shown {
             let growth = profile.lateGrowth.map { "\(format($0.exponent, digits: 2)) \(interval($0.ci95))" } ?? "—"
-            out.append(row([profile.kind == .time ? "full" : String(profile.batchSize), profile.kind.rawValue] + profile.errors.map(pm)
+            out.append(row([profile.kind == .time ? "full" : sizeLabel(batchSize: profile.batchSize), profile.kind.rawValue] + profile.errors.map(pm)
                            + ["\(format(profile.supremum.value)) (\(format(profile.supremumTime)))", growth], widths: widths))
         }
         return out
