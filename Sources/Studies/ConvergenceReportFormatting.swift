@@ -109,54 +109,12 @@ extension ConvergenceReport {
         return out
     }
 
-    /// Time profiles as CSV, long format (one row per profile and checkpoint).
-    public func timeProfilesCSV() -> String {
-        let rows = timeProfiles.flatMap { profile in profile.times.indices.map { (profile, $0) } }
-        return csvTable(header: "estimator,batchSize,kind,dt,t,error,errorSE,trajectories", rows) { profile, j in
-            [profile.estimator, String(profile.batchSize), profile.kind.rawValue, csv(profile.dt), csv(profile.times[j]),
-             csv(profile.errors[j].value), csv(profile.errors[j].standardError), String(profile.errors[j].count)]
-        }
-    }
-
-    /// Floors as CSV (one row per estimator and batch size).
-    public func floorsCSV() -> String {
-        csvTable(header: "estimator,batchSize,floor,floorSE,detected,slopeA,slopeASE,lackOfFitP", floors) { f in
-            [f.estimator, String(f.batchSize), csv(f.floor.value), csv(f.floor.standardError), String(f.detected),
-             csv(f.fit.slope.value), csv(f.fit.slope.standardError), f.fit.lackOfFitP.map(csv) ?? ""]
-        }
-    }
-
-    /// Levels as CSV (one row per batch size and τ; estimates as value and SE columns).
-    public func levelsCSV() -> String {
-        csvTable(header: "estimator,batchSize,dt,trajectories,strongError,strongErrorSE,batchError,batchErrorSE,timeError,timeErrorSE,weakError,weakErrorSE,weakErrorInformative,weakErrorVsExact,weakErrorVsExactSE",
-                 levels) { l in
-            [l.estimator, String(l.batchSize), csv(l.dt), String(l.trajectories),
-             csv(l.strongError.value), csv(l.strongError.standardError),
-             csv(l.batchError.value), csv(l.batchError.standardError),
-             csv(l.timeError.value), csv(l.timeError.standardError),
-             csv(l.weakError.value), csv(l.weakError.standardError), String(l.weakErrorInformative),
-             csv(l.weakErrorVsExact?.value), csv(l.weakErrorVsExact?.standardError)]
-        }
-    }
-
-    /// Fits as CSV.
-    public func fitsCSV() -> String {
-        csvTable(header: "estimator,batchSize,kind,order,ci95Low,ci95High,intervalKind,bootstrapLow,bootstrapHigh,standardError,asymptoticOrder,asymptoticOrderSE,lackOfFitP,singleOrderAdequate,theoryOrder,verdict",
-                 fits) { f in
-            [f.estimator, String(f.batchSize), f.kind.rawValue, csv(f.order), csv(f.ci95[0]), csv(f.ci95[1]), f.intervalKind.rawValue,
-             csv(f.bootstrapCI95?[0]), csv(f.bootstrapCI95?[1]), csv(f.standardError),
-             csv(f.asymptoticOrder?.value), csv(f.asymptoticOrder?.standardError),
-             csv(f.lackOfFitP), String(f.singleOrderAdequate), csv(f.theoryOrder), f.verdict.verdict.rawValue]
-        }
-    }
-
     /// Pretty-printed JSON with sorted keys.
     public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
 }
 
 func pm(_ e: Estimate) -> String { "\(format(e.value)) ± \(format(e.standardError, digits: 2))" }
 func interval(_ ci: [Double]) -> String { "[\(format(ci[0])), \(format(ci[1]))]" }
-func csv(_ x: Double?) -> String { x.map { $0.isFinite ? String($0) : "nan" } ?? "" }
 func row(_ cells: [String], widths: [Int]) -> String {
     zip(cells, widths).map { pad($0, $1) }.joined().trimmingCharacters(in: .whitespaces)
 }

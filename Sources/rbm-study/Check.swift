@@ -66,8 +66,8 @@ struct Check: ParsableCommand {
             }
             calibration.manifest.command = commandLine
             calibration.claimedValueOverridden = expect != nil
-            try output.emit(json: try calibration.json(), table: calibration.table(), csv: calibration.csv(),
-                            artifacts: [("calibration.json", try calibration.json()), ("calibration.csv", Data(calibration.csv().utf8))],
+            try output.emit(json: try calibration.json(), table: calibration.table(), tables: calibration.tidyTables(),
+                            files: [("calibration.json", try calibration.json())],
                             directory: outDirectory, warnings: []) { _ in }
             return
         }
@@ -79,8 +79,8 @@ struct Check: ParsableCommand {
             writeStandardError(interactive ? "\r\u{1B}[K" + line : line + "\n")
         }
         result.manifest.command = commandLine
-        try output.emit(json: try result.json(), table: result.table(), csv: result.csv(),
-                        artifacts: [("check.json", try result.json()), ("claims.csv", Data(result.csv().utf8))],
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("check.json", try result.json())],
                         directory: outDirectory, warnings: result.warnings) { url in
             try AtomicFile.write(Data(result.markdown().utf8), to: url)
         }

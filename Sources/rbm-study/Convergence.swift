@@ -238,8 +238,8 @@ struct Convergence: ParsableCommand {
         }
         result.manifest.command = commandLine
         let json = try result.json()
-        try output.emit(json: json, table: result.table(), csv: result.csv(),
-                        artifacts: [("convergence-particle-sweep.json", json), ("particle-scaling.csv", Data(result.csv().utf8))],
+        try output.emit(json: json, table: result.table(), tables: result.tidyTables(),
+                        files: [("convergence-particle-sweep.json", json)],
                         directory: outDirectory, warnings: result.warnings) {
             try ParticleSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
@@ -264,13 +264,9 @@ struct Convergence: ParsableCommand {
             throw error
         }
         let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
-        var artifacts: [(name: String, contents: Data)] = [
-            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),
-            ("trajectories.csv", Data(trajectoriesCSV.utf8))]
-        if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
-        if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
+        let files: [(name: String, contents: Data)] = [("convergence.json", try result.json()), ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         let system = c.system
-        try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(), files: files,
                         directory: outDirectory, stale: ["floors.csv", "time-profiles.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")

@@ -56,19 +56,21 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// Stages the artifacts (name → contents) in the `--out` directory, prints stdout in the chosen
-    /// format (a failed write exits 3 with nothing replaced), renames the artifacts into place
-    /// (removing `stale` files an earlier run left), calls `committed` (e.g. to delete a journal),
-    /// writes the notebook if asked, and prints the warnings on stderr.
-    func emit(json: Data, table: String, csv: String, artifacts: [(name: String, contents: Data)], directory: URL?,
+    /// Stages the artifacts in the `--out` directory (the `files`, then each table as NAME.csv),
+    /// prints stdout in the chosen format (a failed write exits 3 with nothing replaced), renames
+    /// the artifacts into place (removing `stale` files an earlier run left), calls `committed`
+    /// (e.g. to delete a journal), writes the notebook if asked, and prints the warnings on stderr.
+    /// `--format csv` prints every table, each after a line `# table: NAME`, in the given order.
+    func emit(json: Data, table: String, tables: [TidyTable], files: [(name: String, contents: Data)], directory: URL?,
               stale: [String] = [], warnings: [String], committed: () -> Void = {},
               notebook: (URL) throws -> Void) throws {
+        let artifacts = files + tables.map { (name: "\($0.name).csv", contents: Data($0.csv().utf8)) }
         let stdout: String
         switch format {
         case .table: stdout = table.split(separator: "\n", omittingEmptySubsequences: false).map { escapedForTerminal(String($0)) }
             .joined(separator: "\n")  // paths and names from the command line, never raw escapes
         case .json: stdout = String(decoding: json, as: UTF8.self) + "\n"
-        case .csv: stdout = csv
+        case .csv: stdout = TidyTable.concatenated(tables)
         }
         let files = directory.map { AtomicFileSet(directory: $0) }
         defer { files?.abandon() }

@@ -115,9 +115,8 @@ struct VarianceSweep: ParsableCommand {
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted sweep
-        try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
-                        artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
-                                    ("fits.csv", Data(result.fitsCSV().utf8))],
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("variance-sweep.json", try result.json())],
                         directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
             try VarianceSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }

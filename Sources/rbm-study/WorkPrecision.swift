@@ -119,10 +119,9 @@ struct WorkPrecision: ParsableCommand {
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted study
-        try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
-                        artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
-                                    ("trajectories.csv", Data(result.trajectoriesCSV().utf8))],
-                        directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("work-precision.json", try result.json())],
+                        directory: outDirectory, stale: ["trajectories.csv"], warnings: result.warnings, committed: { journal?.remove() }) {
             try WorkPrecisionNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
     }
