@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every rbm-bench section with --quick --format json and checks the JSON contract:
-# {"section", "figures": [{"name", "value", "unit"}], "manifest"}, every value a finite number,
+# {"schema", "section", "figures": [{"name", "value", "unit"}], "manifest"} (schemas/bench.schema.json), every value a finite number,
 # the section's required figures present, `--help` listing every section and exiting at once.
 # Usage: scripts/check-bench.sh [output-directory]   (the JSON of each section is kept there)
 set -euo pipefail
@@ -57,3 +57,5 @@ if seconds >= 30: fail(f"--quick took {seconds:.1f} s (limit 30 s)")
 print(f"{section:18s} ok  {len(names):3d} figures  {seconds:5.1f} s")
 PY
 done
+# Every section's document against schemas/bench.schema.json.
+python3 scripts/validate-schemas.py "$out"/*.json || { echo "check-bench: a section's JSON fails schemas/bench.schema.json" >&2; exit 1; }
