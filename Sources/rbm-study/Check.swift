@@ -29,13 +29,22 @@ struct Check: ParsableCommand {
     var expect: Double?
     @Flag(help: "Exit 1 when any claim is inconclusive, not only when one is rejected.")
     var strict = false
-    @Option(help: "Calibrate instead: check the claims at R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report how often each holds, is rejected or is inconclusive.")
-    var calibrate: Int?
-    @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
-    var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
-    var threads: Int?
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
     @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// Calibration, seed, threads.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Calibrate instead: check the claims at R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report how often each holds, is rejected or is inconclusive.")
+        var calibrate: Int?
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_123
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+    }
+
+    var calibrate: Int? { runOptions.calibrate }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
 
     func run() throws {
         if list {
