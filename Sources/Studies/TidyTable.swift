@@ -58,12 +58,12 @@ public struct TidyTable: Sendable {
     }
 
     /// A size: an integer without ".0" (p = 8, m = 64), any other number as `String(x)`.
-    static func size(_ x: Double) -> String {
+    public static func size(_ x: Double) -> String {
         x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : csvNumber(x)
     }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break.
-    static func field(_ text: String) -> String {
+    public static func field(_ text: String) -> String {
         text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }

@@ -1,7 +1,7 @@
 import Foundation
 import NumericsCore
 import XCTest
-@testable import Studies
+import Studies
 
 /// The long-format CSV: documented columns, one row per estimate, values as in the report.
 final class TidyTableTests: XCTestCase {
