@@ -6,6 +6,13 @@ extension ParticleSweepReport {
     /// `particle-fits`.
     public func tidyTables() -> [TidyTable] { [scalingTable(), fitsTable()] }
 
+    /// The size symbol of the sweep's tables: the estimator's (p, m, c, …) when its size does not
+    /// depend on N; "p" (the --batch-sizes entry) for a size that does (π = (p−1)/(N−1)).
+    public var sizeSymbol: String {
+        guard let first = reports.first, first.levels.allSatisfy({ $0.size == Double($0.batchSize) }) else { return "p" }
+        return first.sizeSymbol
+    }
+
     /// The report at N = `n` (nil when the sweep has none).
     func report(particles n: Int) -> ConvergenceReport? { zip(particleCounts, reports).first { $0.0 == n }?.1 }
 
@@ -36,9 +43,7 @@ extension ParticleSweepReport {
         let first = reports.first
         let context = TidyContext(system: configuration.system.rawValue, particles: nil, dimension: first?.problem.dimension,
                                   seed: manifest.seed)
-        // A size that depends on N (π = (p−1)/(N−1)) is named by its --batch-sizes entry p.
-        let integerSizes = first.map { r in r.levels.allSatisfy { $0.size == Double($0.batchSize) } } ?? true
-        let symbol = integerSizes ? first?.sizeSymbol ?? "p" : "p"
+        let symbol = sizeSymbol  // p for a size that depends on N
         for s in particleScaling {
             let full = s.kind == .time
             table.append(context.row(estimator: full ? ConvergenceReport.fullSystemEstimator : s.estimator,
