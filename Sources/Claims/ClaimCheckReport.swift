@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Studies
 
 /// The result of `rbm-study check` (JSON schema `rbm-study/check/1`): one outcome per claim, in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttentionAsDynamics
 import Estimators
+import Reports
 import Studies
 
 // Closed sets of values are typed options: `--help` lists the choices and shell completion
