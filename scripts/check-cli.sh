@@ -112,8 +112,8 @@ import json
 e=json.load(open('$tmp/opinion/opinion-clusters.json'))
 assert e['schema']=='rbm-study/opinion-clusters/1' and e['rows'][0]['time']==0 and len(e['rows'][0]['randomBatch'])==2
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: opinion run did not report cluster counts"; fi
-# --version prints a semantic version on one line and exits 0.
-if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+# --version prints the semantic version and the commit it was built from on one line and exits 0.
+if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+\ \(commit\ ([0-9a-f]+|unknown)\)$ ]]; then
   passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --version printed '$version'"; fi
 # Calibration: bad counts exit 2; a small run reports a coverage per interval.
 expect_bad --calibrate --calibrate 1
