@@ -83,5 +83,5 @@ let package = Package(
                            "AllocationCounting", "TestSupport"],
             path: "Tests/RBMStudyTests"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -106,11 +106,28 @@ enum StandardOutput {
 
     static func write(_ text: String) throws {
         try requireOpen()
+        // Anything `print` left in stdio's buffer goes first (fflush(NULL) flushes every output
+        // stream without naming the global `stdout`); then the text goes to descriptor 1 unbuffered.
+        let flushed = fflush(nil) == 0
         let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, Glibc.stdout) }
-        if written != bytes.count || fflush(Glibc.stdout) != 0 || ferror(Glibc.stdout) != 0 {
-            let code = errno
+        let code = flushed ? writeAll(bytes, to: STDOUT_FILENO) : errno
+        if code != 0 {
             throw OutputError("cannot write to standard output: \(String(cString: strerror(code)))\(code == ENOSPC ? " (the device is full)" : "")")
+        }
+    }
+
+    /// Writes every byte to `descriptor` with write(2), retrying on EINTR and short writes; 0 or the errno.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return errno }
+                if n == 0 { return EIO }
+                offset += n
+            }
+            return 0
         }
     }
 }
