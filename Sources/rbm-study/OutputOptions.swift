@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reports
 import Studies
+import Synchronization
 
 /// Where and how a subcommand writes its results: `--format` for stdout, `--out DIR` for every
 /// artifact, `--report FILE.md` for the notebook. Everything is encoded before anything is
@@ -89,19 +90,19 @@ struct OutputOptions: ParsableArguments {
 enum StandardOutput {
     /// Set at start-up when descriptor 1 was closed (it is then held by /dev/null, so no file
     /// the run opens can take its place).
-    nonisolated(unsafe) static var wasClosed = false
+    static let wasClosed = Atomic<Bool>(false)
 
     /// Keeps descriptors 0–2 open (on /dev/null when closed), remembering a closed stdout.
     static func guardStandardDescriptors() {
         for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
             let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
             if opened >= 0 && opened != fd { dup2(opened, fd); close(opened) }
-            if fd == 1 { wasClosed = true }
+            if fd == 1 { wasClosed.store(true, ordering: .relaxed) }
         }
     }
 
     static func requireOpen() throws {
-        if wasClosed { throw OutputError("cannot write to standard output: it is closed; redirect it to a file or /dev/null") }
+        if wasClosed.load(ordering: .relaxed) { throw OutputError("cannot write to standard output: it is closed; redirect it to a file or /dev/null") }
     }
 
     static func write(_ text: String) throws {
