@@ -89,8 +89,8 @@ f=d['floors'][0]
 assert set(['estimator','batchSize','floor']) <= set(f) and set(f['floor'])=={'value','standardError','count'}
 assert 'floorScaling' in d
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: attention run did not produce floors[] and floorScaling"; fi
-# --version prints a semantic version on one line and exits 0.
-if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+# --version prints the semantic version and the commit it was built from on one line and exits 0.
+if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+\ \(commit\ ([0-9a-f]+|unknown)\)$ ]]; then
   passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --version printed '$version'"; fi
 # Calibration: bad counts exit 2; a small run reports a coverage per interval.
 expect_bad --calibrate --calibrate 1
