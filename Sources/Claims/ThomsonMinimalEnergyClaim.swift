@@ -3,6 +3,7 @@ import Foundation
 import NumericsCore
 import ParticleSystems
 import Studies
+import Synchronization
 
 /// The Thomson flows reach the known minimal energies: for every N in `particleCounts` (each ≤ 12,
 /// where the minimum is the only local minimum up to rotation, so the gradient flow from almost
@@ -59,10 +60,9 @@ public struct ThomsonMinimalEnergyClaim: Claim {
         try require(batchSize >= 2 && particleCounts.allSatisfy { batchSize <= $0 }, "batchSize", "must be in [2, min N] (got \(batchSize))")
         let cells = particleCounts.flatMap { n in (0..<starts).map { (n, $0) } }
         var gaps = [(exact: Double, rbm: Double)](repeating: (.nan, .nan), count: cells.count)
-        var failure: Error?
-        let lock = NSLock()
+        let failure = Mutex<(any Error)?>(nil)
         gaps.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // cell k writes only slot k
             parallelForEach(cells.count, threads: threads) { k in
                 let (n, s) = cells[k]
                 let problem = ReferenceProblem.thomson.make(particles: n, dimension: 3, noise: nil)
@@ -83,11 +83,11 @@ public struct ThomsonMinimalEnergyClaim: Claim {
                     slots[k] = ((ThomsonProblem.energy(exact, particles: n, dimension: 3) - minimum) / minimum,
                                 finite ? (ThomsonProblem.energy(rbm, particles: n, dimension: 3) - minimum) / minimum : .nan)
                 } catch {
-                    lock.lock(); if failure == nil { failure = error }; lock.unlock()
+                    failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
-        if let failure { throw failure }
+        if let error = failure.withLock({ $0 }) { throw error }
         if gaps.contains(where: { !$0.exact.isFinite || !$0.rbm.isFinite }) {
             throw NumericalFailure("thomson-minimal-energy: a flow became non-finite (two charges met); no verdict")
         }

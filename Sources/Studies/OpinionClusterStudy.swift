@@ -31,7 +31,7 @@ public enum OpinionClusterStudy {
         struct Record { var exact: [Double] = []; var rbm: [[Double]] = []; var nonFinite = 0 }
         var records = [Record](repeating: Record(), count: c.trajectories)
         records.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // trajectory m writes only slot m
             parallelForEach(c.trajectories, threads: c.threads) { m in
                 let t64 = UInt64(m)
                 var initial = [Double](repeating: 0, count: size)

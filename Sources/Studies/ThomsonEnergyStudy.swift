@@ -2,6 +2,7 @@ import Foundation
 import Estimators
 import NumericsCore
 import ParticleSystems
+import Synchronization
 
 /// The energies the Thomson flows reach (`rbm-study convergence --system thomson`, companion of
 /// the convergence study on the same configuration, initial states and batch streams).
@@ -81,10 +82,9 @@ public enum ThomsonEnergyStudy {
             var nonFinite = 0
         }
         var records = [Record](repeating: Record(), count: c.trajectories)
-        var firstError: Error?
-        let lock = NSLock()
+        let firstError = Mutex<(any Error)?>(nil)
         records.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // trajectory m writes only slot m
             parallelForEach(c.trajectories, threads: c.threads) { m in
                 do {
                     let t64 = UInt64(m)
@@ -130,11 +130,11 @@ public enum ThomsonEnergyStudy {
                     }
                     slots[m] = record
                 } catch {
-                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+                    firstError.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
-        if let firstError { throw firstError }
+        if let error = firstError.withLock({ $0 }) { throw error }
         let nonFinite = records.reduce(0) { $0 + $1.nonFinite }
         let m = c.trajectories
         func gap(_ e: Double, _ record: Record) -> Double { e - (minimum ?? record.reference) }
