@@ -241,9 +241,10 @@ struct Convergence: ParsableCommand {
             ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
         if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
+        if let semicircle = result.semicircle { artifacts.append(("semicircle.csv", Data(semicircle.csv().utf8))) }
         let system = c.system
         try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
-                        directory: outDirectory, stale: ["floors.csv", "time-profiles.csv"], warnings: result.warnings, committed: committed) { url in
+                        directory: outDirectory, stale: ["floors.csv", "time-profiles.csv", "semicircle.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url, plotFormats: output.plotFormats)
