@@ -248,6 +248,9 @@ struct Convergence: ParsableCommand {
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
                 try AttentionDynamicsNotebook.write(result, to: url, plotFormats: output.plotFormats)
+            } else if system == .dyson {
+                writeStandardError("running the notebook's companion sweep (the exact system's W₁ to the semicircle at N = \(DysonNotebook.sweepParticles.map(String.init).joined(separator: ", ")))\n")
+                try DysonNotebook.write(result, to: url, plotFormats: output.plotFormats)
             } else {
                 try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats)
             }
