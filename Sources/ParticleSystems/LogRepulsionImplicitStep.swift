@@ -19,8 +19,11 @@ import Foundation
 /// **Larger groups** by damped Newton. Φ is self-concordant with constant M = 2/√a (each
 /// −a·log term is; the quadratic adds none), so the damped step x ← x + Δ/(1 + λ/√a), with Δ the
 /// Newton direction and λ = √(Δᵀ∇²ΦΔ) the Newton decrement, stays inside W and decreases Φ
-/// (Nesterov, Lectures on Convex Optimization, 2nd ed., §5.1.4), without evaluating a
-/// logarithm; once λ/√a ≤ ¼ full steps converge quadratically, and the iteration stops when the
+/// (Nesterov, Lectures on Convex Optimization, 2nd ed., §5.1.4); while λ/√a > ¼ a longer step
+/// (from the full one, halved) is accepted first when it stays in W and passes Armijo's test, and
+/// the start is y when ordered, else the projection of y onto the cone with its ties spread by
+/// √(2a) (see ``startingPoint(start:targets:coefficient:into:workspace:)``); once λ/√a ≤ ¼ full
+/// steps converge quadratically, and the iteration stops when the
 /// decrement predicted for the next step, λ²/√a/(1 − λ/√a)², is below 10⁻¹²·max(1, ‖x‖_∞) (a bound
 /// on the distance to the minimiser in the Hessian norm, which dominates the Euclidean one). The
 /// Newton system with the Hessian I + a·L (L the Laplacian of the complete graph with weights
@@ -42,7 +45,7 @@ public enum LogRepulsionImplicitStep {
     }
 
     /// Most Newton iterations before the solve is reported as failed.
-    public static let maximumIterations = 100
+    public static let maximumIterations = 200
 
     /// Solves the step for one group of m = `y.count` particles, listed in the order of the chamber
     /// (increasing positions before the step): `start` is a strictly increasing point of W (the
@@ -64,12 +67,8 @@ public enum LogRepulsionImplicitStep {
             return x[0] < x[1]
         }
         workspace.reserve(m)
-        // Start at y when it is already ordered (then the first Newton step is the explicit
-        // predictor y + a·Σ1/(yᵢ − yⱼ) to first order), else at the positions before the step.
-        var ordered = true
-        for i in 1..<m where !(y[i - 1] < y[i]) { ordered = false; break }
-        for i in 0..<m { x[i] = ordered ? y[i] : start[i] }
         let rootA = a.squareRoot()
+        startingPoint(start: start, targets: y, coefficient: a, into: x, workspace: workspace)
         let g = workspace.gradient, h = workspace.hessian, delta = workspace.direction, previous = workspace.previous
         for _ in 0..<maximumIterations {
             // Gradient and Hessian H = I + a·L.
@@ -114,16 +113,34 @@ public enum LogRepulsionImplicitStep {
             var decrement2 = 0.0
             for i in 0..<m { decrement2 -= g[i] * delta[i] }
             let lambda = max(0, decrement2).squareRoot(), scaled = lambda / rootA
-            var scale = scaled > 0.25 ? 1 / (1 + scaled) : 1
+            // The damped step 1/(1 + λ/√a) is guaranteed; far from the minimiser (λ/√a > ¼) a
+            // longer step is tried first, backtracking while it leaves W or fails Armijo.
+            let damped = scaled > 0.25 ? 1 / (1 + scaled) : 1
             var scaleMax = 1.0
             for i in 0..<m { previous[i] = x[i]; scaleMax = max(scaleMax, abs(x[i])) }
+            let current = damped < 1 ? objective(previous, targets: y, coefficient: a, count: m) : 0
+            var scale = 1.0
             while true {
+                if scale < damped { scale = damped }
                 for i in 0..<m { x[i] = previous[i] + scale * delta[i] }
                 var inside = true
                 for i in 1..<m where !(x[i - 1] < x[i]) { inside = false; break }
-                if inside { break }
+                if scale == damped {
+                    if inside { break }
+                    // Only rounding can leave W on the damped step: halve it.
+                    var shorter = scale
+                    repeat {
+                        shorter *= 0.5
+                        for i in 0..<m { x[i] = previous[i] + shorter * delta[i] }
+                        inside = true
+                        for i in 1..<m where !(x[i - 1] < x[i]) { inside = false; break }
+                    } while !inside && shorter > 1e-30
+                    if !inside { for i in 0..<m { x[i] = previous[i] }; return false }
+                    scale = shorter
+                    break
+                }
+                if inside && objective(x, targets: y, coefficient: a, count: m) <= current - 1e-4 * scale * decrement2 { break }
                 scale *= 0.5
-                if scale < 1e-30 { for i in 0..<m { x[i] = previous[i] }; return false }
             }
             if scale == 1 && scaled < 1 {
                 let next = lambda * scaled / ((1 - scaled) * (1 - scaled))
@@ -132,6 +149,63 @@ public enum LogRepulsionImplicitStep {
             if lambda <= 1e-15 * scaleMax { return true }
         }
         return false
+    }
+
+    /// Φ(x) = ½‖x − y‖² − a Σ_{i<j} log(x_j − x_i) for x strictly increasing. O(m²) logarithms.
+    static func objective(_ x: UnsafeMutablePointer<Double>, targets y: UnsafeBufferPointer<Double>, coefficient a: Double, count m: Int) -> Double {
+        var quadratic = 0.0, barrier = 0.0
+        for i in 0..<m {
+            let e = x[i] - y[i]
+            quadratic += e * e
+            for j in (i + 1)..<m { barrier += log(x[j] - x[i]) }
+        }
+        return 0.5 * quadratic - a * barrier
+    }
+
+    static func objective(_ x: UnsafeMutableBufferPointer<Double>, targets y: UnsafeBufferPointer<Double>, coefficient a: Double, count m: Int) -> Double {
+        objective(x.baseAddress!, targets: y, coefficient: a, count: m)
+    }
+
+    /// A strictly increasing starting point: y itself when it is ordered (the first Newton step is
+    /// then the explicit predictor y + a·Σ1/(yᵢ − yⱼ) to first order); otherwise the projection of y
+    /// onto the closed cone (pool-adjacent-violators: blocks of tied means) with each block of k
+    /// points spread symmetrically at spacing min(√(2a), gaps to the neighbouring blocks/(k+1)),
+    /// the scale of the minimiser near a tie, when that is strictly ordered and has the lower Φ
+    /// than the positions before the step; else those positions (always in W). O(m²).
+    static func startingPoint(start: UnsafeBufferPointer<Double>, targets y: UnsafeBufferPointer<Double>, coefficient a: Double,
+                              into x: UnsafeMutableBufferPointer<Double>, workspace: LogRepulsionWorkspace) {
+        let m = y.count
+        var ordered = true
+        for i in 1..<m where !(y[i - 1] < y[i]) { ordered = false; break }
+        if ordered { for i in 0..<m { x[i] = y[i] }; return }
+        // Pool-adjacent-violators on y: block b covers [begin[b], begin[b+1]) with mean value[b].
+        let value = workspace.search, weight = workspace.product, begin = workspace.residual
+        var blocks = 0
+        for i in 0..<m {
+            value[blocks] = y[i]; weight[blocks] = 1; begin[blocks] = Double(i)
+            blocks += 1
+            while blocks > 1 && value[blocks - 2] >= value[blocks - 1] {
+                let w = weight[blocks - 2] + weight[blocks - 1]
+                value[blocks - 2] = (weight[blocks - 2] * value[blocks - 2] + weight[blocks - 1] * value[blocks - 1]) / w
+                weight[blocks - 2] = w
+                blocks -= 1
+            }
+        }
+        let spacing = (2 * a).squareRoot()
+        for b in 0..<blocks {
+            let first = Int(begin[b]), k = Int(weight[b])
+            let below = b > 0 ? value[b] - value[b - 1] : Double.infinity
+            let above = b + 1 < blocks ? value[b + 1] - value[b] : Double.infinity
+            let step = min(spacing, min(below, above) / Double(k + 1))
+            for j in 0..<k { x[first + j] = value[b] + (Double(j) - 0.5 * Double(k - 1)) * step }
+        }
+        var inside = true
+        for i in 1..<m where !(x[i - 1] < x[i]) { inside = false; break }
+        let before = workspace.previous
+        for i in 0..<m { before[i] = start[i] }
+        if !inside || objective(x, targets: y, coefficient: a, count: m) > objective(before, targets: y, coefficient: a, count: m) {
+            for i in 0..<m { x[i] = start[i] }
+        }
     }
 
     /// Groups up to this size are solved by Cholesky; larger ones by conjugate gradients.

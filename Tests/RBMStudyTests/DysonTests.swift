@@ -37,9 +37,11 @@ struct DysonTests {
             let (closed, newton, converged) = pairSolutions(start: [left, left + gap], targets: y, a: a)
             #expect(converged)
             #expect(closed[0] < closed[1])
-            let g = closed[1] - closed[0]
-            // Stationarity: g⁺ = g_y + 2a/g⁺, midpoint kept.
-            #expect(abs(g - ((y[1] - y[0]) + 2 * a / g)) <= 1e-12 * max(1, g))
+            // Stationarity of the closed form (on the gap itself: the positions' difference loses
+            // digits to their magnitude): g⁺ = g + 2a/g⁺, and the midpoint is kept.
+            let gy = y[1] - y[0], g = LogRepulsionImplicitStep.pairGap(explicitGap: gy, coefficient: a)
+            #expect(g > 0 && abs(g - (gy + 2 * a / g)) <= 1e-14 * max(g, abs(gy), 2 * a / g), "g⁺ \(g), g \(gy), a \(a)")
+            #expect(abs((closed[0] + closed[1]) - (y[0] + y[1])) <= 1e-14 * max(1, abs(y[0]) + abs(y[1])))
             #expect(abs(closed[0] - newton[0]) <= 1e-11 * max(1, abs(closed[0])) && abs(closed[1] - newton[1]) <= 1e-11 * max(1, abs(closed[1])),
                     "closed \(closed) vs Newton \(newton), a = \(a)")
         }
@@ -128,7 +130,7 @@ struct DysonTests {
                 for _ in 0..<steps {
                     brownian.fillGaussian(&increment, scale: dt.squareRoot())
                     increment.withUnsafeBufferPointer { integrator.step(&x, timeStep: dt, brownianIncrement: $0, drift: exact, workspace: workspace, stream: brownian) }
-                    #expect(x.allSatisfy(\.isFinite))
+                    #expect(x.allSatisfy { $0.isFinite })
                     for k in 1..<n where !(x[k - 1] < x[k]) { Issue.record("exact run crossed at τ = \(dt)"); return }
                     exactSteps += 1
                 }
