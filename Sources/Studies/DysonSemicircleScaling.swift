@@ -90,17 +90,4 @@ public struct DysonSemicircleScaling: Codable, Sendable {
         }
         return x
     }
-
-    /// A markdown table of the points and the fitted exponent.
-    public func markdown() -> String {
-        var lines = ["| N | W₁ ± SE | Kolmogorov ± SE | N·W₁ |", "|---:|---|---|---:|"]
-        for p in points {
-            lines.append("| \(p.particles) | \(pm(p.wasserstein1)) | \(pm(p.kolmogorov)) | \(format(Double(p.particles) * p.wasserstein1.value)) |")
-        }
-        if let e = exponent {
-            lines.append("")
-            lines.append("W₁ ∝ N^e: e = \(format(e.exponent)) ± \(format(e.standardError, digits: 2)), 95% CI \(interval(e.ci95)) (T = \(format(horizon)), τ = \(format(timeStep)), \(trajectories) trajectories per N)")
-        }
-        return lines.joined(separator: "\n")
-    }
 }

@@ -96,26 +96,4 @@ public struct SemicircleComparison: Codable, Sendable {
         }
         return lines
     }
-
-    /// The table section: W₁ and Kolmogorov at T for every run, with RBM's paired excess.
-    func tableLines() -> [String] {
-        var out = ["", "distance to the semicircle law at T: \(normalisation)",
-                   "mean over trajectories ± 1 SE; W₁ = ∫|F_N − F| dx (exact), Kolmogorov = sup|F_N − F|; ΔW₁ = W₁ − W₁(reference), paired on the same Brownian paths"]
-        let widths = [14, 6, 11, 22, 22, 24]
-        out.append(row(["run", "p", "τ", "W₁", "Kolmogorov", "ΔW₁ vs reference"], widths: widths))
-        for r in rowsAtHorizon {
-            out.append(row([r.run.rawValue, r.run == .randomBatch ? String(r.batchSize) : "N", format(r.dt), pm(r.wasserstein1), pm(r.kolmogorov),
-                            r.wasserstein1MinusReference.map(pm) ?? "—"], widths: widths))
-        }
-        return out
-    }
-
-    /// Every row as CSV (long format: one row per run, p, τ and checkpoint).
-    public func csv() -> String {
-        csvTable(header: "run,batchSize,dt,t,w1,w1SE,kolmogorov,kolmogorovSE,w1MinusReference,w1MinusReferenceSE,trajectories", rows) { r in
-            [r.run.rawValue, String(r.batchSize), Studies.csv(r.dt), Studies.csv(r.t), Studies.csv(r.wasserstein1.value), Studies.csv(r.wasserstein1.standardError),
-             Studies.csv(r.kolmogorov.value), Studies.csv(r.kolmogorov.standardError), Studies.csv(r.wasserstein1MinusReference?.value),
-             Studies.csv(r.wasserstein1MinusReference?.standardError), String(r.wasserstein1.count)]
-        }
-    }
 }

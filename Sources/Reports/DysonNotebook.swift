@@ -1,4 +1,6 @@
 import Foundation
+import NumericsCore
+import Studies
 
 /// The Markdown report of `convergence --system dyson`: the implicit split step, the semicircle
 /// law and the distances, every run's distance to the law at T (exact system and RBM at each p
@@ -85,5 +87,20 @@ public enum DysonNotebook {
         md += NotebookSections.warnings(r.warnings)
         md += NotebookSections.environment(r.manifest, wallTime: format(r.manifest.wallSeconds))
         return md.joined(separator: "\n") + "\n"
+    }
+}
+
+extension DysonSemicircleScaling {
+    /// A markdown table of the points and the fitted exponent.
+    func markdown() -> String {
+        var lines = ["| N | W₁ ± SE | Kolmogorov ± SE | N·W₁ |", "|---:|---|---|---:|"]
+        for p in points {
+            lines.append("| \(p.particles) | \(pm(p.wasserstein1)) | \(pm(p.kolmogorov)) | \(format(Double(p.particles) * p.wasserstein1.value)) |")
+        }
+        if let e = exponent {
+            lines.append("")
+            lines.append("W₁ ∝ N^e: e = \(format(e.exponent)) ± \(format(e.standardError, digits: 2)), 95% CI \(interval(e.ci95)) (T = \(format(horizon)), τ = \(format(timeStep)), \(trajectories) trajectories per N)")
+        }
+        return lines.joined(separator: "\n")
     }
 }
