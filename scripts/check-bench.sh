@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every rbm-bench section with --quick --format json and checks the JSON contract:
-# {"section", "figures": [{"name", "value", "unit"}], "manifest"}, every value a finite number,
+# {"schema", "section", "figures": [{"name", "value", "unit"}], "manifest"} (schemas/bench.schema.json), every value a finite number,
 # the section's required figures present, `--help` listing every section and exiting at once.
 # Usage: scripts/check-bench.sh [output-directory]   (the JSON of each section is kept there)
 set -euo pipefail
@@ -38,7 +38,7 @@ with open(path) as f:
     doc = json.load(f)
 def fail(message):
     sys.exit(f"check-bench: {section}: {message}")
-if set(doc) != {"section", "figures", "manifest"}: fail(f"top-level keys {sorted(doc)}")
+if set(doc) != {"schema", "section", "figures", "manifest"} or doc["schema"] != "rbm-study/bench/1": fail(f"top-level keys {sorted(doc)}")
 if doc["section"] != section: fail(f"section is {doc['section']!r}")
 if not isinstance(doc["manifest"], dict) or "gitCommit" not in doc["manifest"]: fail("manifest missing or without gitCommit")
 names = []
@@ -57,3 +57,5 @@ if seconds >= 30: fail(f"--quick took {seconds:.1f} s (limit 30 s)")
 print(f"{section:18s} ok  {len(names):3d} figures  {seconds:5.1f} s")
 PY
 done
+# Every section's document against schemas/bench.schema.json.
+python3 scripts/validate-schemas.py "$out"/*.json || { echo "check-bench: a section's JSON fails schemas/bench.schema.json" >&2; exit 1; }

@@ -2,7 +2,8 @@
 # Checks the command-line contract of `rbm-study check` and of the convergence N sweep
 # (`--particles N₁,N₂,…`): exit 0 when every claim holds, 1 when
 # one is rejected, 2 (one line naming the option, no file created) for bad input; JSON schema
-# rbm-study/check/1 with the contract's fields; --out writes check.json and claims.csv.
+# rbm-study/check/1 with the contract's fields; --out writes check.json and claims.csv; the N sweep
+# writes particle-scaling.csv and particle-fits.csv.
 # Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +72,7 @@ done
 [ $code -eq 0 ] && ok || bad "N sweep exit $code"
 jq -e '.schema == "rbm-study/convergence-particle-sweep/1" and (.reports | length == 3) and any(.particleScaling[]; .kind == "batch" and has("estimator")
       and has("batchSize") and has("dt") and has("exponent") and has("ci95") and has("verdict"))' "$tmp/sweep.json" >/dev/null && ok || bad "N sweep JSON contract"
-[ -s "$tmp/sweep/convergence-particle-sweep.json" ] && [ -s "$tmp/sweep/particle-scaling.csv" ] && ok || bad "N sweep artifacts"
+[ -s "$tmp/sweep/convergence-particle-sweep.json" ] && [ -s "$tmp/sweep/particle-scaling.csv" ] && [ -s "$tmp/sweep/particle-fits.csv" ] && ok || bad "N sweep artifacts"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

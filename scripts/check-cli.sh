@@ -69,7 +69,7 @@ r=s['rows'][0]
 for k in ['run','batchSize','dt','t','wasserstein1','kolmogorov']: assert k in r, k
 assert all(f['verdict']['verdict']=='not assessed' for f in d['fits'])
 assert not d['warnings'], d['warnings']
-" && head -1 "$tmp/dyson/semicircle.csv" | grep -q '^run,batchSize,dt,t,w1'; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: dyson run -> exit $code: $err"; fi
+" && head -1 "$tmp/dyson/semicircle.csv" | grep -q '^system,N,d,estimator,sizeName,size,tau,t,kind,value,SE'; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: dyson run -> exit $code: $err"; fi
 err=$("$bin" convergence --out /proc/forbidden/x 2>&1 >/dev/null); code=$?
 if [ $code -eq 2 ] && [[ "$err" == *"--out"* ]]; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: unwritable --out -> exit $code: $err"; fi
 if "$bin" convergence --particles 16 --batch-sizes 2,4 --dt 0.25,0.125 --horizon 1 --trajectories 4 \
@@ -104,8 +104,8 @@ f=d['floors'][0]
 assert set(['estimator','batchSize','floor']) <= set(f) and set(f['floor'])=={'value','standardError','count'}
 assert 'floorScaling' in d
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: attention run did not produce floors[] and floorScaling"; fi
-# --version prints a semantic version on one line and exits 0.
-if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+# --version prints the semantic version and the commit it was built from on one line and exits 0.
+if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+\ \(commit\ ([0-9a-f]+|unknown)\)$ ]]; then
   passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --version printed '$version'"; fi
 # Calibration: bad counts exit 2; a small run reports a coverage per interval.
 expect_bad --calibrate --calibrate 1

@@ -1,4 +1,6 @@
 import Foundation
+import Reports
+import NumericsCore
 import Studies
 
 /// The measured error rates of claims: each claim checked at seeds s, s + 1, …, s + R − 1 on its
@@ -82,11 +84,21 @@ public struct ClaimCalibration: Codable, Sendable {
         return out
     }
 
-    public func csv() -> String {
-        var lines = ["id,seeds,holds,rejected,inconclusive,rejectionRate,rejectionLow,rejectionHigh,notConfirmedRate,meanSeconds"]
+    /// Every table of the calibration, in the order `--format csv` prints them: `calibration`,
+    /// one row per claim (kind `rejection-rate` over `count` seeds with its 95% interval; how
+    /// often it held, was rejected or was inconclusive; the rate of "not confirmed").
+    public func tidyTables() -> [TidyTable] {
+        var table = TidyTable(name: "calibration", extraColumns: [
+            "id", "holds", "rejected", "inconclusive", "ci95Low", "ci95High", "notConfirmedRate", "notConfirmedLow", "notConfirmedHigh",
+            "meanSeconds"])
         for e in claims {
-            lines.append("\(e.id),\(seeds),\(e.holds),\(e.rejected),\(e.inconclusive),\(e.rejectionRate),\(e.rejectionRateCI95[0]),\(e.rejectionRateCI95[1]),\(e.notConfirmedRate),\(e.meanSeconds)")
+            table.append(TidyRow(system: "", particles: nil, dimension: nil, estimator: "", sizeName: "", size: nil, kind: "rejection-rate",
+                                 estimate: Estimate(value: e.rejectionRate, standardError: .nan, count: seeds), seed: manifest.seed, extra: [
+                                    "id": e.id, "holds": String(e.holds), "rejected": String(e.rejected), "inconclusive": String(e.inconclusive),
+                                    "ci95Low": String(e.rejectionRateCI95[0]), "ci95High": String(e.rejectionRateCI95[1]),
+                                    "notConfirmedRate": String(e.notConfirmedRate), "notConfirmedLow": String(e.notConfirmedRateCI95[0]),
+                                    "notConfirmedHigh": String(e.notConfirmedRateCI95[1]), "meanSeconds": String(e.meanSeconds)]))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return [table]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Studies
 
 /// The result of `rbm-study check` (JSON schema `rbm-study/check/1`): one outcome per claim, in
@@ -66,16 +67,21 @@ public struct ClaimCheckReport: Codable, Sendable {
         return out
     }
 
-    /// CSV: one line per claim (id, verdict, expected, measured, SE, seconds, samplesNeeded).
-    public func csv() -> String {
-        func field(_ text: String) -> String { text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text }
-        var lines = ["id,verdict,expected,measured,standardError,count,seconds,samplesNeeded,statement"]
+    /// Every table of the check, in the order `--format csv` prints them: `claims`, one row per
+    /// claim (kind `claim`: the measured quantity ± SE over `count`, with the claimed value in
+    /// `theory`, the verdict, the seconds and the samples that would decide an inconclusive claim).
+    /// Each claim runs its own configuration (stated in `configuration`), so system, N, d,
+    /// estimator and size are empty.
+    public func tidyTables() -> [TidyTable] {
+        var table = TidyTable(name: "claims", extraColumns: ["id", "verdict", "theory", "seconds", "samplesNeeded", "statement", "configuration"])
         for c in claims {
-            lines.append([c.id, c.verdict.rawValue, c.expected.map { String($0) } ?? "", c.measured.map { String($0.value) } ?? "",
-                          c.measured.map { String($0.standardError) } ?? "", c.measured.map { String($0.count) } ?? "",
-                          String(format: "%.3f", c.seconds), c.samplesNeeded.map(String.init) ?? "", field(c.statement)].joined(separator: ","))
+            table.append(TidyRow(system: "", particles: nil, dimension: nil, estimator: "", sizeName: "", size: nil, kind: "claim",
+                                 estimate: c.measured, seed: c.seed, extra: [
+                                    "id": c.id, "verdict": c.verdict.rawValue, "theory": c.expected.map { String($0) } ?? "",
+                                    "seconds": String(format: "%.3f", c.seconds), "samplesNeeded": c.samplesNeeded.map(String.init) ?? "",
+                                    "statement": c.statement, "configuration": c.configuration]))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return [table]
     }
 
     /// A Markdown notebook: the answer first, then each claim with its evidence.

@@ -41,19 +41,4 @@ extension CalibrationReport {
     }
 
     public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
-
-    public func coverageCSV() -> String {
-        csvTable(header: "label,seeds,target,targetIsExact,coverage,coverageLow,coverageHigh,meanEstimate,spreadAcrossSeeds,meanReportedStandardError,assessment",
-                 coverage) { c in
-            ["\"\(c.label)\"", String(c.seeds), csv(c.target), String(c.targetIsExact), csv(c.coverage), csv(c.coverageCI95[0]),
-             csv(c.coverageCI95[1]), csv(c.meanEstimate), csv(c.spreadAcrossSeeds), csv(c.meanReportedStandardError), c.assessment]
-        }
-    }
-
-    public func sizesCSV() -> String {
-        csvTable(header: "label,trials,rejections,rate,rateLow,rateHigh,level,assessment", sizes) { t in
-            ["\"\(t.label)\"", String(t.trials), String(t.rejections), csv(t.rate), csv(t.rateCI95[0]), csv(t.rateCI95[1]),
-             csv(t.level), t.assessment]
-        }
-    }
 }

@@ -46,10 +46,10 @@ public enum ConvergenceNotebook {
         md += NotebookSections.command(r.manifest, fallback: "rbm-study convergence")
         md.append("## Results (± 1 standard error, \(c.trajectories) trajectories)")
         md.append("")
-        md.append("| p | τ | strong | batch | time | weak |")
+        md.append("| \(r.sizeSymbol) | τ | strong | batch | time | weak |")
         md.append("|---|---|---|---|---|---|")
         for l in r.levels {
-            md.append("| \(l.batchSize) | \(format(l.dt)) | \(pm(l.strongError)) | \(pm(l.batchError)) | \(pm(l.timeError)) | \(pm(l.weakError))\(l.weakErrorInformative ? "" : " ~") |")
+            md.append("| \(format(l.size)) | \(format(l.dt)) | \(pm(l.strongError)) | \(pm(l.batchError)) | \(pm(l.timeError)) | \(pm(l.weakError))\(l.weakErrorInformative ? "" : " ~") |")
         }
         md.append("")
         md.append("~ marks a weak error within 2 SE of zero (no information on the weak order).")
@@ -58,12 +58,12 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("The order is the least-squares slope of log e on log τ (the time error on log(τ^q − h^q), h the reference step, because the reference is Euler–Maruyama on the same path; the weak error as b = C·τ^q + D by profile GLS, D the reference's own weak bias). Its 95% interval uses the delta-method (sandwich) SE, valid whether or not the power law holds. (A bootstrap that resamples whole trajectories and refits each replicate is kept in the JSON as a check; it is not shown here because calibration found it undercovering at 87.5% for some fits.) LoF p: lack of fit (Hotelling-type F on the GLS residuals). Where it is significant, or the errors are deterministic (σ = 0), no single order summarises the grid and the interval (marked *) spans the local orders. Verdicts: equivalence with the theory ± \(format(OrderVerdictRule.defaultTolerance)): consistent when the interval lies inside the band, inconsistent when outside, pre-asymptotic when the local orders approach the band but the finest has not reached it, inconclusive otherwise. Their error rates are measured by `rbm-study convergence --calibrate R`.")
         md.append("")
-        md.append("| p | kind | q | 95% CI | theory | verdict | LoF p | local orders |")
+        md.append("| \(r.sizeSymbol) | kind | q | 95% CI | theory | verdict | LoF p | local orders |")
         md.append("|---|---|---|---|---|---|---|---|")
         for f in r.fits {
             let local = f.localOrders.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: ", ")
             let mark = f.intervalKind == .localOrderRange ? " *" : ""
-            md.append("| \(f.estimator == "exact" ? "full EM" : String(f.batchSize)) | \(f.kind.rawValue) | \(format(f.order)) | \(interval(f.ci95))\(mark) | \(f.theoryOrder.map { format($0) } ?? "—") | \(f.verdict.verdict.rawValue) | \(f.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(local) |")
+            md.append("| \(f.estimator == "exact" ? "full EM" : r.sizeLabel(batchSize: f.batchSize)) | \(f.kind.rawValue) | \(format(f.order)) | \(interval(f.ci95))\(mark) | \(f.theoryOrder.map { format($0) } ?? "—") | \(f.verdict.verdict.rawValue) | \(f.lackOfFitP.map { format($0, digits: 2) } ?? "—") | \(local) |")
         }
         md.append("")
         if let shape = r.strongShape {
@@ -83,9 +83,9 @@ public enum ConvergenceNotebook {
             md.append("")
             md.append("E f(X(T)) = \(format(exact, digits: 6)) in closed form. The reference's own weak bias against it is \(pm(bias)); the paired weak errors above are against the reference, so they differ from the errors against the exact value by that bias.")
             md.append("")
-            md.append("| p | τ | weak (paired, vs reference) | vs exact (unpaired) |")
+            md.append("| \(r.sizeSymbol) | τ | weak (paired, vs reference) | vs exact (unpaired) |")
             md.append("|---|---|---|---|")
-            for l in r.levels { md.append("| \(l.batchSize) | \(format(l.dt)) | \(pm(l.weakError)) | \(l.weakErrorVsExact.map(pm) ?? "—") |") }
+            for l in r.levels { md.append("| \(format(l.size)) | \(format(l.dt)) | \(pm(l.weakError)) | \(l.weakErrorVsExact.map(pm) ?? "—") |") }
             md.append("")
         }
         if !r.batchSizeRatios.isEmpty {
@@ -118,11 +118,11 @@ public enum ConvergenceNotebook {
         var md = ["## Errors along [0, T]", ""]
         md.append("The theorem bounds sup over t ≤ T of the batch error by C·√(τ·g(p)), with C independent of T when the confinement is strongly convex (uniform in time). Errors at the checkpoints t = j·T/\(times.count) at the finest τ = \(format(finest)) (every τ is in the JSON and time-profiles.csv), ± 1 SE; growth: the exponent q of e(t) ∝ t^q over t ≥ T/2 with its 95% interval from the checkpoints' joint covariance (they share trajectories), ≈ 0 once the error has stopped growing. `rbm-study check rbm-uniform-in-time` turns this into a verdict at T = 8.")
         md.append("")
-        md.append("| p | kind | " + times.map { "t = \(format($0))" }.joined(separator: " | ") + " | sup (at t) | growth [95% CI] |")
+        md.append("| \(r.sizeSymbol) | kind | " + times.map { "t = \(format($0))" }.joined(separator: " | ") + " | sup (at t) | growth [95% CI] |")
         md.append("|" + String(repeating: "---|", count: times.count + 4))
         for p in shown {
             let growth = p.lateGrowth.map { "\(format($0.exponent, digits: 2)) \(interval($0.ci95))" } ?? "—"
-            md.append("| \(p.kind == .time ? "full EM" : String(p.batchSize)) | \(p.kind.rawValue) | " + p.errors.map(pm).joined(separator: " | ")
+            md.append("| \(p.kind == .time ? "full EM" : r.sizeLabel(batchSize: p.batchSize)) | \(p.kind.rawValue) | " + p.errors.map(pm).joined(separator: " | ")
                       + " | \(format(p.supremum.value)) (\(format(p.supremumTime))) | \(growth) |")
         }
         md.append("")

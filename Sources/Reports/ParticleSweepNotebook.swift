@@ -27,7 +27,7 @@ public enum ParticleSweepNotebook {
         md.append("")
         md.append("## Exponents in N")
         md.append("")
-        md.append("| kind | p | " + r.particleCounts.map { "N = \($0)" }.joined(separator: " | ") + " | exponent [95% CI] | verdict |")
+        md.append("| kind | \(r.sizeSymbol) | " + r.particleCounts.map { "N = \($0)" }.joined(separator: " | ") + " | exponent [95% CI] | verdict |")
         md.append("|---|---|" + String(repeating: "---|", count: r.particleCounts.count) + "---|---|")
         for s in r.particleScaling {
             md.append("| \(s.kind.rawValue) | \(s.kind == .time ? "—" : "\(s.batchSize)") | " + s.errors.map { "\(format($0.value)) ± \(format($0.standardError))" }.joined(separator: " | ")

@@ -26,12 +26,6 @@ func reportJSON<T: Encodable>(_ value: T, nonFiniteAsStrings: Bool = false, esca
 /// A CSV number: `String(x)` when finite, the empty field otherwise.
 func csvNumber(_ x: Double) -> String { x.isFinite ? String(x) : "" }
 
-/// CSV text: the `header` line, then one line per item with its `fields` joined by commas;
-/// every line ends in "\n".
-func csvTable<Item>(header: String, _ items: [Item], fields: (Item) -> [String]) -> String {
-    ([header] + items.map { fields($0).joined(separator: ",") }).joined(separator: "\n") + "\n"
-}
-
 /// `text` left-aligned in a column of `width` characters (one space after it when it fills the column).
 func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)

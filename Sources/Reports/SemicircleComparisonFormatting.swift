@@ -2,7 +2,8 @@ import Foundation
 import NumericsCore
 import Studies
 
-/// The table section and CSV of a Dyson run's distances to the semicircle law.
+/// The table section of a Dyson run's distances to the semicircle law (its tidy CSV is
+/// `ConvergenceReport.semicircleTable(_:)`).
 extension SemicircleComparison {
     /// The table section: W₁ and Kolmogorov at T for every run, with RBM's paired excess.
     public func tableLines() -> [String] {
@@ -15,14 +16,5 @@ extension SemicircleComparison {
                             r.wasserstein1MinusReference.map(pm) ?? "—"], widths: widths))
         }
         return out
-    }
-
-    /// Every row as CSV (long format: one row per run, p, τ and checkpoint).
-    public func csv() -> String {
-        csvTable(header: "run,batchSize,dt,t,w1,w1SE,kolmogorov,kolmogorovSE,w1MinusReference,w1MinusReferenceSE,trajectories", rows) { r in
-            [r.run.rawValue, String(r.batchSize), Reports.csv(r.dt), Reports.csv(r.t), Reports.csv(r.wasserstein1.value), Reports.csv(r.wasserstein1.standardError),
-             Reports.csv(r.kolmogorov.value), Reports.csv(r.kolmogorov.standardError), Reports.csv(r.wasserstein1MinusReference?.value),
-             Reports.csv(r.wasserstein1MinusReference?.standardError), String(r.wasserstein1.count)]
-        }
     }
 }

@@ -26,8 +26,8 @@ public struct AttentionSetup: Codable, Sendable {
 
     public init() {}
 
-    public static let tokenDistributions = ["uniform-sphere", "gaussian", "clustered"]
-    public static let mapKinds = ["identity", "random", "file"]
+    public static let tokenDistributions = TokenDistributionName.allCases.map(\.rawValue)
+    public static let mapKinds = AttentionMapsKind.allCases.map(\.rawValue)
 
     public func validate() throws {
         try require(beta.isFinite && beta >= 0 && beta <= 1e4, "--beta", "must be a finite number in [0, 10000] (got \(beta))")

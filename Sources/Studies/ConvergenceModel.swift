@@ -116,6 +116,19 @@ extension ConvergenceConfiguration {
         entry.integerSize ? Double(p) : Double(p - 1) / Double(n - 1)
     }
 
+    /// The size parameter of the estimator in use: its name ("p (batch size)", "π (keep
+    /// probability, in (0, 1])", "m (hashes)", …) and the size at each batch size p for N = `n`.
+    public func estimatorSizeParameter(particles n: Int) -> (name: String, size: @Sendable (Int) -> Double) {
+        let name = estimator ?? (system == .attention ? "rba" : "random-batch")
+        if system == .attention, let entry = try? AttentionEstimatorCatalog.entry(named: name, option: "--estimator") {
+            return (entry.sizeName, { p in Self.size(for: p, entry: entry, count: n) })
+        }
+        if system != .attention, let entry = try? InteractionSumEstimatorCatalog.entry(named: name, option: "--estimator") {
+            return (entry.sizeName, { p in Self.size(for: p, entry: entry, count: n) })
+        }
+        return ("p (batch size)", { Double($0) })
+    }
+
     /// The model this configuration describes (throws ``InvalidInput`` for unusable files/options).
     func model() throws -> ConvergenceModel {
         switch system {

@@ -6,6 +6,12 @@ import ParticleSystems
 /// One (estimator, batch size, τ) row of a convergence study (JSON contract).
 public struct ConvergenceLevel: Codable, Sendable {
     public var estimator: String
+    /// The estimator's size parameter, e.g. "p (batch size)" or "π (keep probability, in (0, 1])".
+    public var sizeName: String
+    /// The estimator's size at this level: `batchSize` itself for integer sizes, the cost-matched
+    /// keep probability π = (p−1)/(N−1) for Bernoulli.
+    public var size: Double
+    /// The `--batch-sizes` entry p of this level.
     public var batchSize: Int
     public var dt: Double
     public var trajectories: Int
@@ -233,13 +239,14 @@ extension ConvergenceReport {
         let deterministic = model.noise == 0
         let timeErrors = levels.indices.map { k in rms(trajectories.map { $0.timeSquared[k] }) }
         let estimator = model.estimatorName
+        let sizeParameter = c.estimatorSizeParameter(particles: model.particles)
         var floors: [ErrorFloor] = []
         for (b, p) in c.batchSizes.enumerated() {
             for (k, dt) in levels.enumerated() {
                 let weak = RunningMoments(trajectories.map { $0.weak[b][k] }).meanEstimate
                 let informative = abs(weak.value) >= OrderFit.Settings().informativeSignalToNoise * weak.standardError
                 rows.append(ConvergenceLevel(
-                    estimator: estimator, batchSize: p, dt: dt, trajectories: m,
+                    estimator: estimator, sizeName: sizeParameter.name, size: sizeParameter.size(p), batchSize: p, dt: dt, trajectories: m,
                     strongError: rms(trajectories.map { $0.strongSquared[b][k] }),
                     weakError: weak,
                     batchError: rms(trajectories.map { $0.batchSquared[b][k] }),

@@ -28,7 +28,7 @@ extension ConvergenceReport {
             for verdict in Verdict.allCases {
                 let members = group.filter { $0.verdict.verdict == verdict }
                 guard !members.isEmpty else { continue }
-                let sizes = kind == .time ? "" : " for p = " + members.map { String($0.batchSize) }.joined(separator: ", ")
+                let sizes = kind == .time ? "" : " for \(sizeSymbol) = " + members.map { sizeLabel(batchSize: $0.batchSize) }.joined(separator: ", ")
                 parts.append("\(verdict.rawValue)\(sizes)")
             }
             lines.append("\(subject): " + parts.joined(separator: "; "))
@@ -47,7 +47,7 @@ extension ConvergenceReport {
         }
         let detected = floors.filter(\.detected)
         if !detected.isEmpty {
-            var line = "batch-error floor (biased estimator) for p = " + detected.map { String($0.batchSize) }.joined(separator: ", ")
+            var line = "batch-error floor (biased estimator) for \(sizeSymbol) = " + detected.map { sizeLabel(batchSize: $0.batchSize) }.joined(separator: ", ")
             if let s = floorScaling { line += "; floor ∝ p^\(format(s.exponent)) \(interval(s.ci95)), against p^−1: \(s.verdict.verdict.rawValue)" }
             lines.append(line)
         }

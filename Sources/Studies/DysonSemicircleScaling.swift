@@ -52,7 +52,7 @@ public struct DysonSemicircleScaling: Codable, Sendable {
             let key = sweepSeed(seed, UInt64(n))
             w1.withUnsafeMutableBufferPointer { w1Slots in
                 ks.withUnsafeMutableBufferPointer { ksSlots in
-                    let w1Slots = w1Slots, ksSlots = ksSlots
+                    let w1Slots = DisjointOutput(w1Slots), ksSlots = DisjointOutput(ksSlots)  // trajectory t writes only slot t
                     parallelForEach(trajectories, threads: threads) { t in
                         let state = finalState(particles: n, steps: steps, timeStep: timeStep, seed: key, trajectory: t)
                         let d = SemicircleDistanceSamples.distances(of: state, at: horizon, initialRadius: ReferenceProblem.dysonInitialRadius)

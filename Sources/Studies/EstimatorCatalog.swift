@@ -9,6 +9,8 @@ public struct EstimatorEntry<Estimator>: Sendable {
     public let sizeName: String
     /// True when the size must be an integer.
     public let integerSize: Bool
+    /// The size parameter's symbol alone ("p", "π", "m", "c", "F"), for table headers and CSV.
+    public var sizeSymbol: String { Studies.sizeSymbol(of: sizeName) }
     /// Allowed sizes for N tokens/particles, as a closed interval (a one-line error names it).
     public let sizeRange: @Sendable (_ count: Int) -> ClosedRange<Double>
     /// The sizes swept when the user gives none.
@@ -68,3 +70,6 @@ public enum AttentionEstimatorCatalog {
                        make: { p in RandomBatchAttention(batchSize: Int(p), weighting: weighting) })
     }
 }
+
+/// The symbol of a size name: its first word ("π (keep probability, in (0, 1])" → "π").
+public func sizeSymbol(of sizeName: String) -> String { String(sizeName.prefix { $0 != " " }) }

@@ -16,6 +16,9 @@ public struct RunManifest: Codable, Sendable {
 
     public static let toolVersion = "0.1.0"
 
+    /// `--version`: the package version and the commit it was built from, e.g. "0.1.0 (commit 64b8d75)".
+    public static var versionDescription: String { "\(toolVersion) (commit \(currentGitCommit()))" }
+
     public init(seed: UInt64, command: String, threads: Int, wallSeconds: Double) {
         self.seed = seed
         self.command = command
@@ -42,10 +45,14 @@ public struct RunManifest: Codable, Sendable {
     }
 
     /// `git rev-parse --short HEAD` of the working directory, or "unknown".
+    /// The short commit of the repository the running executable was built in (git is asked in
+    /// the executable's directory, not the working directory, which may be another repository);
+    /// "unknown" outside a repository or without git.
     static func currentGitCommit() -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short", "HEAD"]
+        let directory = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path ?? "."
+        process.arguments = ["git", "-C", directory, "rev-parse", "--short", "HEAD"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

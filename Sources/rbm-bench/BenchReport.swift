@@ -25,8 +25,10 @@ struct BenchFigure: Encodable {
     }
 }
 
-/// The output of one section: `{"section", "figures": [{"name", "value", "unit"}], "manifest"}`.
+/// The output of one section: `{"schema", "section", "figures": [{"name", "value", "unit"}],
+/// "manifest"}` (schema "rbm-study/bench/1", published in schemas/bench.schema.json).
 struct BenchReport: Encodable {
+    var schema = "rbm-study/bench/1"
     var section: String
     var figures: [BenchFigure]
     var manifest: RunManifest

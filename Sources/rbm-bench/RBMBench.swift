@@ -10,7 +10,8 @@ struct RBMBench: ParsableCommand {
         abstract: "Performance figures of rbm-study; every figure is a ratio to a peak or limit measured in the same run.",
         discussion: "Sections:\n" + BenchSection.allCases.map {
             "  " + $0.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + $0.summary
-        }.joined(separator: "\n") + "\n\nRelease build only (swift run -c release rbm-bench SECTION); timings are noisy on a shared machine, the ratios less so.")
+        }.joined(separator: "\n") + "\n\nRelease build only (swift run -c release rbm-bench SECTION); timings are noisy on a shared machine, the ratios less so.",
+        version: RunManifest.versionDescription)
 
     @Argument(help: ArgumentHelp("The section to run.", valueName: "section"))
     var section: BenchSection
@@ -18,12 +19,13 @@ struct RBMBench: ParsableCommand {
     @Flag(help: "Smaller sizes and fewer repeats: every section finishes in under 30 s.")
     var quick = false
 
-    @Option(help: "table (aligned text) or json ({\"section\", \"figures\": [{\"name\", \"value\", \"unit\"}], \"manifest\"}).")
+    @Option(help: "Standard output: aligned text, or the JSON document ({\"schema\", \"section\", \"figures\": [{\"name\", \"value\", \"unit\"}], \"manifest\"}).")
     var format: BenchFormat = .table
 
     func run() throws {
         #if DEBUG
-        fputs("warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n", stderr)  // never traps on a closed stderr
+        let notice = "warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n"
+        _ = notice.withCString { write(STDERR_FILENO, $0, strlen($0)) }  // write(2): never traps on a closed stderr
         #endif
         let start = DispatchTime.now().uptimeNanoseconds
         let figures = try section.run(BenchScale(quick: quick))

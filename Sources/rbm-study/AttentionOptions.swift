@@ -3,21 +3,22 @@ import AttentionAsDynamics
 import Estimators
 import Studies
 
-/// The attention model options shared by every subcommand.
+/// The attention model options shared by every subcommand, listed under their own heading in
+/// `--help` (``attentionOptionsTitle``); they apply to `--system attention` only.
 struct AttentionOptions: ParsableArguments {
-    @Option(help: "Attention: softmax (SA) or mean-field (USA).")
+    @Option(help: "Normalisation of the attention weights: softmax (SA) or mean-field (USA); attention only.")
     var normalization: AttentionNormalization = .softmax
-    @Option(help: "Attention: sphere (tokens on the unit sphere, tangent projection) or euclidean.")
+    @Option(help: "Geometry: sphere (tokens on the unit sphere, tangent projection) or euclidean.")
     var geometry: AttentionGeometry = .sphere
-    @Option(help: "Attention: inverse temperature β (finite, in [0, 10000]).")
+    @Option(help: "Inverse temperature β, a finite number in [0, 10000].")
     var beta: Double = 1
-    @Option(help: "Attention: generated tokens, uniform-sphere, gaussian or clustered.")
-    var tokens: String = "uniform-sphere"
-    @Option(name: .customLong("tokens-file"), help: "Attention: CSV of tokens (one per row); N and d come from it.")
+    @Option(help: "Generated tokens: uniform on the sphere, Gaussian, or 4 clusters of spread 0.3.")
+    var tokens: TokenDistributionName = .uniformSphere
+    @Option(name: .customLong("tokens-file"), help: "CSV of tokens (one per row) instead of generated ones; N and d come from it.")
     var tokensFile: String?
-    @Option(help: "Attention: Q, K, V maps, identity, random (N(0, 1/d) entries, seeded) or file.")
-    var maps: String = "identity"
-    @Option(name: .customLong("maps-file"), help: "Attention: CSV of Q, K, V stacked (3d rows of d entries), with --maps file.")
+    @Option(help: "Q, K, V maps: identity, random (N(0, 1/d) entries, seeded) or file (--maps-file).")
+    var maps: AttentionMapsKind = .identity
+    @Option(name: .customLong("maps-file"), help: "CSV of Q, K, V stacked (3d rows of d entries), with --maps file.")
     var mapsFile: String?
 
     /// Copies the options into `setup`.
@@ -25,9 +26,9 @@ struct AttentionOptions: ParsableArguments {
         setup.normalization = normalization
         setup.geometry = geometry
         setup.beta = beta
-        setup.tokenDistribution = tokens
+        setup.tokenDistribution = tokens.rawValue
         setup.tokensFile = tokensFile
-        setup.maps = maps
+        setup.maps = maps.rawValue
         setup.mapsFile = mapsFile
     }
 
@@ -35,8 +36,11 @@ struct AttentionOptions: ParsableArguments {
     func rejectUnlessAttention() throws {
         let given: [(String, Bool)] = [
             ("--normalization", normalization != .softmax), ("--geometry", geometry != .sphere), ("--beta", beta != 1),
-            ("--tokens", tokens != "uniform-sphere"), ("--tokens-file", tokensFile != nil), ("--maps", maps != "identity"),
+            ("--tokens", tokens != .uniformSphere), ("--tokens-file", tokensFile != nil), ("--maps", maps != .identity),
             ("--maps-file", mapsFile != nil)]
         for (option, isGiven) in given { try require(!isGiven, option, "applies to --system attention only") }
     }
 }
+
+/// The `--help` heading of ``AttentionOptions``.
+let attentionOptionsTitle = "Attention options"

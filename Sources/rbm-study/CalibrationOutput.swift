@@ -6,7 +6,7 @@ extension OutputOptions {
     /// Runs a `--calibrate R` study and writes its table/JSON/CSV (`calibration.json`,
     /// `calibration.csv`, `test-sizes.csv` under `--out`). `--report` is refused: the
     /// calibration prints its own table.
-    func calibrate<Configuration>(seeds: Int,
+    func calibrate<Configuration: TidyDescribed>(seeds: Int,
                                   _ run: (@escaping @Sendable (Int, Int) -> Void) throws -> CalibrationReport<Configuration>) throws {
         try require(seeds >= 2 && seeds <= 100_000, "--calibrate", "must be an integer in [2, 100000] (got \(seeds))")
         try require(report == nil, "--report", "is not available with --calibrate (the calibration prints its own table)")
@@ -14,9 +14,8 @@ extension OutputOptions {
         var result = try ProgressReporter.run(label: "calibrate", unit: "seeds", run)
         result.manifest.command = commandLine
         let json = try result.json()
-        try emit(json: json, table: result.table(), csv: result.coverageCSV(),
-                 artifacts: [("calibration.json", json), ("calibration.csv", Data(result.coverageCSV().utf8)),
-                             ("test-sizes.csv", Data(result.sizesCSV().utf8))],
+        try emit(json: json, table: result.table(), tables: result.tidyTables(context: result.configuration.tidyContext),
+                 files: [("calibration.json", json)],
                  directory: outDirectory, warnings: []) { _ in }
     }
 }

@@ -25,17 +25,26 @@ struct Check: ParsableCommand {
     var list = false
     @Flag(help: "Run every claim of the catalogue.")
     var all = false
-    @Option(help: "Replace the claimed value of a single claim (its meaning is listed by --list).")
+    @Option(help: "Replace the claimed value of a single claim, a finite number (its meaning is listed by --list). (default: the claim's own value)")
     var expect: Double?
     @Flag(help: "Exit 1 when any claim is inconclusive, not only when one is rejected.")
     var strict = false
-    @Option(help: "Calibrate instead: check the claims at this many seeds (seed, seed + 1, …) and report how often each holds, is rejected or is inconclusive (2–100000).")
-    var calibrate: Int?
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads, 1–1024 (default: all cores). Results do not depend on it.")
-    var threads: Int?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// Calibration, seed, threads.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Calibrate instead: check the claims at R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report how often each holds, is rejected or is inconclusive.")
+        var calibrate: Int?
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_123
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+    }
+
+    var calibrate: Int? { runOptions.calibrate }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
 
     func run() throws {
         if list {
@@ -66,8 +75,8 @@ struct Check: ParsableCommand {
             }
             calibration.manifest.command = commandLine
             calibration.claimedValueOverridden = expect != nil
-            try output.emit(json: try calibration.json(), table: calibration.table(), csv: calibration.csv(),
-                            artifacts: [("calibration.json", try calibration.json()), ("calibration.csv", Data(calibration.csv().utf8))],
+            try output.emit(json: try calibration.json(), table: calibration.table(), tables: calibration.tidyTables(),
+                            files: [("calibration.json", try calibration.json())],
                             directory: outDirectory, warnings: []) { _ in }
             return
         }
@@ -79,8 +88,8 @@ struct Check: ParsableCommand {
             writeStandardError(interactive ? "\r\u{1B}[K" + line : line + "\n")
         }
         result.manifest.command = commandLine
-        try output.emit(json: try result.json(), table: result.table(), csv: result.csv(),
-                        artifacts: [("check.json", try result.json()), ("claims.csv", Data(result.csv().utf8))],
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("check.json", try result.json())],
                         directory: outDirectory, warnings: result.warnings) { url in
             try AtomicFile.write(Data(result.markdown().utf8), to: url)
         }

@@ -19,42 +19,70 @@ struct Convergence: ParsableCommand {
         sizes; every fit gets a verdict, and --calibrate R measures the intervals' coverage.
         """)
 
-    @Option(help: "System: smooth, linear, dyson (particle problems) or attention (tokens as particles).")
-    var system: ConvergenceSystem = .smooth
-    @Option(help: "Approximate estimator: for particle systems random-batch or another interaction-sum estimator; for attention any attention estimator (rba, rba-corrected, yoso, skeinformer, performer-positive, …). Default: random-batch or rba.")
-    var estimator: String?
-    @Option(help: "Number of particles (tokens) N (≥ 2; default 64, or the token file's). A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error).")
-    var particles: String?
-    @Option(help: "Dimension d (default 2, attention 3; dyson is one-dimensional).")
-    var dim: Int?
-    @OptionGroup var attention: AttentionOptions
-    @Option(name: .customLong("batch-sizes"), help: "Comma-separated batch sizes p, each in [2, N]; for other estimators their integer size (samples c, hashes m, features m), or for Bernoulli the cost-matched keep probability π = (p−1)/(N−1).")
-    var batchSizes: String = "2,4,8"
-    @Option(help: "Comma-separated time steps τ (default 2^-3 … 2^-8).")
-    var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
-    @Option(help: "Final time T.")
-    var horizon: Double = 2
-    @Option(help: "Record every error also at the checkpoints t = j·T/K, j = 1 … K (K in [1, 1024]; T/K must be a multiple of every --dt): the profile in t, its largest value and its growth over t ≥ T/2. Default: the largest K ≤ 4 the grid allows.")
-    var checkpoints: Int?
-    @Option(help: "Noise σ (default: the system's own, 0.5 for smooth and linear).")
-    var noise: Double?
-    @Option(help: "Monte Carlo trajectories (≥ 2).")
-    var trajectories: Int = 100
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int?
-    @Option(name: .customLong("reference-refinement"), help: "Reference step = finest dt / this (≥ 4). Larger values reduce the reference's own bias in the time error.")
-    var referenceRefinement: Int = 8
-    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval (≥ 2).")
-    var calibrate: Int?
-    @Option(help: "Run only shard K of N (K/N): trajectories K−1, K−1+N, …, into --out; combine the shards with `rbm-study merge DIR…`.")
-    var shard: String?
-    @Flag(help: "Continue the interrupted run whose journal is in --out (same options; --threads may differ); the report is the one an uninterrupted run gives.")
-    var resume = false
-    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
-    var maxMemory: String?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Particle system options") var problem: ProblemOptions
+    @OptionGroup(title: attentionOptionsTitle) var attention: AttentionOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// The system, the estimator, N, d, the batch sizes and the τ grid.
+    struct ProblemOptions: ParsableArguments {
+        @Option(help: "The system: a particle problem (smooth, linear, dyson) or attention (tokens as particles).")
+        var system: ConvergenceSystem = .smooth
+        @Option(help: "The approximate estimator: an interaction-sum estimator of the particle systems, or any attention estimator with --system attention.")
+        var estimator: EstimatorName = .systemDefault
+        @Option(help: "Number of particles (tokens) N, an integer in [2, 10000000]. A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error). (default: 64, or the token file's N)")
+        var particles: String?
+        @Option(help: "Dimension d, an integer in [1, 4096]; dyson is one-dimensional. (default: 2; 3 for attention, or the token file's d)")
+        var dim: Int?
+        @Option(name: .customLong("batch-sizes"), help: "Comma list of batch sizes p, each an integer in [2, N]; for other estimators their integer size (samples c, hashes m, features or landmarks m), for bernoulli the cost-matched keep probability π = (p−1)/(N−1).")
+        var batchSizes: String = "2,4,8"
+        @Option(help: "Comma list of at least 2 distinct time steps τ, each a finite number in (0, T] that divides T.")
+        var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
+        @Option(help: "Final time T, a finite number > 0.")
+        var horizon: Double = 2
+        @Option(help: "Checkpoints K, an integer in [1, 1024] with T/K a multiple of every τ: every error is also recorded at t = j·T/K, j = 1 … K (its profile in t, its largest value and its growth over t ≥ T/2). (default: the largest K ≤ 4 the grid allows)")
+        var checkpoints: Int?
+        @Option(help: "Noise σ, a finite number ≥ 0 (smooth and linear only). (default: 0.5; dyson's own √(2/(βN)) with β = 2; 0 for attention)")
+        var noise: Double?
+    }
+
+    /// Trajectories, seed, threads, the reference, calibration, sharding, resuming, memory.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Monte Carlo trajectories, an integer in [2, 10000000].")
+        var trajectories: Int = 100
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_123
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+        @Option(name: .customLong("reference-refinement"), help: "Reference step = finest τ / r, r an integer in [4, 1024]; a larger r reduces the reference's own bias in the time error.")
+        var referenceRefinement: Int = 8
+        @Option(help: "Calibrate instead: rerun the study over R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report the coverage of every printed 95% interval.")
+        var calibrate: Int?
+        @Option(help: "Run only shard K of N (K/N, 1 ≤ K ≤ N ≤ trajectories): trajectories K−1, K−1+N, …, into --out; combine the shards with `rbm-study merge DIR…`.")
+        var shard: String?
+        @Flag(help: "Continue the interrupted run whose journal is in --out (same options; --threads may differ); the report is the one an uninterrupted run gives.")
+        var resume = false
+        @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this size (e.g. 16G, 512M or bytes). (default: the machine's memory)")
+        var maxMemory: String?
+    }
+
+    var system: ConvergenceSystem { problem.system }
+    var estimator: String? { problem.estimator.name }
+    var particles: String? { problem.particles }
+    var dim: Int? { problem.dim }
+    var batchSizes: String { problem.batchSizes }
+    var dt: String { problem.dt }
+    var horizon: Double { problem.horizon }
+    var checkpoints: Int? { problem.checkpoints }
+    var noise: Double? { problem.noise }
+    var trajectories: Int { runOptions.trajectories }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
+    var referenceRefinement: Int { runOptions.referenceRefinement }
+    var calibrate: Int? { runOptions.calibrate }
+    var shard: String? { runOptions.shard }
+    var resume: Bool { runOptions.resume }
+    var maxMemory: String? { runOptions.maxMemory }
 
     func run() throws {
         let (c, particleCounts) = try validatedConfiguration()
@@ -211,8 +239,8 @@ struct Convergence: ParsableCommand {
         }
         result.manifest.command = commandLine
         let json = try result.json()
-        try output.emit(json: json, table: result.table(), csv: result.csv(),
-                        artifacts: [("convergence-particle-sweep.json", json), ("particle-scaling.csv", Data(result.csv().utf8))],
+        try output.emit(json: json, table: result.table(), tables: result.tidyTables(),
+                        files: [("convergence-particle-sweep.json", json)],
                         directory: outDirectory, warnings: result.warnings) {
             try ParticleSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
@@ -245,14 +273,9 @@ struct Convergence: ParsableCommand {
             throw error
         }
         let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
-        var artifacts: [(name: String, contents: Data)] = [
-            ("convergence.json", try result.json()), ("levels.csv", Data(result.levelsCSV().utf8)), ("fits.csv", Data(result.fitsCSV().utf8)),
-            ("trajectories.csv", Data(trajectoriesCSV.utf8))]
-        if !result.floors.isEmpty { artifacts.append(("floors.csv", Data(result.floorsCSV().utf8))) }
-        if !result.timeProfiles.isEmpty { artifacts.append(("time-profiles.csv", Data(result.timeProfilesCSV().utf8))) }
-        if let semicircle = result.semicircle { artifacts.append(("semicircle.csv", Data(semicircle.csv().utf8))) }
+        let files: [(name: String, contents: Data)] = [("convergence.json", try result.json()), ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         let system = c.system
-        try output.emit(json: try result.json(), table: result.table(), csv: result.levelsCSV(), artifacts: artifacts,
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(), files: files,
                         directory: outDirectory, stale: ["floors.csv", "time-profiles.csv", "semicircle.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")

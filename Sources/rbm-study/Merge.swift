@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
 
     @Argument(help: "Directories holding shard records.")
     var directories: [String] = []
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
 
     func run() throws {
         try require(!directories.isEmpty, "DIR", "name the directories that hold the shards' records")

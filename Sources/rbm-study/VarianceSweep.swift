@@ -19,36 +19,61 @@ struct VarianceSweep: ParsableCommand {
         skeinformer-no-pilot, -no-adaptive, -no-reuse). Results do not depend on --threads.
         """)
 
-    @Option(help: "Comma list of systems: smooth, linear, attention.")
-    var system: String = "smooth"
-    @Option(help: "Number of particles or tokens N (≥ 3).")
-    var particles: Int = 128
-    @Option(help: "Dimension d (default 2 for particle systems, 8 for attention).")
-    var dim: Int?
-    @Option(help: "Comma list of estimators (default: every estimator of the system).")
-    var estimators: String?
-    @Option(help: "Comma list of sizes (p, π, m or c) applied to every estimator (default: each estimator's range).")
-    var sizes: String?
-    @Option(name: .customLong("match-cost"), help: "Comma list of expected costs per particle; each estimator's size is chosen to match each.")
-    var matchCost: String?
-    @Option(help: "Draws per configuration (≥ 4).")
-    var draws: Int = 1_000
-    @Option(help: "Independent fixed configurations (≥ 1).")
-    var configurations: Int = 2
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int?
-    @OptionGroup var attention: AttentionOptions
-    @Option(help: "Bits τ per YOSO hash (1–20).")
-    var bits: Int = 8
-    @Option(help: "Calibrate instead: rerun the sweep over this many seeds (seed, seed + 1, …) and report the coverage of every printed 95% interval and the size of every exact-null test (2–100000).")
-    var calibrate: Int?
-    @Flag(help: "Continue the interrupted sweep whose journal is in --out (same options; --threads may differ).")
-    var resume = false
-    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
-    var maxMemory: String?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Sweep options") var sweep: SweepOptions
+    @OptionGroup(title: attentionOptionsTitle) var attention: AttentionOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// The systems, N, d, the estimators and their sizes, the draws and configurations.
+    struct SweepOptions: ParsableArguments {
+        @Option(help: "Comma list of systems.")
+        var system = NameList<VarianceSweepSystemNames>("smooth")
+        @Option(help: "Number of particles or tokens N, an integer in [3, 1000000].")
+        var particles: Int = 128
+        @Option(help: "Dimension d, an integer in [1, 4096]. (default: 2 for particle systems, 8 for attention)")
+        var dim: Int?
+        @Option(help: "Comma list of estimators; each applies to the listed systems that have it.")
+        var estimators = NameList<AnyEstimatorNames>(defaultDescription: "every estimator of each system")
+        @Option(help: "Comma list of sizes (p, π, m or c) applied to every estimator, each in the estimator's range. (default: each estimator's own range)")
+        var sizes: String?
+        @Option(name: .customLong("match-cost"), help: "Comma list of expected costs per particle, each a finite number > 0; each estimator's size is chosen to match each (not with --sizes).")
+        var matchCost: String?
+        @Option(help: "Draws per configuration, an integer in [4, 1000000].")
+        var draws: Int = 1_000
+        @Option(help: "Independent fixed configurations, an integer in [1, 100000].")
+        var configurations: Int = 2
+        @Option(help: "Bits τ per YOSO hash, an integer in [1, 20].")
+        var bits: Int = 8
+    }
+
+    /// Seed, threads, calibration, resuming, memory.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_123
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+        @Option(help: "Calibrate instead: rerun the sweep over R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report the coverage of every printed 95% interval and the size of every exact-null test.")
+        var calibrate: Int?
+        @Flag(help: "Continue the interrupted sweep whose journal is in --out (same options; --threads may differ).")
+        var resume = false
+        @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this size (e.g. 16G, 512M or bytes). (default: the machine's memory)")
+        var maxMemory: String?
+    }
+
+    var system: String { sweep.system.text ?? "smooth" }
+    var particles: Int { sweep.particles }
+    var dim: Int? { sweep.dim }
+    var estimators: String? { sweep.estimators.text }
+    var sizes: String? { sweep.sizes }
+    var matchCost: String? { sweep.matchCost }
+    var draws: Int { sweep.draws }
+    var configurations: Int { sweep.configurations }
+    var bits: Int { sweep.bits }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
+    var calibrate: Int? { runOptions.calibrate }
+    var resume: Bool { runOptions.resume }
+    var maxMemory: String? { runOptions.maxMemory }
 
     func run() throws {
         var c = VarianceSweepConfiguration()
@@ -91,9 +116,8 @@ struct VarianceSweep: ParsableCommand {
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted sweep
-        try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
-                        artifacts: [("variance-sweep.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
-                                    ("fits.csv", Data(result.fitsCSV().utf8))],
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("variance-sweep.json", try result.json())],
                         directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
             try VarianceSweepNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }

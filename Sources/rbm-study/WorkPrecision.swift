@@ -18,38 +18,64 @@ struct WorkPrecision: ParsableCommand {
         schemes. Paramixer needs N a power of two.
         """)
 
-    @Option(help: "Number of tokens N (≥ 2; Paramixer needs a power of two).")
-    var particles: Int = 256
-    @Option(help: "Token dimension d.")
-    var dim: Int = 16
-    @Option(help: "Comma list of estimators (default: every estimator of the catalog).")
-    var estimators: String?
-    @Option(help: "Comma list of sizes applied to every estimator (default: each estimator's own sizes).")
-    var sizes: String?
-    @Option(help: "Draws per (estimator, size) for random methods (≥ 2).")
-    var draws: Int = 8
-    @Option(help: "Timed repetitions per (estimator, size); the median is reported (≥ 1).")
-    var repeats: Int = 5
-    @Option(help: "Euler step of the trajectory part.")
-    var dt: Double = 0.1
-    @Option(help: "Final time of the trajectory part.")
-    var horizon: Double = 1
-    @Option(help: "Trajectories per (estimator, size) in the trajectory part (≥ 2).")
-    var trajectories: Int = 8
-    @Flag(name: .customLong("skip-dynamics"), help: "Skip the trajectory part.")
-    var skipDynamics = false
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_123
-    @Option(help: "Worker threads (default: all cores). Errors do not depend on it.")
-    var threads: Int?
-    @Option(help: "Calibrate instead: rerun the study with this many draw seeds (seed, seed + 1, …) at the same tokens and maps and report the coverage of every printed 95% error interval (2–100000).")
-    var calibrate: Int?
-    @OptionGroup var attention: AttentionOptions
-    @Flag(help: "Continue the interrupted study whose journal is in --out (same options; --threads may differ; timings are measured again).")
-    var resume = false
-    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
-    var maxMemory: String?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Study options") var study: StudyOptions
+    @OptionGroup(title: "Attention options") var attention: AttentionOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// N, d, the estimators and sizes, the draws and timings, the trajectory part.
+    struct StudyOptions: ParsableArguments {
+        @Option(help: "Number of tokens N, an integer in [2, 10000000] (Paramixer needs a power of two).")
+        var particles: Int = 256
+        @Option(help: "Token dimension d, an integer in [1, 4096].")
+        var dim: Int = 16
+        @Option(help: "Comma list of attention estimators.")
+        var estimators = NameList<AttentionEstimatorNames>(defaultDescription: "every estimator of the catalogue")
+        @Option(help: "Comma list of sizes applied to every estimator, each finite and in the estimator's range. (default: each estimator's own sizes)")
+        var sizes: String?
+        @Option(help: "Draws per (estimator, size) for random methods, an integer in [2, 100000].")
+        var draws: Int = 8
+        @Option(help: "Timed repetitions per (estimator, size), an integer in [1, 1000]; the median is reported.")
+        var repeats: Int = 5
+        @Option(help: "Euler step of the trajectory part, a number in (0, 1] that divides --horizon.")
+        var dt: Double = 0.1
+        @Option(help: "Final time of the trajectory part, a number in (0, 100].")
+        var horizon: Double = 1
+        @Option(help: "Trajectories per (estimator, size) in the trajectory part, an integer in [2, 100000].")
+        var trajectories: Int = 8
+        @Flag(name: .customLong("skip-dynamics"), help: "Skip the trajectory part.")
+        var skipDynamics = false
+    }
+
+    /// Seed, threads, calibration, resuming, memory.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_123
+        @Option(help: "Worker threads, an integer in [1, 1024]; errors do not depend on it. (default: all cores)")
+        var threads: Int?
+        @Option(help: "Calibrate instead: rerun the study with R draw seeds (seed, seed + 1, …), R an integer in [2, 100000], at the same tokens and maps, and report the coverage of every printed 95% error interval.")
+        var calibrate: Int?
+        @Flag(help: "Continue the interrupted study whose journal is in --out (same options; --threads may differ; timings are measured again).")
+        var resume = false
+        @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this size (e.g. 16G, 512M or bytes). (default: the machine's memory)")
+        var maxMemory: String?
+    }
+
+    var particles: Int { study.particles }
+    var dim: Int { study.dim }
+    var estimators: String? { study.estimators.text }
+    var sizes: String? { study.sizes }
+    var draws: Int { study.draws }
+    var repeats: Int { study.repeats }
+    var dt: Double { study.dt }
+    var horizon: Double { study.horizon }
+    var trajectories: Int { study.trajectories }
+    var skipDynamics: Bool { study.skipDynamics }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
+    var calibrate: Int? { runOptions.calibrate }
+    var resume: Bool { runOptions.resume }
+    var maxMemory: String? { runOptions.maxMemory }
 
     func run() throws {
         var c = WorkPrecisionConfiguration()
@@ -94,10 +120,9 @@ struct WorkPrecision: ParsableCommand {
         }
         do { try NumericalFailures.check(result, configuration: c) } catch { journal?.remove(); throw error }
         result.manifest.command = commandLine.replacingOccurrences(of: " --resume", with: "")  // as the uninterrupted study
-        try output.emit(json: try result.json(), table: result.table(), csv: result.rowsCSV(),
-                        artifacts: [("work-precision.json", try result.json()), ("rows.csv", Data(result.rowsCSV().utf8)),
-                                    ("trajectories.csv", Data(result.trajectoriesCSV().utf8))],
-                        directory: outDirectory, warnings: result.warnings, committed: { journal?.remove() }) {
+        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(),
+                        files: [("work-precision.json", try result.json())],
+                        directory: outDirectory, stale: ["trajectories.csv"], warnings: result.warnings, committed: { journal?.remove() }) {
             try WorkPrecisionNotebook.write(result, to: $0, plotFormats: output.plotFormats)
         }
     }

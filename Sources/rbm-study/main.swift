@@ -15,7 +15,7 @@ struct RBMStudy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
-        version: RunManifest.toolVersion,
+        version: RunManifest.versionDescription,
         subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Check.self, Merge.self])
 }
 
@@ -48,10 +48,19 @@ func failureReport(for error: Error) -> (code: Int32, message: String) {
     case let code as ExitCode where code.rawValue == 1: return (1, "")
     default:
         if RBMStudy.exitCode(for: error) == .success { return (0, RBMStudy.fullMessage(for: error)) }
-        let message = RBMStudy.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let message = oneLine(RBMStudy.message(for: error)) ?? "\(error)"
         let isUsage = error is ValidationError || RBMStudy.exitCode(for: error) == .validationFailure
         return (isUsage ? 2 : 3, "error: \(message)")
     }
+}
+
+/// An argument parser message on one line: its first line, with the allowed values it lists
+/// below as "- value" lines (an unknown `--estimator`, `--tokens`, …) joined after it.
+func oneLine(_ message: String) -> String? {
+    let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    guard let first = lines.first else { return nil }
+    let values = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+    return values.isEmpty ? first : first + " " + values.joined(separator: ", ")
 }
 
 /// Prints `message` on one line (control characters escaped) and exits; temporaries are removed.
