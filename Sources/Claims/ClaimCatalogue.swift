@@ -28,6 +28,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case attentionEnergyMonotone = "attention-energy-monotone"
     case antipodalStationarity = "antipodal-pair-stationary"
     case largeDimensionCurve = "large-dimension-curve"
+    case dysonSemicircleW1 = "dyson-semicircle-w1"
 
     /// The value a claim states, which `expected` replaces; nil for structural claims.
     public var claimedValue: Double? {
@@ -37,7 +38,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder: return 0.5
         case .rbmParticleIndependence, .rbmUniformInTime: return 0
         case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return 1
-        case .rbaSoftmaxFloorScaling: return -1
+        case .rbaSoftmaxFloorScaling, .dysonSemicircleW1: return -1
         case .newtonSchulzSquaring: return 2
         case .nystromformerCubicRate: return 3
         case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve: return nil
@@ -58,6 +59,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmUniformInTime: return "exponent of t in the batch error over [T/2, T] (one-sided: the claim is that the exponent is at most this + 0.1)"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
+        case .dysonSemicircleW1: return "exponent of N in the exact system's W₁ to the semicircle"
         default: return nil
         }
     }
@@ -144,6 +146,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .attentionEnergyMonotone: return AttentionEnergyMonotonicityClaim()
         case .antipodalStationarity: return AntipodalStationarityClaim()
         case .largeDimensionCurve: return LargeDimensionCurveClaim()
+        case .dysonSemicircleW1: return DysonSemicircleClaim(id: rawValue, exponent: value)
         }
     }
 
