@@ -13,6 +13,7 @@ run() { echo "+ rbm-study $*" >&2; "$bin" "$@"; }
 if [ "$what" = study ] || [ "$what" = all ]; then
   run convergence --report notebooks-md/convergence.md >/dev/null
   run convergence --system attention --batch-sizes 2,4,8,16 --report notebooks-md/attention-dynamics.md >/dev/null
+  run convergence --system dyson --report notebooks-md/dyson.md >/dev/null
   run convergence --system thomson --report notebooks-md/thomson.md >/dev/null
   run convergence --system opinion --report notebooks-md/opinion.md >/dev/null
   run variance-sweep --system smooth,attention --normalization mean-field --particles 128 \

@@ -29,6 +29,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case attentionEnergyMonotone = "attention-energy-monotone"
     case antipodalStationarity = "antipodal-pair-stationary"
     case largeDimensionCurve = "large-dimension-curve"
+    case dysonSemicircleW1 = "dyson-semicircle-w1"
     case thomsonMinimalEnergy = "thomson-minimal-energy"
     case opinionConsistencyLemma = "opinion-rbm-consistency"
     case opinionSeparatedGroups = "opinion-separated-groups"
@@ -41,7 +42,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder: return 0.5
         case .rbmParticleIndependence, .rbmUniformInTime: return 0
         case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return 1
-        case .rbaSoftmaxFloorScaling: return -1
+        case .rbaSoftmaxFloorScaling, .dysonSemicircleW1: return -1
         case .newtonSchulzSquaring: return 2
         case .nystromformerCubicRate: return 3
         case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve: return nil
@@ -66,6 +67,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmUniformInTime: return "exponent of t in the batch error over [T/2, T] (one-sided: the claim is that the exponent is at most this + 0.1)"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
+        case .dysonSemicircleW1: return "exponent of N in the exact system's W₁ to the semicircle"
         default: return nil
         }
     }
@@ -152,6 +154,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .attentionEnergyMonotone: return AttentionEnergyMonotonicityClaim()
         case .antipodalStationarity: return AntipodalStationarityClaim()
         case .largeDimensionCurve: return LargeDimensionCurveClaim()
+        case .dysonSemicircleW1: return DysonSemicircleClaim(id: rawValue, exponent: value)
         case .thomsonMinimalEnergy: return ThomsonMinimalEnergyClaim()
         case .opinionConsistencyLemma:
             return ConsistencyLemmaClaim(id: rawValue, statement: "on bounded-confidence opinion dynamics (discontinuous kernel) the random batch drift is unbiased with variance (E[1/(s−1)] − 1/(N−1))·Λᵢ",
