@@ -24,6 +24,7 @@ runs=(
   "linear|convergence --system linear --noise 0.3 --estimator uniform-columns --batch-sizes 2,4 ${small[*]}"
   "attention|convergence --system attention --tokens-file $tmp/tokens.csv --batch-sizes 2,3 ${small[*]}"
   "nsweep|convergence --particles 8,16 ${small[*]}"
+  "dyson|convergence --system dyson --particles 8 --batch-sizes 2,4 --trajectories 4 --dt 0.0625,0.03125 --horizon 0.25"
   "conv-cal|convergence --calibrate 2 ${small[*]}"
   "sweep|variance-sweep --system smooth,attention --particles 12 --draws 8 --configurations 1"
   "sweep-cal|variance-sweep --particles 12 --draws 8 --configurations 1 --estimators random-batch --calibrate 2"
