@@ -39,6 +39,11 @@ expect_bad --estimator --system dyson --estimator bernoulli
 expect_bad --dt --dt 1e-300,2e-300
 expect_bad --checkpoints --checkpoints 0
 expect_bad --checkpoints --checkpoints 3 --dt 0.25,0.125 --horizon 1
+expect_bad --noise --system thomson --noise 0.1
+expect_bad --dim --system thomson --dim 2
+expect_bad --batch-sizes --system thomson --particles 4 --batch-sizes 2,8
+expect_bad --dim --system opinion --dim 2
+expect_bad --noise --system opinion --noise -1
 # Attention system: bad β, token files and maps.
 printf '1,2,3\n4,5\n' > "$tmp/ragged.csv"
 printf '1,2,3\nnan,5,6\n' > "$tmp/nan.csv"
@@ -104,6 +109,24 @@ f=d['floors'][0]
 assert set(['estimator','batchSize','floor']) <= set(f) and set(f['floor'])=={'value','standardError','count'}
 assert 'floorScaling' in d
 "; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: attention run did not produce floors[] and floorScaling"; fi
+# Thomson and opinion: the companion measurements are in the table and in their JSON, and the
+# RBM orders carry no verdict (no theorem for these kernels).
+"$bin" convergence --system thomson --particles 6 --batch-sizes 2,3 --dt 0.125,0.0625,0.03125 --horizon 16 --trajectories 4 \
+     --format json --out "$tmp/thomson" > "$tmp/thomson.json" 2>/dev/null
+if [ $? -eq 0 ] && python3 -c "
+import json
+d=json.load(open('$tmp/thomson.json'))
+assert all(f['verdict']['verdict']=='not assessed' and f['verdict']['rule'].startswith('no theorem') for f in d['fits'] if f['kind']!='time')
+e=json.load(open('$tmp/thomson/thomson-energies.json'))
+assert e['schema']=='rbm-study/thomson-energies/1' and e['minimalEnergy']==9.985281374 and len(e['levels'])==3*3 and len(e['annealed'])==2
+"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: thomson run did not produce thomson-energies.json or gave RBM verdicts"; fi
+"$bin" convergence --system opinion --particles 16 --batch-sizes 2,4 --dt 0.125,0.0625 --horizon 1 --trajectories 4 \
+     --out "$tmp/opinion" > "$tmp/opinion.txt" 2>/dev/null
+if [ $? -eq 0 ] && grep -q '^opinion clusters' "$tmp/opinion.txt" && python3 -c "
+import json
+e=json.load(open('$tmp/opinion/opinion-clusters.json'))
+assert e['schema']=='rbm-study/opinion-clusters/1' and e['rows'][0]['time']==0 and len(e['rows'][0]['randomBatch'])==2
+"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: opinion run did not report cluster counts"; fi
 # --version prints the semantic version and the commit it was built from on one line and exits 0.
 if version=$("$bin" --version 2>&1) && [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+\ \(commit\ ([0-9a-f]+|unknown)\)$ ]]; then
   passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --version printed '$version'"; fi

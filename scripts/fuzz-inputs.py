@@ -89,11 +89,11 @@ def near(n):
 def numeric_case():
     command = rng.choice(['convergence', 'convergence', 'variance-sweep', 'work-precision', 'check'])
     if command == 'convergence':
-        system = rng.choice(['smooth', 'linear', 'dyson', 'attention'])
+        system = rng.choice(['smooth', 'linear', 'dyson', 'attention', 'thomson', 'opinion'])
         n = rng.choice([2, 3, 4, 8, 16, 33])
         noise = rng.choice([0, 1e-300, 1e-8, 1, 10, 1e3, 1e150, 1e300]) if system in ('smooth', 'linear') and rng.random() < 0.7 else None
         horizon, dts = grid()
-        while (system == 'attention' or noise == 0) and horizon > 1e6:
+        while (system in ('attention', 'thomson') or noise == 0) and horizon > 1e6:
             # Deterministic runs take GSL's adaptive reference, which over T ≫ 1 spends its 10⁶-step
             # budget before failing (exit 3): slow, not wrong, and too slow for this script.
             horizon, dts = grid()

@@ -1,5 +1,6 @@
 import Foundation
 import NumericsCore
+import ParticleSystems
 
 /// Where a set of N tokens in ℝᵈ comes from: generated from a seeded stream, or read from a CSV
 /// file (one token per row, d comma-separated numbers; blank lines and lines starting with `#`

@@ -1,5 +1,6 @@
 import Estimators
 import Foundation
+import ParticleSystems
 import Studies
 
 /// Every theorem and closed form the toolkit implements, as a claim with a fast default
@@ -29,6 +30,9 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case antipodalStationarity = "antipodal-pair-stationary"
     case largeDimensionCurve = "large-dimension-curve"
     case dysonSemicircleW1 = "dyson-semicircle-w1"
+    case thomsonMinimalEnergy = "thomson-minimal-energy"
+    case opinionConsistencyLemma = "opinion-rbm-consistency"
+    case opinionSeparatedGroups = "opinion-separated-groups"
 
     /// The value a claim states, which `expected` replaces; nil for structural claims.
     public var claimedValue: Double? {
@@ -42,6 +46,9 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .newtonSchulzSquaring: return 2
         case .nystromformerCubicRate: return 3
         case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve: return nil
+        case .thomsonMinimalEnergy: return nil
+        case .opinionConsistencyLemma: return 1
+        case .opinionSeparatedGroups: return nil
         }
     }
 
@@ -51,6 +58,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmConsistencyLemma, .rbaMeanFieldUnbiased, .bernoulliVarianceLaw, .yosoVarianceLaw, .importanceColumnsVarianceLaw:
             return "multiple of the closed-form variance"
         case .performerMeanSquaredErrorLaw: return "multiple of the closed-form mean squared error"
+        case .opinionConsistencyLemma: return "multiple of the closed-form variance"
         case .rbmBatchSizeRatio: return "multiple of the theory ratio √(g(p₁)/g(p₂))"
         case .yosoCollisionProbability: return "multiple of τ in the exponent of (1 − θ/π)^τ"
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return "order in τ"
@@ -147,6 +155,12 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .antipodalStationarity: return AntipodalStationarityClaim()
         case .largeDimensionCurve: return LargeDimensionCurveClaim()
         case .dysonSemicircleW1: return DysonSemicircleClaim(id: rawValue, exponent: value)
+        case .thomsonMinimalEnergy: return ThomsonMinimalEnergyClaim()
+        case .opinionConsistencyLemma:
+            return ConsistencyLemmaClaim(id: rawValue, statement: "on bounded-confidence opinion dynamics (discontinuous kernel) the random batch drift is unbiased with variance (E[1/(s−1)] − 1/(N−1))·Λᵢ",
+                                         problem: OpinionDynamics().problem(particles: 64), estimator: RandomBatchInteractionSum(batchSize: 4),
+                                         draws: 4_000, configurations: 2, scale: value)
+        case .opinionSeparatedGroups: return OpinionSeparatedGroupsClaim()
         }
     }
 

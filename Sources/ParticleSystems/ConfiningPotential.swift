@@ -23,3 +23,13 @@ public struct QuadraticPotential: ConfiningPotential {
         return 0.5 * strength * s
     }
 }
+
+/// V ≡ 0: no external force (the Thomson problem on the sphere, opinion dynamics on the line).
+public struct NoPotential: ConfiningPotential {
+    public init() {}
+
+    @inline(__always)
+    public func addNegativeGradient(at x: UnsafePointer<Double>, dimension: Int, into out: UnsafeMutablePointer<Double>) {}
+
+    public func value(at x: UnsafePointer<Double>, dimension: Int) -> Double { 0 }
+}

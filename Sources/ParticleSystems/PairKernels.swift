@@ -82,3 +82,46 @@ public struct InverseDistanceKernel: PairInteraction {
         out[0] += weight * strength / (xi[0] - xj[0])
     }
 }
+
+/// K(z) = c·z/‖z‖³: the Coulomb repulsion, the negative gradient of c/‖z‖ (Thomson problem).
+/// Singular at z = 0: a pair at distance r exerts c/r². Unbounded and not Lipschitz, so the RBM
+/// strong-error theorem (Jin–Li–Liu, arXiv 1812.10575) does not cover it; the batch sum is
+/// still an unbiased estimate of the full sum at every configuration without coincident points.
+public struct CoulombKernel: PairInteraction {
+    public let strength: Double
+    public init(strength: Double) { self.strength = strength }
+    public var name: String { "coulomb" }
+
+    @inline(__always)
+    public func accumulate(_ xi: UnsafePointer<Double>, _ xj: UnsafePointer<Double>, dimension: Int,
+                           weight: Double, into out: UnsafeMutablePointer<Double>) {
+        var norm2 = 0.0
+        for c in 0..<dimension { let z = xi[c] - xj[c]; norm2 += z * z }
+        let scale = weight * strength / (norm2 * norm2.squareRoot())
+        for c in 0..<dimension { out[c] += scale * (xi[c] - xj[c]) }
+    }
+}
+
+/// K(z) = −α·1{‖z‖ ≤ r}·z: bounded-confidence attraction (Hegselmann–Krause type; Hegselmann &
+/// Krause, JASSS 5(3) 2002; the continuous-time form in Motsch & Tadmor, SIAM Rev. 56 (2014),
+/// arXiv 1301.4123): particle i moves towards every j within the confidence radius r and
+/// ignores the others. Bounded (‖K‖ ≤ αr) but discontinuous at ‖z‖ = r, hence not Lipschitz.
+public struct BoundedConfidenceKernel: PairInteraction {
+    public let strength: Double
+    public let radius: Double
+    public init(strength: Double, radius: Double = 1) {
+        self.strength = strength
+        self.radius = radius
+    }
+    public var name: String { "bounded-confidence" }
+
+    @inline(__always)
+    public func accumulate(_ xi: UnsafePointer<Double>, _ xj: UnsafePointer<Double>, dimension: Int,
+                           weight: Double, into out: UnsafeMutablePointer<Double>) {
+        var norm2 = 0.0
+        for c in 0..<dimension { let z = xi[c] - xj[c]; norm2 += z * z }
+        guard norm2 <= radius * radius else { return }
+        let scale = -weight * strength
+        for c in 0..<dimension { out[c] += scale * (xi[c] - xj[c]) }
+    }
+}

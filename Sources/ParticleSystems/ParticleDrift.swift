@@ -4,6 +4,8 @@ import NumericsCore
 /// The drift b(X)ᵢ = −∇V(Xᵢ) + ŷᵢ(X) of a particle problem, with the interaction sum ŷ
 /// supplied by any ``InteractionSumEstimator``: exact for the N-body reference, random batch
 /// for RBM, or any other scheme. This is the seam between the dynamics and the estimators.
+/// On the unit sphere (``StateSpace/unitSphere``) the drift is projected on the tangent space at
+/// each particle and ``retract(_:)`` renormalises after each step.
 public struct ParticleDrift: Drift {
     public let problem: ParticleProblem
     public let estimator: any InteractionSumEstimator
@@ -26,5 +28,12 @@ public struct ParticleDrift: Drift {
                            into: out, workspace: workspace, stream: stream)
         let x = positions.baseAddress!, y = out.baseAddress!
         for i in 0..<n { problem.potential.addNegativeGradient(at: x + i * d, dimension: d, into: y + i * d) }
+        if problem.stateSpace == .unitSphere { Sphere.removeRadialComponent(out, at: positions, dimension: d) }
+    }
+
+    /// Renormalises every particle onto the unit sphere when the problem lives there (O(N·d));
+    /// the identity in ℝᵈ.
+    public func retract(_ positions: inout [Double]) {
+        if problem.stateSpace == .unitSphere { Sphere.normalizeRows(&positions, dimension: problem.dimension) }
     }
 }

@@ -20,11 +20,14 @@ public struct ParticleProblem: Sendable {
     /// True for one-dimensional singular kernels (Dyson): particles must never cross, and
     /// integrators report the first step at which they do.
     public let requiresOrdering: Bool
+    /// ℝᵈ, or the unit sphere S^{d−1} (tangent projection of the drift and renormalisation after
+    /// each step; see ``StateSpace``).
+    public let stateSpace: StateSpace
 
     /// Stores the problem as given; ``validate()`` checks it (studies call it before any work).
     public init(name: String, particles: Int, dimension: Int, potential: any ConfiningPotential,
                 interaction: any PairInteraction, noise: Double, initialCondition: InitialCondition,
-                knownFacts: String, requiresOrdering: Bool = false) {
+                knownFacts: String, requiresOrdering: Bool = false, stateSpace: StateSpace = .euclidean) {
         self.name = name
         self.particles = particles
         self.dimension = dimension
@@ -34,6 +37,7 @@ public struct ParticleProblem: Sendable {
         self.initialCondition = initialCondition
         self.knownFacts = knownFacts
         self.requiresOrdering = requiresOrdering
+        self.stateSpace = stateSpace
     }
 }
 
@@ -45,11 +49,16 @@ public struct InvalidProblem: Error, CustomStringConvertible, Equatable {
 }
 
 extension ParticleProblem {
-    /// Throws ``InvalidProblem`` unless N ≥ 2, d ≥ 1 and σ is a finite number ≥ 0.
+    /// Throws ``InvalidProblem`` unless N ≥ 2, d ≥ 1 and σ is a finite number ≥ 0 (and σ = 0,
+    /// d ≥ 2 on the unit sphere).
     public func validate() throws {
         if particles < 2 { throw InvalidProblem(parameter: "particles", message: "must be ≥ 2 (got \(particles))") }
         if dimension < 1 { throw InvalidProblem(parameter: "dimension", message: "must be ≥ 1 (got \(dimension))") }
         if !(noise.isFinite && noise >= 0) { throw InvalidProblem(parameter: "noise", message: "must be a finite number ≥ 0 (got \(noise))") }
+        if stateSpace == .unitSphere {
+            if dimension < 2 { throw InvalidProblem(parameter: "dimension", message: "the unit sphere needs d ≥ 2 (got \(dimension))") }
+            if noise != 0 { throw InvalidProblem(parameter: "noise", message: "dynamics on the unit sphere must be deterministic, σ = 0 (got \(noise))") }
+        }
         if case .semicircleQuantiles = initialCondition, dimension != 1 {
             throw InvalidProblem(parameter: "initialCondition", message: "semicircle quantiles need d = 1 (got \(dimension))")
         }

@@ -6,7 +6,10 @@ import Studies
 /// lines, reference slopes) and an environment footer. The figure is written beside the notebook
 /// as `NAME.svg` (and `.pdf`/`.png` in the other `plotFormats`).
 public enum ConvergenceNotebook {
-    public static func write(_ report: ConvergenceReport, to url: URL, plotFormats: [PlotFormat] = [.svg]) throws {
+    /// `companion`: Markdown lines of a system's own measurements (``ConvergenceCompanion``),
+    /// placed after the answer.
+    public static func write(_ report: ConvergenceReport, to url: URL, plotFormats: [PlotFormat] = [.svg],
+                             companion: [String] = []) throws {
         let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
         let plotNote = NotebookSections.plot(figure(report), to: svgURL, formats: plotFormats, alt: "error versus time step")
         var timePlotNote: String? = nil
@@ -15,10 +18,10 @@ public enum ConvergenceNotebook {
             timePlotNote = NotebookSections.plot(figure, to: url.deletingLastPathComponent().appendingPathComponent(name),
                                                  formats: plotFormats, alt: "error along [0, T]")
         }
-        try AtomicFile.write(markdown(report, plot: plotNote, timePlot: timePlotNote), to: url)
+        try AtomicFile.write(markdown(report, plot: plotNote, timePlot: timePlotNote, companion: companion), to: url)
     }
 
-    static func markdown(_ r: ConvergenceReport, plot: String, timePlot: String? = nil) -> String {
+    static func markdown(_ r: ConvergenceReport, plot: String, timePlot: String? = nil, companion: [String] = []) -> String {
         let c = r.configuration
         var md = NotebookSections.header("Random Batch Method: error versus time step (\(r.problem.name))", manifest: r.manifest)
         md.append("## Question")
@@ -31,6 +34,11 @@ public enum ConvergenceNotebook {
         md.append("")
         md.append("Each line counts verdicts (consistent / pre-asymptotic / inconsistent / inconclusive) from the rules below; their error rates are measured by `rbm-study convergence --calibrate R` (see calibration.md).")
         md.append("")
+        for note in r.notes where note.hasPrefix("No theorem for the RBM") || note.hasPrefix("No theorem for the time") {
+            md.append("**\(note)** The theory statements below are those of the theorem's hypotheses; here they are a yardstick, not a prediction.")
+            md.append("")
+        }
+        md += companion
         md.append("## Mathematics")
         md.append("")
         md.append("The system is dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ. \(r.problem.knownFacts)")

@@ -2,6 +2,7 @@ import AttentionAsDynamics
 import Estimators
 import Foundation
 import NumericsCore
+import ParticleSystems
 
 /// The attention model and token source shared by every attention study (convergence,
 /// variance sweep, work–precision): N tokens in ℝᵈ, maps Q, K, V, inverse temperature β,

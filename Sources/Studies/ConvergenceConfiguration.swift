@@ -6,6 +6,8 @@ import ParticleSystems
 /// self-attention dynamics.
 public enum ConvergenceSystem: String, Codable, Sendable, CaseIterable {
     case smooth, linear, dyson, attention
+    case thomson
+    case opinion
 
     /// The particle problem, or nil for attention.
     public var referenceProblem: ReferenceProblem? { ReferenceProblem(rawValue: rawValue) }
@@ -59,7 +61,7 @@ public struct ConvergenceConfiguration: Codable, Sendable {
     public init() {}
 
     /// The dimension of the state (dyson is one-dimensional).
-    var stateDimension: Int { system == .dyson ? 1 : dimension }
+    var stateDimension: Int { system.referenceProblem?.fixedDimension ?? dimension }
 
     /// The reference step h = min τ / referenceRefinement.
     public var referenceStep: Double { (timeSteps.min() ?? 1) / Double(referenceRefinement) }
@@ -88,6 +90,13 @@ public struct ConvergenceConfiguration: Codable, Sendable {
         if system == .dyson {
             try require(noise == nil, "--noise", "dyson fixes σ = √(2/(βN)) with β = 2; omit --noise")
             try require(dimension == 1, "--dim", "dyson is one-dimensional: --dim must be 1 (got \(dimension))")
+        }
+        if system == .thomson {
+            try require(noise == nil || noise == 0, "--noise", "thomson is a gradient flow on the sphere (σ = 0); omit --noise")
+            try require(dimension == 3, "--dim", "thomson lives on the sphere S² in ℝ³: --dim must be 3 (got \(dimension))")
+        }
+        if system == .opinion {
+            try require(dimension == 1, "--dim", "opinion dynamics is one-dimensional: --dim must be 1 (got \(dimension))")
         }
         // Files, estimator names and sizes, maps and token counts: checked here, before any output exists.
         _ = try model()

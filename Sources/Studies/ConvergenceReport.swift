@@ -283,20 +283,30 @@ extension ConvergenceReport {
                 }
                 let unbiasedLaw = model.varianceFactor(p) != nil || !model.expectsFloor
                 fits.append(fit(kind: kind, estimator: estimator, batchSize: p, measure: measure,
-                                theory: unbiasedLaw || kind == .weak ? theory : nil,
+                                theory: model.theoremCaveat == nil && (unbiasedLaw || kind == .weak) ? theory : nil,
                                 timeSteps: levels, samples: trajectories.map(samples),
                                 referenceStep: kind == .weak ? referenceStep : 0, deterministic: deterministic,
                                 replicates: c.bootstrapReplicates, stream: bootstrapStream(c.batchSizeRanks[b] * 8 + index)))
+                if let caveat = model.theoremCaveat {
+                    fits[fits.count - 1].verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
+                                                                 trajectoriesToDecide: nil)
+                }
             }
         }
         fits.append(fit(kind: .time, estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
-                            theory: 1.0, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
+                            theory: model.timeTheoremCaveat == nil ? 1.0 : nil, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
                             referenceStep: referenceStep, deterministic: deterministic,
                             replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
+        if let caveat = model.timeTheoremCaveat {
+            fits[fits.count - 1].verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
+                                                         trajectoriesToDecide: nil)
+            notes.append("No theorem for the time order: \(caveat).")
+        }
 
         var strongShape: StrongErrorShape?
         let factors = c.batchSizes.compactMap { model.varianceFactor($0) }
-        if factors.count == c.batchSizes.count, factors.allSatisfy({ $0 > 0 }), !floors.contains(where: \.detected) {
+        if let caveat = model.theoremCaveat { notes.append("No theorem for the RBM orders: \(caveat).") }
+        if model.theoremCaveat == nil, factors.count == c.batchSizes.count, factors.allSatisfy({ $0 > 0 }), !floors.contains(where: \.detected) {
             strongShape = StrongErrorShape.fit(estimator: estimator, batchSizes: c.batchSizes, factors: factors, timeSteps: levels,
                                                referenceStep: referenceStep, samples: trajectories.map(\.strongSquared))
         }
@@ -325,7 +335,7 @@ extension ConvergenceReport {
         }
         let timeProfiles = errorTimeProfiles(configuration: c, estimator: estimator, particles: model.particles, trajectories: trajectories)
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
-        let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
+        let ratios = model.theoremCaveat == nil ? batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest) : []
         let scaling = floorScaling(floors.filter(\.detected), estimator: estimator,
                                    samples: { p in trajectories.map { $0.batchSquared[c.batchSizes.firstIndex(of: p)!] } })
         if floors.contains(where: \.detected) && scaling == nil {

@@ -26,23 +26,23 @@ struct Convergence: ParsableCommand {
 
     /// The system, the estimator, N, d, the batch sizes and the τ grid.
     struct ProblemOptions: ParsableArguments {
-        @Option(help: "The system: a particle problem (smooth, linear, dyson) or attention (tokens as particles).")
+        @Option(help: "The system: a particle problem (smooth, linear, dyson, thomson — charges on S², gradient flow —, opinion — bounded confidence) or attention (tokens as particles).")
         var system: ConvergenceSystem = .smooth
         @Option(help: "The approximate estimator: an interaction-sum estimator of the particle systems, or any attention estimator with --system attention.")
         var estimator: EstimatorName = .systemDefault
-        @Option(help: "Number of particles (tokens) N, an integer in [2, 10000000]. A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error). (default: 64, or the token file's N)")
+        @Option(help: "Number of particles (tokens) N, an integer in [2, 10000000]. A comma list (e.g. 32,64,128,256) runs the study at each N with the same τ grid and fits each error's exponent in N (theory 0 for the batch error). (default: 64; 12 for thomson, or the token file's N)")
         var particles: String?
-        @Option(help: "Dimension d, an integer in [1, 4096]; dyson is one-dimensional. (default: 2; 3 for attention, or the token file's d)")
+        @Option(help: "Dimension d, an integer in [1, 4096]; dyson and opinion are one-dimensional, thomson lives on S² in ℝ³. (default: 2; 3 for attention and thomson, 1 for dyson and opinion, or the token file's d)")
         var dim: Int?
         @Option(name: .customLong("batch-sizes"), help: "Comma list of batch sizes p, each an integer in [2, N]; for other estimators their integer size (samples c, hashes m, features or landmarks m), for bernoulli the cost-matched keep probability π = (p−1)/(N−1).")
         var batchSizes: String = "2,4,8"
         @Option(help: "Comma list of at least 2 distinct time steps τ, each a finite number in (0, T] that divides T.")
         var dt: String = "0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625"
-        @Option(help: "Final time T, a finite number > 0.")
-        var horizon: Double = 2
+        @Option(help: "Final time T, a finite number > 0. (default: 2; 128 for thomson, 8 for opinion)")
+        var horizon: Double?
         @Option(help: "Checkpoints K, an integer in [1, 1024] with T/K a multiple of every τ: every error is also recorded at t = j·T/K, j = 1 … K (its profile in t, its largest value and its growth over t ≥ T/2). (default: the largest K ≤ 4 the grid allows)")
         var checkpoints: Int?
-        @Option(help: "Noise σ, a finite number ≥ 0 (smooth and linear only). (default: 0.5; dyson's own √(2/(βN)) with β = 2; 0 for attention)")
+        @Option(help: "Noise σ, a finite number ≥ 0 (smooth, linear and opinion; thomson only 0). (default: 0.5; 0.1 for opinion; dyson's own √(2/(βN)) with β = 2; 0 for attention and thomson)")
         var noise: Double?
     }
 
@@ -72,7 +72,7 @@ struct Convergence: ParsableCommand {
     var dim: Int? { problem.dim }
     var batchSizes: String { problem.batchSizes }
     var dt: String { problem.dt }
-    var horizon: Double { problem.horizon }
+    var horizon: Double? { problem.horizon }
     var checkpoints: Int? { problem.checkpoints }
     var noise: Double? { problem.noise }
     var trajectories: Int { runOptions.trajectories }
@@ -173,8 +173,8 @@ struct Convergence: ParsableCommand {
         c.system = chosen
         c.estimator = estimator
         let particleCounts = try particles.map { try parseList($0, option: "--particles") { Int($0) } }
-        c.particles = particleCounts?.first ?? 64
-        c.dimension = dim ?? (chosen == .dyson ? 1 : chosen == .attention ? 3 : 2)
+        c.particles = particleCounts?.first ?? chosen.defaultParticles
+        c.dimension = dim ?? chosen.defaultDimension
         if chosen == .attention {
             try attention.apply(to: &c.attention)
             if attention.tokensFile != nil {
@@ -189,7 +189,7 @@ struct Convergence: ParsableCommand {
         }
         c.batchSizes = try parseList(batchSizes, option: "--batch-sizes") { Int($0) }
         c.timeSteps = try parseList(dt, option: "--dt") { Double($0) }
-        c.horizon = horizon
+        c.horizon = horizon ?? chosen.defaultHorizon
         c.noise = noise
         c.trajectories = trajectories
         c.seed = seed
@@ -251,7 +251,7 @@ struct Convergence: ParsableCommand {
     static func timeEstimate(_ c: ConvergenceConfiguration, trajectories: Int, seeds: Int = 1) -> TimeEstimate {
         let pairs = c.pairInteractionsPerTrajectory * Double(trajectories) * Double(seeds)
         let what = String(format: "%.1e", pairs) + " pair interactions: N² = \(c.particles)² per step over \(c.steps(of: c.referenceStep)) reference steps and \(c.timeSteps.count) levels of \(c.batchSizes.count + 1) systems, \(trajectories) trajectories" + (seeds > 1 ? " × \(seeds) seeds" : "")
-        return TimeEstimate(pairs: pairs, dimension: c.system == .dyson ? 1 : c.dimension, attention: c.system == .attention,
+        return TimeEstimate(pairs: pairs, dimension: c.system.defaultDimension == 1 ? 1 : c.dimension, attention: c.system == .attention,
                             threads: c.threads, parallelUnits: trajectories * seeds,
                             unitsPerSecond: c.system == .dyson ? Self.dysonUnitsPerSecond : TimeEstimate.unitsPerSecond, what: what)
     }
@@ -263,7 +263,8 @@ struct Convergence: ParsableCommand {
     /// the explicit rate.
     static let dysonUnitsPerSecond = 2e8
 
-    /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order),
+    /// The report's artifacts (JSON, levels, fits, floors, trajectories in trajectory order, and
+    /// for thomson and opinion their companion measurements, ``ConvergenceCompanion``),
     /// stdout and the notebook: the same for a run, a resumed run and merged shards. A report with
     /// a statistic that is not finite is a ``NumericalFailure`` (exit 3), before anything is written.
     static func emit(_ result: ConvergenceReport, records: [TrajectoryErrors], configuration c: ConvergenceConfiguration,
@@ -273,9 +274,21 @@ struct Convergence: ParsableCommand {
             throw error
         }
         let trajectoriesCSV = TrajectoryErrors.csvHeader + "\n" + records.map { $0.csvLines(configuration: c) + "\n" }.joined()
-        let files: [(name: String, contents: Data)] = [("convergence.json", try result.json()), ("trajectories.csv", Data(trajectoriesCSV.utf8))]
         let system = c.system
-        try output.emit(json: try result.json(), table: result.table(), tables: result.tidyTables(), files: files,
+        var table = result.table()
+        var files: [(name: String, contents: Data)] = [("convergence.json", try result.json()), ("trajectories.csv", Data(trajectoriesCSV.utf8))]
+        if system == .thomson { writeStandardError("measuring the energies the Thomson flows reach (exact, fixed-step and decreasing-step RBM)\n") }
+        if system == .opinion { writeStandardError("counting opinion clusters over time (exact and RBM)\n") }
+        let companion = try ConvergenceCompanion.run(c)
+        if let companion {
+            if companion.nonFiniteRuns > 0 {
+                committed()
+                throw NumericalFailure("\(companion.nonFiniteRuns) runs of the \(system.rawValue) companion measurements became non-finite; use smaller --dt values or fewer --particles")
+            }
+            table += "\n" + companion.table
+            files.append((companion.artifactName, try companion.json()))
+        }
+        try output.emit(json: try result.json(), table: table, tables: result.tidyTables(), files: files,
                         directory: outDirectory, stale: ["floors.csv", "time-profiles.csv", "semicircle.csv"], warnings: result.warnings, committed: committed) { url in
             if system == .attention {
                 writeStandardError("running the notebook's companion experiments (other normalisation, bias against p, clustering)\n")
@@ -284,7 +297,7 @@ struct Convergence: ParsableCommand {
                 writeStandardError("running the notebook's companion sweep (the exact system's W₁ to the semicircle at N = \(DysonNotebook.sweepParticles.map(String.init).joined(separator: ", ")))\n")
                 try DysonNotebook.write(result, to: url, plotFormats: output.plotFormats)
             } else {
-                try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats)
+                try ConvergenceNotebook.write(result, to: url, plotFormats: output.plotFormats, companion: companion?.markdown ?? [])
             }
         }
     }

@@ -2,6 +2,7 @@ import AttentionAsDynamics
 import Estimators
 import Foundation
 import NumericsCore
+import ParticleSystems
 
 /// Fixed attention inputs for tests: N tokens uniform on S^{d−1}, random maps N(0, 1/d).
 public func fixedAttentionInputs(tokens n: Int, dimension d: Int, beta: Double, normalization: AttentionNormalization,
