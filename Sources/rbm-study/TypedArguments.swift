@@ -8,3 +8,4 @@ import Studies
 extension ConvergenceSystem: ExpressibleByArgument {}
 extension AttentionNormalization: ExpressibleByArgument {}
 extension AttentionGeometry: ExpressibleByArgument {}
+extension SmoothParticleSystem: ExpressibleByArgument {}
