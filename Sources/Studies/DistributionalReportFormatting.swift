@@ -22,11 +22,14 @@ extension DistributionalReport {
         }
         lines.append("")
         lines.append((c.dimension == 1 ? "W₂" : "sliced W₂ (\(directions) directions)") + " between the one-particle empirical laws (pooled per group), floor-corrected:")
-        let dw = [10, 10, 24, 24, 24, 22]
-        lines.append(row(["τ", "κ", "W₂²(RBM-r, exact)", "W₂²(exact′, exact)", "corrected W₂²", "W₂"], widths: dw))
+        let dw = [9, 9, 22, 22, 22, 22, 22, 12]
+        lines.append(row(["τ", "κ", "W₂²(RBM-r, exact)", "W₂²(exact′, exact)", "W₂²(RBM-r′, RBM-r)", "corrected W₂²", "W₂", "Gelbrich ≤"], widths: dw))
         for r in distances {
-            lines.append(row([format(r.dt), format(r.kappa), pm(r.raw), pm(r.floor), pm(r.corrected),
-                              r.distance.map(pm) ?? "within floor"], widths: dw))
+            lines.append(row([format(r.dt), format(r.kappa), pm(r.raw), pm(r.floor), pm(r.replacementFloor), pm(r.corrected),
+                              r.distance.map(pm) ?? "within floor", r.gelbrichLowerBound.map { format($0) } ?? "—"], widths: dw))
+        }
+        if distances.contains(where: { $0.gelbrichLowerBound != nil }) {
+            lines.append("Gelbrich ≤: the exact W₂ between Gaussians with the two laws' second moments (moment recursions), a lower bound on W₂")
         }
         lines.append("")
         lines.append("orders (95% intervals):")
@@ -34,6 +37,7 @@ extension DistributionalReport {
             let local = o.fit.map { $0.localOrders.map { $0.map { format($0) } ?? "—" }.joined(separator: ", ") } ?? "—"
             lines.append("  \(o.quantity): \(o.fit.map { format($0.order) } ?? "—") \(o.fit.map { interval($0.ci95) } ?? ""), local [\(local)]"
                          + (o.exactLocalOrders.map { "; exact local [\($0.map { $0.map { format($0) } ?? "—" }.joined(separator: ", "))]" } ?? "")
+                         + (o.exactOrder.map { "; exact order on this grid \(format($0))" } ?? "")
                          + "; theory \(format(o.theoryOrder)) (\(o.theorySource))")
         }
         lines.append("")
@@ -54,10 +58,10 @@ extension DistributionalReport {
     }
 
     public func distancesCSV() -> String {
-        csvTable(header: "dt,kappa,raw,rawSE,floor,floorSE,corrected,correctedSE,distance,distanceSE", distances) { r in
+        csvTable(header: "dt,kappa,raw,rawSE,floor,floorSE,replacementFloor,replacementFloorSE,corrected,correctedSE,distance,distanceSE,gelbrichLowerBound", distances) { r in
             [String(r.dt), String(r.kappa), csvNumber(r.raw.value), csvNumber(r.raw.standardError), csvNumber(r.floor.value),
-             csvNumber(r.floor.standardError), csvNumber(r.corrected.value), csvNumber(r.corrected.standardError),
-             csv(r.distance?.value), csv(r.distance?.standardError)]
+             csvNumber(r.floor.standardError), csvNumber(r.replacementFloor.value), csvNumber(r.replacementFloor.standardError), csvNumber(r.corrected.value), csvNumber(r.corrected.standardError),
+             csv(r.distance?.value), csv(r.distance?.standardError), csv(r.gelbrichLowerBound)]
         }
     }
 }

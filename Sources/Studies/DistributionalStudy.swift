@@ -12,7 +12,8 @@ import ParticleSystems
 /// - the exact system X: full Euler–Maruyama at h = finest τ / r from X(0) (initial-condition
 ///   stream 0, Brownian stream 0);
 /// - an independent copy X′ of the exact system (initial-condition stream 1, Brownian stream 1);
-/// - RBM-r X̃_τ at every τ from the same X′(0) as X′, with its own batch-and-noise stream per τ.
+/// - RBM-r X̃_τ at every τ from the same X′(0) as X′, with its own batch-and-noise stream per τ;
+/// - an independent RBM-r copy X̃′_τ from X(0), with another stream per τ (for its own floor).
 ///
 /// **Weak errors.** For each ``DistributionalObservable`` f: b(τ) = E f(X̃_τ(T)) − E f(X(T)),
 /// estimated by the mean of f(X̃_τ) − c over trajectories, with c = the closed form of E f on
@@ -25,8 +26,15 @@ import ParticleSystems
 /// empirical measures of all particles of X̃_τ, X and X′ in the group (n = M/G·N points each: by
 /// exchangeability all estimate the one-particle marginal law, the quantity of Cai–Liu–Wang's
 /// theorem). W₂² between two independent finite samples has a positive floor even between equal
-/// laws, so each group gives W₂²(μ̃_g, μ_g) − W₂²(μ′_g, μ_g): its expectation is ≈ W₂²(law X̃,
-/// law X) (exactly 0 when the laws agree, since μ′ and μ̃ then have the same joint law with μ).
+/// laws: in one dimension E W₂²(A_n, B_n) = W₂²(A, B) + V_A + V_B + o(1/n), V the integrated
+/// variance of the empirical quantile function, and an independent pair of one law measures
+/// 2V. So each group gives
+///
+///     W₂²(μ̃_g, μ_g) − ½[W₂²(μ′_g, μ_g) + W₂²(μ̃′_g, μ̃_g)],
+///
+/// whose expectation is W₂²(law X̃, law X) up to the order statistics' o(1/n) bias (and 0
+/// exactly when the laws agree). Subtracting the exact pair's floor alone would leave V_X̃ − V_X,
+/// which is not 0 when RBM-r's law has other tails.
 /// The mean over groups ± SE is the floor-corrected W₂², its root the distance; in d > 1
 /// the distance is the sliced W₂ (``SlicedWasserstein``, F keyed random frames shared by every
 /// group and level). The W₂ order is the log-space fit of √(corrected W₂²) = C·τ^q over the
@@ -43,7 +51,7 @@ import ParticleSystems
 /// RBM-r error (``LinearMeanFieldMoments``) is printed beside the estimate.
 ///
 /// Bit-identical for any thread count (keyed streams, reductions in trajectory and group order).
-/// Cost per trajectory O(2(T/h)N² + Σ_τ (T/τ)·N(p−1)) pair interactions, plus the sorts of the
+/// Cost per trajectory O(2(T/h)N² + 2Σ_τ (T/τ)·N(p−1)) pair interactions, plus the sorts of the
 /// W₂ step, O(K·G·F·d·n log n).
 public enum DistributionalStudy {
     /// The final states of one trajectory.
@@ -51,6 +59,7 @@ public enum DistributionalStudy {
         var exact: [Double]
         var exactCopy: [Double]
         var replacement: [[Double]]
+        var replacementCopy: [[Double]]
         var nonFinite: Bool
     }
 
@@ -107,12 +116,12 @@ public enum DistributionalStudy {
             return x
         }
         let exact = exactRun(0), copy = exactRun(1)
-        let start = initial(1)
         let integrator = RandomBatchReplacementIntegrator(batchSize: c.batchSize)
         let signal = [Double](repeating: 0, count: size)
-        let replacement: [[Double]] = c.timeSteps.enumerated().map { k, tau in
+        func replacementRun(_ k: Int, from start: [Double], copy: Bool) -> [Double] {
+            let tau = c.timeSteps[k]
             var x = start
-            let stream = RandomStream(seed: c.seed, trajectory: t64, purpose: .batchPartition, index: UInt32(k))
+            let stream = RandomStream(seed: c.seed, trajectory: t64, purpose: .batchPartition, index: UInt32(copy ? 1 << 16 | k : k))
             signal.withUnsafeBufferPointer { s in
                 for _ in 0..<c.steps(of: tau) {
                     integrator.step(&x, timeStep: tau, brownianIncrement: noisy ? s : nil, drift: exactDrift,
@@ -121,7 +130,10 @@ public enum DistributionalStudy {
             }
             return x
         }
-        let finite = ([exact, copy] + replacement).allSatisfy { $0.allSatisfy(\.isFinite) }
-        return Trajectory(exact: exact, exactCopy: copy, replacement: replacement, nonFinite: !finite)
+        let startCopy = initial(1), startExact = initial(0)
+        let replacement = c.timeSteps.indices.map { replacementRun($0, from: startCopy, copy: false) }
+        let replacementCopy = c.timeSteps.indices.map { replacementRun($0, from: startExact, copy: true) }
+        let finite = ([exact, copy] + replacement + replacementCopy).allSatisfy { $0.allSatisfy(\.isFinite) }
+        return Trajectory(exact: exact, exactCopy: copy, replacement: replacement, replacementCopy: replacementCopy, nonFinite: !finite)
     }
 }
