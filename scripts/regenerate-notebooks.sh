@@ -17,6 +17,10 @@ if [ "$what" = study ] || [ "$what" = all ]; then
       --estimators random-batch,random-batch-replacement,bernoulli,uniform-columns,rba,rba-corrected,yoso,yoso-normalized,importance-columns,skeinformer,skeinformer-no-pilot,skeinformer-no-adaptive,skeinformer-no-reuse \
       --match-cost 9,18,36,72 --draws 1000 --configurations 2 --report notebooks-md/variance-laws.md >/dev/null
   run work-precision --particles 256 --dim 16 --tokens clustered --beta 2 --report notebooks-md/work-precision.md >/dev/null
+  run distributional --report notebooks-md/rbm-replacement-in-law.md >/dev/null
+  run distributional --noise 0 --report notebooks-md/rbm-replacement-in-law-no-diffusion.md >/dev/null
+  run distributional --system smooth --dim 2 --report notebooks-md/rbm-replacement-in-law-smooth.md >/dev/null
+  run long-time --report notebooks-md/long-time-sampling.md >/dev/null
 fi
 
 if [ "$what" = calibration ] || [ "$what" = all ]; then

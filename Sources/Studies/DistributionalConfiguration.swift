@@ -9,7 +9,7 @@ public struct DistributionalConfiguration: Codable, Sendable, Equatable {
     public var dimension = 1
     public var batchSize = 2
     /// Time steps τ; the horizon must be a multiple of each, and each a multiple of the reference step.
-    public var timeSteps: [Double] = [0.5, 0.25, 0.125, 0.0625]
+    public var timeSteps: [Double] = [0.25, 0.125, 0.0625, 0.03125]
     public var horizon = 1.0
     /// σ; nil means the system's default (0.5). σ = 0 is the no-diffusion case of the W₂ theorem.
     public var noise: Double? = nil

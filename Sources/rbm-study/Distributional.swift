@@ -27,7 +27,7 @@ struct Distributional: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "RBM-r batch size p (2–N).")
     var batchSize: Int = 2
     @Option(help: "Comma list of time steps τ (≥ 2; T a multiple of each).")
-    var dt: String = "0.5,0.25,0.125,0.0625"
+    var dt: String = "0.25,0.125,0.0625,0.03125"
     @Option(help: "Horizon T (0, 1000].")
     var horizon: Double = 1
     @Option(help: "Noise σ ≥ 0 (default 0.5; 0 is the no-diffusion case).")
