@@ -108,6 +108,7 @@ struct DistributionalStudyTests {
             }
         }
         let coverage = Double(covered) / Double(total)
+        print("RBM-r weak-error interval coverage \(covered)/\(total), weak-order interval coverage \(orderCovered)/\(orders) over \(Self.seeds) seeds")
         #expect(Self.band.contains(coverage), "weak-error coverage \(covered)/\(total)")
         #expect(orders >= Self.seeds / 2)
         let orderCoverage = Double(orderCovered) / Double(orders)

@@ -92,6 +92,7 @@ struct LongTimeSamplingTests {
             total += report.rows.count
         }
         let coverage = Double(covered) / Double(total)
+        print("long-time interval coverage \(covered)/\(total) over \(Self.seeds) seeds")
         #expect(Self.band.contains(coverage), "coverage \(covered)/\(total)")
     }
 }
