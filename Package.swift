@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ParticleSystems", targets: ["ParticleSystems"]),
         .library(name: "AttentionAsDynamics", targets: ["AttentionAsDynamics"]),
         .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "RunStore", targets: ["RunStore"]),
         .library(name: "Claims", targets: ["Claims"]),
     ],
@@ -48,11 +49,14 @@ let package = Package(
         /// records on rank 0; empty without the MPI trait.
         .target(name: "RunStoreMPI", dependencies: ["RunStore", "CMPI"]),
         .target(name: "Studies", dependencies: ["AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "RunStore"]),
+        /// Tables, CSV, JSON encoding, Markdown notebooks and figures of the study results: formats
+        /// values, computes nothing statistical.
+        .target(name: "Reports", dependencies: ["Studies", "RunStore", "AttentionAsDynamics", "Estimators", "NumericsCore"]),
         /// Theorem checks: typed claims, their catalogue and verdict policy, above the studies.
-        .target(name: "Claims", dependencies: ["Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
+        .target(name: "Claims", dependencies: ["Reports", "Studies", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore"]),
         .executableTarget(
             name: "rbm-study",
-            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
+            dependencies: ["Claims", "Reports", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore",
                            .target(name: "RunStoreMPI", condition: .when(traits: ["MPI"])),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
@@ -62,10 +66,21 @@ let package = Package(
         /// A per-thread counting allocator (malloc & co. forwarding to glibc), linked into the tests
         /// only: the allocation-free hot-loop tests read it.
         .target(name: "AllocationCounting", path: "Tests/AllocationCounting"),
+        /// Fixtures shared by the test targets (small study configurations, fixed attention inputs,
+        /// reference implementations).
+        .target(name: "TestSupport", dependencies: ["NumericsCore", "Estimators", "AttentionAsDynamics", "Studies"], path: "Tests/TestSupport"),
+        .testTarget(name: "NumericsCoreTests", dependencies: ["CNumerics", "NumericsCore"]),
+        .testTarget(name: "EstimatorsTests", dependencies: ["CNumerics", "NumericsCore", "Estimators", "TestSupport"]),
+        .testTarget(name: "ParticleSystemsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AllocationCounting"]),
+        .testTarget(name: "AttentionAsDynamicsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AttentionAsDynamics"]),
+        .testTarget(name: "StudiesTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Studies", "Reports", "TestSupport"]),
+        .testTarget(name: "ClaimsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),
+        /// End-to-end and cross-module tests.
         .testTarget(
             name: "RBMStudyTests",
-            dependencies: ["Claims", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
-                           "AllocationCounting"],
+            dependencies: ["Claims", "Reports", "Studies", "RunStore", "AttentionAsDynamics", "ParticleSystems", "Estimators", "NumericsCore", "CNumerics",
+                           "AllocationCounting", "TestSupport"],
             path: "Tests/RBMStudyTests"),
     ],
     swiftLanguageModes: [.v5]

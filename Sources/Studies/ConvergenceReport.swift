@@ -444,9 +444,3 @@ extension ConvergenceReport {
 public func rootMeanSquare(_ meanSquares: [Double]) -> Estimate {
     Estimate.rootMeanSquare(ofMeanSquare: RunningMoments(meanSquares).meanEstimate)
 }
-
-func format(_ x: Double, digits: Int = 3) -> String {
-    guard x.isFinite else { return "nan" }
-    if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) { return String(format: "%.\(digits - 1)e", x) }
-    return String(format: "%.\(digits)g", x)
-}

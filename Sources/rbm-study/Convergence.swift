@@ -4,6 +4,7 @@ import Estimators
 import NumericsCore
 import AttentionAsDynamics
 import ParticleSystems
+import Reports
 import Studies
 
 struct Convergence: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Studies
 
 /// Where and how a subcommand writes its results: `--format` for stdout, `--out DIR` for every

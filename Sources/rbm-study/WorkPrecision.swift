@@ -2,6 +2,7 @@ import ArgumentParser
 import AttentionAsDynamics
 import Estimators
 import Foundation
+import Reports
 import Studies
 
 struct WorkPrecision: ParsableCommand {
