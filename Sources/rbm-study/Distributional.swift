@@ -47,6 +47,8 @@ struct Distributional: ParsableCommand {
     var threads: Int?
     @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
     var maxMemory: String?
+    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every 95% interval (2–100000).")
+    var calibrate: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -69,6 +71,13 @@ struct Distributional: ParsableCommand {
         let bytes = 2.0 * Double(2 + c.timeSteps.count) * Double(c.trajectories) * Double(c.particles * c.dimension) * 8
         try MemoryLimit(maxMemory).check(estimate: bytes, what: "the final states of every trajectory",
                                          advice: "use fewer --trajectories or --particles")
+        if let calibrate {
+            let configuration = c
+            try output.calibrate(seeds: calibrate) { progress in
+                try DistributionalCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
+            }
+            return
+        }
         let outDirectory = try output.prepare()
         var report = try ProgressReporter.run(label: "distributional") { progress in
             try DistributionalStudy.run(c, progress: progress)

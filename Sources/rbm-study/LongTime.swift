@@ -36,6 +36,8 @@ struct LongTime: ParsableCommand {
     var seed: UInt64 = 20_251_207
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
+    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every 95% interval (2–100000).")
+    var calibrate: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -51,6 +53,13 @@ struct LongTime: ParsableCommand {
         c.seed = seed
         c.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         try c.validate()
+        if let calibrate {
+            let configuration = c
+            try output.calibrate(seeds: calibrate) { progress in
+                try LongTimeCalibrationReport.run(configuration, seeds: calibrate, progress: progress)
+            }
+            return
+        }
         let outDirectory = try output.prepare()
         var report = try ProgressReporter.run(label: "long-time", unit: "runs") { progress in
             try LongTimeSamplingStudy.run(c, progress: progress)
