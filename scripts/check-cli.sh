@@ -153,6 +153,8 @@ expect_bad_in long-time --burn-in --dt 0.3,0.1
 expect_bad_in long-time --averaging-time --averaging-time -1
 expect_bad_in long-time --dt --dt 2,1
 expect_bad_in long-time --trajectories --trajectories 2
+expect_bad_in distributional --calibrate --calibrate 1
+expect_bad_in long-time --calibrate --calibrate 1
 if "$bin" distributional --particles 8 --dt 0.5,0.25 --reference-refinement 2 --trajectories 40 --groups 4 --dim 2 \
      --format json --out "$tmp/dist" > "$tmp/dist.json" 2>/dev/null && python3 -c "
 import json

@@ -54,5 +54,7 @@ if [ "$what" = calibration ] || [ "$what" = all ]; then
   section "Variance sweep, default configuration" variance-sweep --calibrate 40
   section "Variance sweep, concentrated mean-field attention (β = 4, random maps)" variance-sweep --system attention --normalization mean-field --beta 4 --maps random --particles 64 --draws 500 --configurations 1 --estimators rba,bernoulli,uniform-columns,importance-columns,yoso --calibrate 40
   section "Work-precision, default configuration" work-precision --calibrate 40
+  section "Distributional (RBM with replacement in law), default configuration" distributional --calibrate 40
+  section "Long-time sampling, default configuration" long-time --calibrate 40
   mv "$tmp" "$out"
 fi
