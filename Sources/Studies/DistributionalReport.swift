@@ -172,7 +172,7 @@ public struct DistributionalReport: Codable, Sendable {
         let meanFloor = floor.reduce(0, +) / Double(groups)
         notes.append("W₂ floor: two independent samples of the exact law (\(perGroup * n) points each) are W₂ ≈ \(format(meanFloor.squareRoot())) apart; with RBM-r's own floor, half of each is subtracted per group")
         notes.append("κ: Cai–Liu–Wang's batch time step; here the RBM-r pseudo-step h = τN/(⌈N/p⌉p), with one Euler step per batch (the theorem evolves the batch exactly)")
-        notes.append("the intervals of the weak errors are calibrated against the exact RBM-r values on linear (tests); the W₂ order intervals are not calibrated")
+        notes.append("coverage: the weak-error intervals are calibrated against the exact RBM-r values on linear (tests, --calibrate); the W₂ intervals only against the across-seed mean (--calibrate): the exact W₂ between the laws is not known")
         let manifest = RunManifest(seed: c.seed, command: "", threads: c.threads, wallSeconds: wallSeconds)
         return DistributionalReport(configuration: c, manifest: manifest, weak: weak, distances: distances, orders: orders,
                                     directions: sliced.directionCount, notes: notes)
