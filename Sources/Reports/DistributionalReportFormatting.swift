@@ -49,20 +49,4 @@ extension DistributionalReport {
     }
 
     public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
-
-    /// One line per (observable, τ) weak error and per τ distance.
-    public func weakCSV() -> String {
-        csvTable(header: "observable,dt,kappa,error,standardError,count,against,exactError,zScore", weak) { w in
-            [w.observable.rawValue, String(w.dt), String(w.kappa), csvNumber(w.error.value), csvNumber(w.error.standardError),
-             String(w.error.count), w.against, csv(w.exactError), csv(w.zScore)]
-        }
-    }
-
-    public func distancesCSV() -> String {
-        csvTable(header: "dt,kappa,raw,rawSE,floor,floorSE,replacementFloor,replacementFloorSE,corrected,correctedSE,distance,distanceSE,gelbrichLowerBound", distances) { r in
-            [String(r.dt), String(r.kappa), csvNumber(r.raw.value), csvNumber(r.raw.standardError), csvNumber(r.floor.value),
-             csvNumber(r.floor.standardError), csvNumber(r.replacementFloor.value), csvNumber(r.replacementFloor.standardError), csvNumber(r.corrected.value), csvNumber(r.corrected.standardError),
-             csv(r.distance?.value), csv(r.distance?.standardError), csv(r.gelbrichLowerBound)]
-        }
-    }
 }

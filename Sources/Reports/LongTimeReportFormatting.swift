@@ -35,12 +35,4 @@ extension LongTimeReport {
     }
 
     public func json() throws -> Data { try reportJSON(self, escapingSlashes: false) }
-
-    public func rowsCSV() -> String {
-        csvTable(header: "batchSize,dt,timeAverage,standardError,count,expectedTimeAverage,zScore,covered,stationary,samplingError,exactSamplingError,finalLawError,finalLawErrorSE,exactFinalLawError", rows) { w in
-            ["\(w.batchSize)", String(w.dt), csvNumber(w.timeAverage.value), csvNumber(w.timeAverage.standardError), "\(w.timeAverage.count)",
-             csvNumber(w.expectedTimeAverage), csvNumber(w.zScore), "\(w.covered)", csv(w.stationary), csvNumber(w.samplingError.value),
-             csv(w.exactSamplingError), csvNumber(w.finalLawError.value), csvNumber(w.finalLawError.standardError), csvNumber(w.exactFinalLawError)]
-        }
-    }
 }

@@ -19,37 +19,68 @@ struct Distributional: ParsableCommand {
         bound orders 1/4 (σ > 0) and 1/2 (σ = 0). Results do not depend on --threads.
         """)
 
-    @Option(help: "System: linear (closed forms) or smooth.")
-    var system: SmoothParticleSystem = .linear
-    @Option(help: "Number of particles N (2–4096).")
-    var particles: Int = 32
-    @Option(help: "Dimension d (1–16; d > 1 uses the sliced W₂).")
-    var dim: Int = 1
-    @Option(name: .customLong("batch-size"), help: "RBM-r batch size p (2–N).")
-    var batchSize: Int = 2
-    @Option(help: "Comma list of time steps τ (≥ 2; T a multiple of each).")
-    var dt: String = "0.25,0.125,0.0625,0.03125"
-    @Option(help: "Horizon T (0, 1000].")
-    var horizon: Double = 1
-    @Option(help: "Noise σ ≥ 0 (default 0.5; 0 is the no-diffusion case).")
-    var noise: Double?
-    @Option(name: .customLong("reference-refinement"), help: "The exact system is Euler–Maruyama at finest τ / r (2–64).")
-    var referenceRefinement: Int = 8
-    @Option(help: "Independent trajectories M (4–10⁷).")
-    var trajectories: Int = 2_000
-    @Option(help: "Groups G of trajectories whose pooled particles form the empirical measures (2–M/2, dividing M).")
-    var groups: Int = 20
-    @Option(help: "Random orthonormal frames of the sliced W₂ when d > 1 (1–256).")
-    var frames: Int = 8
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_207
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int?
-    @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this (e.g. 16G; default: the machine's memory).")
-    var maxMemory: String?
-    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every 95% interval (2–100000).")
-    var calibrate: Int?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Particle system options") var problem: ProblemOptions
+    @OptionGroup(title: "Sampling options") var sampling: SamplingOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// The system, N, d, the batch size, the τ grid, T and σ.
+    struct ProblemOptions: ParsableArguments {
+        @Option(help: "The system: linear (closed forms and exact moment recursions) or smooth.")
+        var system: SmoothParticleSystem = .linear
+        @Option(help: "Number of particles N, an integer in [2, 4096].")
+        var particles: Int = 32
+        @Option(help: "Dimension d, an integer in [1, 16]; d > 1 uses the sliced W₂.")
+        var dim: Int = 1
+        @Option(name: .customLong("batch-size"), help: "RBM-r batch size p, an integer in [2, N].")
+        var batchSize: Int = 2
+        @Option(help: "Comma list of at least 2 distinct time steps τ, each a finite number in (0, T] that divides T and is a multiple of the reference step.")
+        var dt: String = "0.25,0.125,0.0625,0.03125"
+        @Option(help: "Final time T, a finite number in (0, 1000].")
+        var horizon: Double = 1
+        @Option(help: "Noise σ, a finite number in [0, 100]; 0 is the no-diffusion case. (default: 0.5)")
+        var noise: Double?
+    }
+
+    /// The trajectories, their groups, the sliced-W₂ frames and the exact system's step.
+    struct SamplingOptions: ParsableArguments {
+        @Option(help: "Independent trajectories M, an integer in [4, 10000000].")
+        var trajectories: Int = 2_000
+        @Option(help: "Groups G of trajectories whose pooled particles form the empirical measures, an integer in [2, M/2] dividing M.")
+        var groups: Int = 20
+        @Option(help: "Random orthonormal frames of the sliced W₂ when d > 1, an integer in [1, 256].")
+        var frames: Int = 8
+        @Option(name: .customLong("reference-refinement"), help: "The exact system is Euler–Maruyama at finest τ / r, r an integer in [2, 64].")
+        var referenceRefinement: Int = 8
+    }
+
+    /// Seed, threads, calibration, memory.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_207
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+        @Option(help: "Calibrate instead: rerun the study over R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report the coverage of every printed 95% interval.")
+        var calibrate: Int?
+        @Option(name: .customLong("max-memory"), help: "Refuse runs whose estimated peak memory exceeds this size (e.g. 16G, 512M or bytes). (default: the machine's memory)")
+        var maxMemory: String?
+    }
+
+    var system: SmoothParticleSystem { problem.system }
+    var particles: Int { problem.particles }
+    var dim: Int { problem.dim }
+    var batchSize: Int { problem.batchSize }
+    var dt: String { problem.dt }
+    var horizon: Double { problem.horizon }
+    var noise: Double? { problem.noise }
+    var trajectories: Int { sampling.trajectories }
+    var groups: Int { sampling.groups }
+    var frames: Int { sampling.frames }
+    var referenceRefinement: Int { sampling.referenceRefinement }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
+    var calibrate: Int? { runOptions.calibrate }
+    var maxMemory: String? { runOptions.maxMemory }
 
     func run() throws {
         var c = DistributionalConfiguration()
@@ -83,9 +114,8 @@ struct Distributional: ParsableCommand {
             try DistributionalStudy.run(c, progress: progress)
         }
         report.manifest.command = commandLine
-        try output.emit(json: try report.json(), table: report.table(), csv: report.weakCSV(),
-                        artifacts: [("distributional.json", try report.json()), ("weak.csv", Data(report.weakCSV().utf8)),
-                                    ("distances.csv", Data(report.distancesCSV().utf8))],
+        try output.emit(json: try report.json(), table: report.table(), tables: report.tidyTables(),
+                        files: [("distributional.json", try report.json())],
                         directory: outDirectory, warnings: []) {
             try DistributionalNotebook.write(report, to: $0, plotFormats: output.plotFormats)
         }

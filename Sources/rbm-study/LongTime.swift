@@ -16,29 +16,56 @@ struct LongTime: ParsableCommand {
         (arXiv 2206.02166). Results do not depend on --threads.
         """)
 
-    @Option(help: "Number of particles N (2–4096).")
-    var particles: Int = 32
-    @Option(help: "Dimension d (1–16).")
-    var dim: Int = 1
-    @Option(name: .customLong("batch-sizes"), help: "Comma list of batch sizes p (each dividing N).")
-    var batchSizes: String = "2,4,8"
-    @Option(help: "Comma list of time steps τ in (0, 1) (≥ 2; B and L multiples of each).")
-    var dt: String = "0.2,0.1,0.05,0.025"
-    @Option(name: .customLong("burn-in"), help: "Burn-in time B ≥ 0 before averaging.")
-    var burnIn: Double = 5
-    @Option(name: .customLong("averaging-time"), help: "Averaging time L > 0.")
-    var averagingTime: Double = 20
-    @Option(help: "Noise σ > 0 (default 0.5).")
-    var noise: Double?
-    @Option(help: "Independent trajectories R per (p, τ) (4–10⁶).")
-    var trajectories: Int = 64
-    @Option(help: "Seed of all random streams (64-bit).")
-    var seed: UInt64 = 20_251_207
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int?
-    @Option(help: "Calibrate instead: rerun the study over this many seeds (seed, seed + 1, …) and report the coverage of every 95% interval (2–100000).")
-    var calibrate: Int?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Particle system options") var problem: ProblemOptions
+    @OptionGroup(title: "Sampling options") var sampling: SamplingOptions
+    @OptionGroup(title: "Run options") var runOptions: RunOptions
+    @OptionGroup(title: outputOptionsTitle) var output: OutputOptions
+
+    /// N, d, the batch sizes, the τ grid and σ of the linear system.
+    struct ProblemOptions: ParsableArguments {
+        @Option(help: "Number of particles N, an integer in [2, 4096].")
+        var particles: Int = 32
+        @Option(help: "Dimension d, an integer in [1, 16].")
+        var dim: Int = 1
+        @Option(name: .customLong("batch-sizes"), help: "Comma list of distinct batch sizes p, each an integer in [2, N] dividing N.")
+        var batchSizes: String = "2,4,8"
+        @Option(help: "Comma list of at least 2 distinct time steps τ, each a finite number in (0, 1) with B and L multiples of each.")
+        var dt: String = "0.2,0.1,0.05,0.025"
+        @Option(help: "Noise σ, a finite number in (0, 100]. (default: 0.5)")
+        var noise: Double?
+    }
+
+    /// Burn-in, averaging time and trajectories per (p, τ).
+    struct SamplingOptions: ParsableArguments {
+        @Option(name: .customLong("burn-in"), help: "Burn-in time B before averaging, a finite number in [0, 10000].")
+        var burnIn: Double = 5
+        @Option(name: .customLong("averaging-time"), help: "Averaging time L, a finite number in (0, 100000].")
+        var averagingTime: Double = 20
+        @Option(help: "Independent trajectories R per (p, τ), an integer in [4, 1000000].")
+        var trajectories: Int = 64
+    }
+
+    /// Seed, threads, calibration.
+    struct RunOptions: ParsableArguments {
+        @Option(help: "Seed of all random streams, an integer in [0, 2⁶⁴ − 1].")
+        var seed: UInt64 = 20_251_207
+        @Option(help: "Worker threads, an integer in [1, 1024]; results do not depend on it. (default: all cores)")
+        var threads: Int?
+        @Option(help: "Calibrate instead: rerun the study over R seeds (seed, seed + 1, …), R an integer in [2, 100000], and report the coverage of every printed 95% interval.")
+        var calibrate: Int?
+    }
+
+    var particles: Int { problem.particles }
+    var dim: Int { problem.dim }
+    var batchSizes: String { problem.batchSizes }
+    var dt: String { problem.dt }
+    var noise: Double? { problem.noise }
+    var burnIn: Double { sampling.burnIn }
+    var averagingTime: Double { sampling.averagingTime }
+    var trajectories: Int { sampling.trajectories }
+    var seed: UInt64 { runOptions.seed }
+    var threads: Int? { runOptions.threads }
+    var calibrate: Int? { runOptions.calibrate }
 
     func run() throws {
         var c = LongTimeConfiguration()
@@ -65,8 +92,8 @@ struct LongTime: ParsableCommand {
             try LongTimeSamplingStudy.run(c, progress: progress)
         }
         report.manifest.command = commandLine
-        try output.emit(json: try report.json(), table: report.table(), csv: report.rowsCSV(),
-                        artifacts: [("long-time.json", try report.json()), ("rows.csv", Data(report.rowsCSV().utf8))],
+        try output.emit(json: try report.json(), table: report.table(), tables: report.tidyTables(),
+                        files: [("long-time.json", try report.json())],
                         directory: outDirectory, warnings: []) {
             try LongTimeNotebook.write(report, to: $0, plotFormats: output.plotFormats)
         }
