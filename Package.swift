@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 /// System libraries (Debian): libgsl-dev, liblapacke-dev, libopenblas-dev.
@@ -83,5 +83,14 @@ let package = Package(
                            "AllocationCounting", "TestSupport"],
             path: "Tests/RBMStudyTests"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
+
+/// Zero warnings: in this package's own targets (Swift and C, every configuration, the tests and
+/// the MPI trait build included) every compiler warning is an error, so a new warning fails the
+/// build, and hence CI, where it appears. Swift 6 language mode (above) brings complete strict
+/// concurrency checking. SwiftPM ignores these settings when the package is a remote dependency.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    target.cSettings = (target.cSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // A user's own package that checks Random Batch Method theorems on a model of its own with the
@@ -24,3 +24,9 @@ let package = Package(
         ]),
     ]
 )
+
+// Zero warnings, as in rbm-study: Swift 6 language mode (complete strict concurrency checking) and
+// every compiler warning of this package's targets an error.
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

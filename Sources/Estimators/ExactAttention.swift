@@ -69,8 +69,10 @@ public struct ExactAttention: AttentionEstimator {
             inputs.keys.elements.withUnsafeBufferPointer { k in
                 inputs.values.elements.withUnsafeBufferPointer { v in
                     out.elements.withUnsafeMutableBufferPointer { o in
-                        let (q, k, v, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!)
+                        // Every block reads Q, K, V and writes only its own rows of the output.
+                        let shared = (q: SharedInput(q), k: SharedInput(k), v: SharedInput(v), o: DisjointOutput(o))
                         parallelForEach(blocks, threads: threads) { b in
+                            let (q, k, v, o) = (shared.q.pointer, shared.k.pointer, shared.v.pointer, shared.o.pointer)
                             let first = b * block, rows = min(block, n - first)
                             let scores = UnsafeMutablePointer<Double>.allocate(capacity: block * tile)
                             let rowMax = UnsafeMutablePointer<Double>.allocate(capacity: block)

@@ -52,9 +52,11 @@ public struct ExactInteractionSum: InteractionSumEstimator {
         }
         let blockSize = 64
         let blocks = (n + blockSize - 1) / blockSize
+        // Every block reads all positions and writes only the sums of its own particles.
+        let shared = (x: SharedInput(positions), y: DisjointOutput(out))
         parallelForEach(blocks, threads: threads) { block in
             interaction.exactSums(targets: (block * blockSize)..<min(n, (block + 1) * blockSize), count: n,
-                                  positions: x, dimension: d, weight: weight, into: y)
+                                  positions: shared.x.pointer, dimension: d, weight: weight, into: shared.y.pointer)
         }
     }
 
@@ -70,8 +72,12 @@ public struct ExactInteractionSum: InteractionSumEstimator {
             let xs = scratch.baseAddress!, ys = xs + d * stride
             cnumerics_rows_to_columns(x, n, d, stride, xs)
             ys.update(repeating: 0, count: d * stride)
-            func pair(_ a: Int, _ b: Int) {
-                kernel.function(xs, ys, stride, n, d, a * size, min(stride, (a + 1) * size), b * size,
+            // The pairs of one parallelForEach touch disjoint blocks: the diagonal pass one block each,
+            // a round of the circle method two distinct blocks per pair, every block in at most one pair.
+            let columns = (xs: SharedInput(UnsafeBufferPointer(start: xs, count: d * stride)),
+                           ys: DisjointOutput(UnsafeMutableBufferPointer(start: ys, count: d * stride)))
+            @Sendable func pair(_ a: Int, _ b: Int) {
+                kernel.function(columns.xs.pointer, columns.ys.pointer, stride, n, d, a * size, min(stride, (a + 1) * size), b * size,
                                 min(stride, (b + 1) * size), weightStrength)
             }
             parallelForEach(blocks, threads: threads) { pair($0, $0) }

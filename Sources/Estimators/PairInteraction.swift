@@ -33,8 +33,9 @@ public protocol PairInteraction: Sendable {
 /// A kernel that evaluates each pair of an antisymmetric interaction once and updates both particles
 /// (Newton's third law), on two blocks of particles in column layout; see `cnumerics_smooth_block_pair`
 /// for the contract of `function`: (xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weight·strength).
-public struct AntisymmetricBlockPairKernel {
-    public typealias Function = @convention(c) (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int, Int,
+/// `function` is a C function with no state of its own, called concurrently on disjoint block pairs.
+public struct AntisymmetricBlockPairKernel: Sendable {
+    public typealias Function = @Sendable @convention(c) (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int, Int,
                                                 Int, Int, Int, Int, Double) -> Void
     /// The factor of the sum's weight w the kernel receives (w·strength).
     public let strength: Double

@@ -4,7 +4,7 @@ import Synchronization
 /// Runs `body(index)` for every index in 0..<count on `threads` workers that take indices
 /// dynamically. Each index must write only its own results, so the outcome is the same
 /// for any thread count; reduce afterwards in index order.
-public func parallelForEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+public func parallelForEach(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
     let workers = max(1, min(threads, count))
     if workers == 1 {
         for index in 0..<count { body(index) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Studies
 
 /// Renders a figure (`Figure`) by running `gnuplot` (gnuplot-nox, whose cairo terminals give
@@ -51,21 +52,22 @@ public enum GnuplotRenderer {
     }
 
     /// Everything read from a pipe on a background thread; ``data`` waits for the end of file.
-    private final class Drained: @unchecked Sendable {
+    private final class Drained: Sendable {
         private let done = DispatchGroup()
-        private var bytes = Data()
+        private let bytes = Mutex(Data())
 
         init(_ pipe: Pipe) {
             done.enter()
             DispatchQueue.global().async {
-                self.bytes = pipe.fileHandleForReading.readDataToEndOfFile()
+                let read = pipe.fileHandleForReading.readDataToEndOfFile()
+                self.bytes.withLock { $0 = read }
                 self.done.leave()
             }
         }
 
         var data: Data {
             done.wait()
-            return bytes
+            return bytes.withLock { $0 }
         }
     }
 }

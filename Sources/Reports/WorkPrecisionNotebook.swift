@@ -101,7 +101,7 @@ public enum WorkPrecisionNotebook {
     ]
 
     /// The method families, one panel each: name and whether an estimator belongs to it.
-    static let families: [(String, (String) -> Bool)] = [
+    static let families: [(String, @Sendable (String) -> Bool)] = [
         ("sampling schemes", { name in !["rba", "soft", "nystromformer", "performer", "paramixer"].contains { name.hasPrefix($0) } }),
         ("Nyström-like (SOFT, Nyströmformer)", { $0.hasPrefix("soft") || $0.hasPrefix("nystromformer") }),
         ("random features (Performer)", { $0.hasPrefix("performer") }),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,27 +25,27 @@ public struct OutputError: Error, CustomStringConvertible, Equatable {
 /// Temporary files of this process, removed on interruption (SIGINT, SIGTERM) by
 /// ``removeAll()`` so that an interrupted run leaves no partial file behind.
 public enum TemporaryFiles {
-    private static let lock = NSLock()
     /// Held while a set of files is renamed into place, so that an interruption happens before
     /// or after the whole commit, never in the middle.
     private static let commitLock = NSLock()
-    nonisolated(unsafe) private static var paths: Set<String> = []
+    private static let paths = Mutex<Set<String>>([])
 
     static func whileCommitting<T>(_ body: () throws -> T) rethrows -> T {
         commitLock.lock(); defer { commitLock.unlock() }
         return try body()
     }
 
-    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
-    static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+    static func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
+    static func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }
 
     /// Unlinks every temporary file still registered (for signal handlers run outside the
     /// signal context, e.g. a dispatch source).
     public static func removeAll() {
         commitLock.lock(); defer { commitLock.unlock() }
-        lock.lock(); defer { lock.unlock() }
-        for path in paths { unlink(path) }
-        paths.removeAll()
+        paths.withLock { paths in
+            for path in paths { unlink(path) }
+            paths.removeAll()
+        }
     }
 }
 
@@ -209,16 +210,20 @@ public final class AtomicFileSet {
 /// The lock on an output directory (`DIR/.rbm-study.lock`, flock(2)), held for the rest of the
 /// process: a second run into the same directory is refused instead of interleaving its files.
 public enum DirectoryLock {
-    nonisolated(unsafe) private static var held: [String: Int32] = [:]
-    private static let lock = NSLock()
+    /// The lock files this process holds (path → descriptor), kept open until the process ends.
+    private static let held = Mutex<[String: Int32]>([:])
 
     public static let fileName = ".rbm-study.lock"
 
     /// Locks `directory` (a no-op when this process holds it already); throws ``OutputError``
     /// naming the other process when it is locked.
     public static func acquire(_ directory: URL, option: String) throws {
-        lock.lock(); defer { lock.unlock() }
         let path = directory.appendingPathComponent(fileName).path
+        try held.withLock { held in try acquireHolding(path, directory: directory, option: option, held: &held) }
+    }
+
+    /// ``acquire(_:option:)`` with the table of held locks locked (two threads never open the same lock file).
+    private static func acquireHolding(_ path: String, directory: URL, option: String, held: inout [String: Int32]) throws {
         guard held[path] == nil else { return }
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OutputError("open the lock file", path: path, code: errno) }

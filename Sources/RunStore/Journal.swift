@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,18 +13,17 @@ import Glibc
 ///
 /// Created exclusively (O_EXCL, never through a symbolic link): an existing journal is never
 /// overwritten, so a rerun cannot destroy an interrupted run's records.
-public final class Journal: @unchecked Sendable {
+public final class Journal: Sendable {
     public let url: URL
-    private var fd: Int32
-    private let lock = NSLock()
-    private var failure: OutputError?
+    /// The descriptor (−1 once closed) and the first failed write, shared by appending threads.
+    private let state: Mutex<(fd: Int32, failure: OutputError?)>
 
     private init(url: URL, fd: Int32) {
         self.url = url
-        self.fd = fd
+        self.state = Mutex((fd, nil))
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
+    deinit { state.withLock { if $0.fd >= 0 { Glibc.close($0.fd) } } }
 
     public static func exists(at url: URL) -> Bool {
         var status = stat()
@@ -84,36 +84,39 @@ public final class Journal: @unchecked Sendable {
     /// Syncs, closes and renames the finished journal to `destination` (atomically; it must not
     /// exist), e.g. a shard's records for a later merge.
     public func finish(as destination: URL) throws {
-        lock.lock(); defer { lock.unlock() }
-        if let failure { throw failure }
-        guard fd >= 0 else { throw OutputError("cannot finish the journal '\(url.path)': it is closed") }
-        if fsync(fd) != 0 && errno != EINVAL { throw OutputError("write", path: url.path, code: errno) }
-        Glibc.close(fd)
-        fd = -1
+        let url = url
+        try state.withLock { state throws(OutputError) in
+            if let failure = state.failure { throw failure }
+            guard state.fd >= 0 else { throw OutputError("cannot finish the journal '\(url.path)': it is closed") }
+            if fsync(state.fd) != 0 && errno != EINVAL { throw OutputError("write", path: url.path, code: errno) }
+            Glibc.close(state.fd)
+            state.fd = -1
+        }
         if link(url.path, destination.path) != 0 { throw OutputError("rename the journal onto", path: destination.path, code: errno) }
         unlink(url.path)
     }
 
     /// Appends one record line (thread-safe; a failed write is remembered and later lines dropped).
     public func append(_ record: Data) {
-        lock.lock(); defer { lock.unlock() }
-        guard failure == nil, fd >= 0 else { return }
-        do {
-            try POSIXFile.writeAll(fd, record + Data("\n".utf8), path: url.path)
-        } catch let error as OutputError {
-            failure = error
-        } catch {
-            failure = OutputError("\(error)")
+        let url = url
+        state.withLock { state in
+            guard state.failure == nil, state.fd >= 0 else { return }
+            do {
+                try POSIXFile.writeAll(state.fd, record + Data("\n".utf8), path: url.path)
+            } catch let error as OutputError {
+                state.failure = error
+            } catch {
+                state.failure = OutputError("\(error)")
+            }
         }
     }
 
     /// The first failed write, if any.
-    public var error: OutputError? { lock.lock(); defer { lock.unlock() }; return failure }
+    public var error: OutputError? { state.withLock { $0.failure } }
 
     /// Closes and deletes the journal (the run finished, or failed in a way a resume would repeat).
     public func remove() {
-        lock.lock(); defer { lock.unlock() }
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        state.withLock { if $0.fd >= 0 { Glibc.close($0.fd); $0.fd = -1 } }
         unlink(url.path)
     }
 }

@@ -40,7 +40,8 @@ public enum AttentionBias {
         sums.withUnsafeMutableBufferPointer { sums in
             squares.withUnsafeMutableBufferPointer { squares in
                 counts.withUnsafeMutableBufferPointer { counts in
-                    let (sums, squares, counts) = (sums, squares, counts)
+                    // Group g writes only its own sums, squares and count.
+                    let (sums, squares, counts) = (DisjointOutput(sums), DisjointOutput(squares), DisjointOutput(counts))
                     parallelForEach(groups, threads: threads) { g in
                         var out = Matrix(rows: exact.rows, columns: exact.columns)
                         for draw in stride(from: g, to: draws, by: groups) {

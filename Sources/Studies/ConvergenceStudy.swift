@@ -1,6 +1,7 @@
 import Foundation
 import Estimators
 import NumericsCore
+import Synchronization
 import ParticleSystems
 
 /// Error versus time step for the Random Batch Method, decomposed:
@@ -100,24 +101,22 @@ public enum ConvergenceStudy {
         if configuration.threads > 1 { BLAS.setThreads(1) }
         let total = alreadyDone + indices.count
         var results = [TrajectoryErrors?](repeating: nil, count: indices.count)
-        let lock = NSLock()
-        var done = alreadyDone
-        var firstError: Error?
+        let shared = Mutex<(done: Int, firstError: (any Error)?)>((alreadyDone, nil))
         results.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // trajectory k writes only slot k
             parallelForEach(indices.count, threads: configuration.threads) { k in
                 do {
                     let errors = try runTrajectory(indices[k], configuration: configuration, model: model)
                     slots[k] = errors
                     record?(errors)
                 } catch {
-                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+                    shared.withLock { if $0.firstError == nil { $0.firstError = error } }
                 }
-                lock.lock(); done += 1; let count = done; lock.unlock()
+                let count = shared.withLock { $0.done += 1; return $0.done }
                 progress?(count, total)
             }
         }
-        if let error = firstError { throw error }
+        if let error = shared.withLock({ $0.firstError }) { throw error }
         return results.map { $0! }
     }
 

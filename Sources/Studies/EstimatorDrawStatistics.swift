@@ -1,5 +1,6 @@
 import Foundation
 import NumericsCore
+import Synchronization
 
 /// Bias, variance and a zero-bias test for a vector estimator Ŷ ∈ ℝ^K (K = N rows × d_v) at fixed
 /// inputs with a known target y, from R independent draws.
@@ -154,20 +155,17 @@ public enum EstimatorDrawStatistics {
 }
 
 /// Per-shard results written by parallel workers (each index by one worker), read after the join.
-final class ShardResults<Value>: @unchecked Sendable {
-    private var values: [Value?]
-    private let lock = NSLock()
+final class ShardResults<Value: Sendable>: Sendable {
+    private let values: Mutex<[Value?]>
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
 
     func set(_ index: Int, _ value: Value) {
-        lock.lock(); defer { lock.unlock() }
-        values[index] = value
+        values.withLock { $0[index] = value }
     }
 
     func value(_ index: Int) -> Value {
-        lock.lock(); defer { lock.unlock() }
-        guard let value = values[index] else { preconditionFailure("shard \(index) produced no result") }
+        guard let value = values.withLock({ $0[index] }) else { preconditionFailure("shard \(index) produced no result") }
         return value
     }
 }

@@ -2,6 +2,7 @@ import AttentionAsDynamics
 import Estimators
 import Foundation
 import NumericsCore
+import Synchronization
 import ParticleSystems
 
 /// Work–precision of attention estimators at one fixed configuration:
@@ -95,8 +96,8 @@ public enum WorkPrecisionStudy {
         var measured = [Measured?](repeating: nil, count: tasks.count)
         let draws = c.draws, seed = c.drawSeed ?? c.seed
         measured.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            parallelForEach(tasks.count, threads: c.threads) { t in
+            let slots = DisjointOutput(slots)  // task t writes only slot t
+            parallelForEach(tasks.count, threads: c.threads) { [tasks, targets] t in
                 let task = tasks[t]
                 let key = "error/\(task.entry.name)/\(task.size)"
                 if let unit = completed[key], let spectral = unit.spectralError, let random = unit.random {
@@ -151,7 +152,7 @@ public enum WorkPrecisionStudy {
             var results = [(Estimate, Double)?](repeating: nil, count: trajectoryTasks.count)
             let trajectories = c.trajectories, steps = c.steps, dt = c.timeStep
             results.withUnsafeMutableBufferPointer { slots in
-                let slots = slots
+                let slots = DisjointOutput(slots)  // task t writes only slot t
                 parallelForEach(trajectoryTasks.count, threads: c.threads) { t in
                     let task = trajectoryTasks[t]
                     let key = "trajectory/\(task.entry.name)/\(task.size)"
@@ -282,9 +283,8 @@ public enum WorkPrecisionStudy {
 
     static func maxAbs(_ a: Matrix) -> Double { a.elements.reduce(0.0) { max($0, abs($1)) } }
 
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue }
     }
 }

@@ -77,7 +77,7 @@ func attentionMemoryChild(tokens n: Int) {
     let finite = out.elements.allSatisfy { $0.isFinite }
     print(String(format: "attention-memory-child N=%d VmHWM_MiB=%.2f start_RSS_MiB=%.2f wall_s=%.4f finite=%@",
                  n, Double(procStatusKilobytes("VmHWM:") ?? 0) / 1024, startMiB, wall, finite ? "true" : "false"))
-    fflush(stdout)
+    fflush(nil)  // every output stream, stdout included (the parent reads the line through a pipe)
 }
 
 /// A "kB" field of /proc/self/status (e.g. "VmHWM:"), nil where /proc is unavailable.

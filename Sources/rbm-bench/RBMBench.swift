@@ -24,7 +24,8 @@ struct RBMBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        fputs("warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n", stderr)  // never traps on a closed stderr
+        let notice = "warning: debug build; timings are meaningless. Use: swift run -c release rbm-bench\n"
+        _ = notice.withCString { write(STDERR_FILENO, $0, strlen($0)) }  // write(2): never traps on a closed stderr
         #endif
         let start = DispatchTime.now().uptimeNanoseconds
         let figures = try section.run(BenchScale(quick: quick))

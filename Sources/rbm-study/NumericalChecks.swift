@@ -2,6 +2,7 @@ import Estimators
 import Foundation
 import NumericsCore
 import Studies
+import Synchronization
 
 /// Turns non-finite results and numerical library failures into ``NumericalFailure``s that say
 /// what failed and which option would avoid it (exit 3): a report is never printed over NaN.
@@ -108,25 +109,23 @@ enum NumericalFailures {
 }
 
 /// The trajectory records of a run (journaled ones and new ones), collected from worker threads.
-final class RecordCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var records: [TrajectoryErrors]
+final class RecordCollector: Sendable {
+    private let records: Mutex<[TrajectoryErrors]>
 
-    init<S: Sequence>(_ initial: S) where S.Element == TrajectoryErrors { records = Array(initial) }
+    init<S: Sequence>(_ initial: S) where S.Element == TrajectoryErrors { records = Mutex(Array(initial)) }
 
-    func add(_ record: TrajectoryErrors) { lock.lock(); records.append(record); lock.unlock() }
+    func add(_ record: TrajectoryErrors) { records.withLock { $0.append(record) } }
 
     /// In trajectory order.
-    func sorted() -> [TrajectoryErrors] { lock.lock(); defer { lock.unlock() }; return records.sorted { $0.trajectory < $1.trajectory } }
+    func sorted() -> [TrajectoryErrors] { records.withLock { $0.sorted { $0.trajectory < $1.trajectory } } }
 }
 
 /// Counts non-finite runs reported from worker threads.
-final class NonFiniteCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class NonFiniteCounter: Sendable {
+    private let count = Atomic<Int>(0)
 
-    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
-    var total: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add(_ n: Int) { count.wrappingAdd(n, ordering: .relaxed) }
+    var total: Int { count.load(ordering: .relaxed) }
 }
 
 /// Peak-memory estimates of the static attention studies, from the configuration (the

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reports
 import Studies
+import Synchronization
 
 /// The `--help` heading of ``OutputOptions``.
 let outputOptionsTitle = "Output options"
@@ -94,28 +95,45 @@ struct OutputOptions: ParsableArguments {
 enum StandardOutput {
     /// Set at start-up when descriptor 1 was closed (it is then held by /dev/null, so no file
     /// the run opens can take its place).
-    nonisolated(unsafe) static var wasClosed = false
+    static let wasClosed = Atomic<Bool>(false)
 
     /// Keeps descriptors 0–2 open (on /dev/null when closed), remembering a closed stdout.
     static func guardStandardDescriptors() {
         for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
             let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
             if opened >= 0 && opened != fd { dup2(opened, fd); close(opened) }
-            if fd == 1 { wasClosed = true }
+            if fd == 1 { wasClosed.store(true, ordering: .relaxed) }
         }
     }
 
     static func requireOpen() throws {
-        if wasClosed { throw OutputError("cannot write to standard output: it is closed; redirect it to a file or /dev/null") }
+        if wasClosed.load(ordering: .relaxed) { throw OutputError("cannot write to standard output: it is closed; redirect it to a file or /dev/null") }
     }
 
     static func write(_ text: String) throws {
         try requireOpen()
+        // Anything `print` left in stdio's buffer goes first (fflush(NULL) flushes every output
+        // stream without naming the global `stdout`); then the text goes to descriptor 1 unbuffered.
+        let flushed = fflush(nil) == 0
         let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, Glibc.stdout) }
-        if written != bytes.count || fflush(Glibc.stdout) != 0 || ferror(Glibc.stdout) != 0 {
-            let code = errno
+        let code = flushed ? writeAll(bytes, to: STDOUT_FILENO) : errno
+        if code != 0 {
             throw OutputError("cannot write to standard output: \(String(cString: strerror(code)))\(code == ENOSPC ? " (the device is full)" : "")")
+        }
+    }
+
+    /// Writes every byte to `descriptor` with write(2), retrying on EINTR and short writes; 0 or the errno.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return errno }
+                if n == 0 { return EIO }
+                offset += n
+            }
+            return 0
         }
     }
 }

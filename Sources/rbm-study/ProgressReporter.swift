@@ -1,14 +1,14 @@
 import Foundation
+import Synchronization
 
 /// Progress with an ETA on stderr, at most a few times a second, and only once a run has
 /// lasted a couple of seconds (short runs stay quiet).
-final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: Sendable {
     private let label: String
     private let unit: String
     private let start = Date()
-    private var lastPrint = Date.distantPast
-    private var printed = false
-    private let lock = NSLock()
+    /// When the last line was printed, and whether any was.
+    private let printing = Mutex((lastPrint: Date.distantPast, printed: false))
     private let interactive = isatty(STDERR_FILENO) != 0
 
     /// `unit` names what `done` and `total` count ("trajectories", "tasks", "seeds").
@@ -18,19 +18,19 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     func update(done: Int, total: Int) {
-        lock.lock(); defer { lock.unlock() }
-        let now = Date(), elapsed = now.timeIntervalSince(start)
-        guard elapsed > 2, now.timeIntervalSince(lastPrint) > (interactive ? 0.25 : 5) || done == total else { return }
-        lastPrint = now
-        let eta = elapsed / Double(done) * Double(total - done)
-        let line = String(format: "%@: %d/%d %@, %.0f s elapsed, ETA %.0f s", label, done, total, unit, elapsed, eta)
-        writeStandardError((interactive ? "\r" : "") + line + (interactive ? "" : "\n"))
-        printed = true
+        printing.withLock { printing in
+            let now = Date(), elapsed = now.timeIntervalSince(start)
+            guard elapsed > 2, now.timeIntervalSince(printing.lastPrint) > (interactive ? 0.25 : 5) || done == total else { return }
+            printing.lastPrint = now
+            let eta = elapsed / Double(done) * Double(total - done)
+            let line = String(format: "%@: %d/%d %@, %.0f s elapsed, ETA %.0f s", label, done, total, unit, elapsed, eta)
+            writeStandardError((interactive ? "\r" : "") + line + (interactive ? "" : "\n"))
+            printing.printed = true
+        }
     }
 
     func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if printed && interactive { writeStandardError("\n") }
+        printing.withLock { if $0.printed && interactive { writeStandardError("\n") } }
     }
 }
 

@@ -18,7 +18,9 @@ struct SoftAttentionTests {
     }
 
     static let svd = SoftAttention.Inverse.pseudoInverse(relativeCutoff: nil)
-    static let stream = RandomStream(seed: 7, purpose: .estimatorDraws)
+    /// A fresh stream per use: a stream is mutable state, and the tests run concurrently, so each
+    /// draws from its own (the same keyed sequence in every test, whatever the order).
+    static var stream: RandomStream { RandomStream(seed: 7, purpose: .estimatorDraws) }
 
     @Test("S − Ŝ is positive semidefinite with the exact pseudo-inverse",
           arguments: [(LandmarkSelection.segmentMeans, 8), (.strided, 8), (.uniformSubset, 12), (.segmentMeans, 24)])
