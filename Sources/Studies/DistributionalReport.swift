@@ -123,7 +123,8 @@ public struct DistributionalReport: Codable, Sendable {
         raw.withUnsafeMutableBufferPointer { rawSlots in
             ownFloor.withUnsafeMutableBufferPointer { ownSlots in
                 floor.withUnsafeMutableBufferPointer { floorSlots in
-                    let rawSlots = rawSlots, ownSlots = ownSlots, floorSlots = floorSlots
+                    // group g writes only row g of raw and ownFloor and slot g of floor
+                    let rawSlots = DisjointOutput(rawSlots), ownSlots = DisjointOutput(ownSlots), floorSlots = DisjointOutput(floorSlots)
                     parallelForEach(groups, threads: c.threads) { g in
                         let members = trajectories[(g * perGroup)..<((g + 1) * perGroup)]
                         let exact = members.flatMap(\.exact), copy = members.flatMap(\.exactCopy)

@@ -1,6 +1,7 @@
 import Estimators
 import Foundation
 import NumericsCore
+import Synchronization
 import ParticleSystems
 
 /// Errors *in law* of the Random Batch Method with replacement (RBM-r,
@@ -71,13 +72,12 @@ public enum DistributionalStudy {
         let m = c.trajectories
         if c.threads > 1 { BLAS.setThreads(1) }
         var records = [Trajectory?](repeating: nil, count: m)
-        let lock = NSLock()
-        var done = 0
+        let done = Mutex(0)
         records.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // trajectory t writes only slot t
             parallelForEach(m, threads: c.threads) { t in
                 slots[t] = runTrajectory(t, configuration: c, problem: problem)
-                lock.lock(); done += 1; let count = done; lock.unlock()
+                let count = done.withLock { $0 += 1; return $0 }
                 progress?(count, m)
             }
         }

@@ -1,6 +1,7 @@
 import Estimators
 import Foundation
 import NumericsCore
+import Synchronization
 import ParticleSystems
 
 /// The long-time (sampling) error of the Random Batch Method with Euler–Maruyama (RBM-1) on the
@@ -41,15 +42,14 @@ public enum LongTimeSamplingStudy {
         let problem = c.problem
         let units = c.trajectories * c.batchSizes.count * c.timeSteps.count
         var runs = [Run?](repeating: nil, count: units)
-        let lock = NSLock()
-        var done = 0
+        let done = Mutex(0)
         runs.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
+            let slots = DisjointOutput(slots)  // unit u writes only slot u
             parallelForEach(units, threads: c.threads) { u in
                 let r = u / (c.batchSizes.count * c.timeSteps.count)
                 let b = (u / c.timeSteps.count) % c.batchSizes.count, k = u % c.timeSteps.count
                 slots[u] = runUnit(trajectory: r, batch: b, level: k, configuration: c, problem: problem)
-                lock.lock(); done += 1; let count = done; lock.unlock()
+                let count = done.withLock { $0 += 1; return $0 }
                 progress?(count, units)
             }
         }
