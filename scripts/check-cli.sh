@@ -35,6 +35,7 @@ expect_bad --format --format xml
 expect_bad --report --report notes.txt
 expect_bad --noise --system dyson --noise 0.1
 expect_bad --dim --system dyson --dim 3
+expect_bad --estimator --system dyson --estimator bernoulli
 expect_bad --dt --dt 1e-300,2e-300
 expect_bad --checkpoints --checkpoints 0
 expect_bad --checkpoints --checkpoints 3 --dt 0.25,0.125 --horizon 1
@@ -55,6 +56,20 @@ expect_bad --normalization --system attention --normalization nosuch
 expect_bad --estimator --system attention --estimator nosuch
 expect_bad --noise --system attention --noise 0.1
 expect_bad --beta --beta 2
+# Dyson: the implicit split step never lets interacting particles cross (no warning on stderr), and
+# the run reports every distance to the semicircle law (JSON and semicircle.csv), with no order verdict.
+err=$("$bin" convergence --system dyson --particles 16 --dt 0.125,0.0625 --horizon 0.5 --trajectories 4 \
+      --format json --out "$tmp/dyson" 2>&1 > "$tmp/dyson.json"); code=$?
+if [ $code -eq 0 ] && [[ "$err" != *"crossed"* ]] && python3 -c "
+import json
+d=json.load(open('$tmp/dyson.json'))
+s=d['semicircle']
+assert s['radiusAtHorizon'] > 1 and len(s['rows']) > 0
+r=s['rows'][0]
+for k in ['run','batchSize','dt','t','wasserstein1','kolmogorov']: assert k in r, k
+assert all(f['verdict']['verdict']=='not assessed' for f in d['fits'])
+assert not d['warnings'], d['warnings']
+" && head -1 "$tmp/dyson/semicircle.csv" | grep -q '^system,N,d,estimator,sizeName,size,tau,t,kind,value,SE'; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: dyson run -> exit $code: $err"; fi
 err=$("$bin" convergence --out /proc/forbidden/x 2>&1 >/dev/null); code=$?
 if [ $code -eq 2 ] && [[ "$err" == *"--out"* ]]; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: unwritable --out -> exit $code: $err"; fi
 if "$bin" convergence --particles 16 --batch-sizes 2,4 --dt 0.25,0.125 --horizon 1 --trajectories 4 \

@@ -13,6 +13,7 @@ run() { echo "+ rbm-study $*" >&2; "$bin" "$@"; }
 if [ "$what" = study ] || [ "$what" = all ]; then
   run convergence --report notebooks-md/convergence.md >/dev/null
   run convergence --system attention --batch-sizes 2,4,8,16 --report notebooks-md/attention-dynamics.md >/dev/null
+  run convergence --system dyson --report notebooks-md/dyson.md >/dev/null
   run variance-sweep --system smooth,attention --normalization mean-field --particles 128 \
       --estimators random-batch,random-batch-replacement,bernoulli,uniform-columns,rba,rba-corrected,yoso,yoso-normalized,importance-columns,skeinformer,skeinformer-no-pilot,skeinformer-no-adaptive,skeinformer-no-reuse \
       --match-cost 9,18,36,72 --draws 1000 --configurations 2 --report notebooks-md/variance-laws.md >/dev/null

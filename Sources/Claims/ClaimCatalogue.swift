@@ -31,6 +31,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case linearStationaryVariance = "linear-stationary-variance"
     case rbmReplacementWeakOrder = "rbm-r-weak-order"
     case rbmLongTimeSampling = "rbm-long-time-sampling"
+    case dysonSemicircleW1 = "dyson-semicircle-w1"
 
     /// The value a claim states, which `expected` replaces; nil for structural claims.
     public var claimedValue: Double? {
@@ -41,7 +42,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmParticleIndependence, .rbmUniformInTime: return 0
         case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear, .rbmReplacementWeakOrder: return 1
         case .rbmLongTimeSampling: return 0.5
-        case .rbaSoftmaxFloorScaling: return -1
+        case .rbaSoftmaxFloorScaling, .dysonSemicircleW1: return -1
         case .newtonSchulzSquaring: return 2
         case .nystromformerCubicRate: return 3
         case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve,
@@ -64,6 +65,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .rbmUniformInTime: return "exponent of t in the batch error over [T/2, T] (one-sided: the claim is that the exponent is at most this + 0.1)"
         case .newtonSchulzSquaring: return "exponent q in ‖E_{k+1}‖ = ‖E_k‖^q"
         case .nystromformerCubicRate: return "order of convergence"
+        case .dysonSemicircleW1: return "exponent of N in the exact system's W₁ to the semicircle"
         default: return nil
         }
     }
@@ -153,6 +155,7 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .linearStationaryVariance: return LinearStationaryVarianceClaim()
         case .rbmReplacementWeakOrder: return RandomBatchReplacementWeakOrderClaim(order: value)
         case .rbmLongTimeSampling: return LongTimeSamplingClaim(order: value)
+        case .dysonSemicircleW1: return DysonSemicircleClaim(id: rawValue, exponent: value)
         }
     }
 

@@ -38,28 +38,3 @@ public protocol InitialDistribution: Sendable {
 extension InitialDistribution {
     public var dimension: Int? { nil }
 }
-
-/// The Wigner semicircle law on [−R, R]: density 2/(πR²)·√(R²−x²).
-public struct SemicircleLaw: Sendable {
-    public let radius: Double
-    public init(radius: Double) { self.radius = radius }
-
-    /// F(x) = ½ + x√(R²−x²)/(πR²) + arcsin(x/R)/π.
-    public func cdf(_ x: Double) -> Double {
-        if x <= -radius { return 0 }
-        if x >= radius { return 1 }
-        let r2 = radius * radius
-        return 0.5 + x * (r2 - x * x).squareRoot() / (Double.pi * r2) + asin(x / radius) / Double.pi
-    }
-
-    /// F⁻¹(u) by bisection to machine precision (F is strictly increasing on [−R, R]).
-    public func quantile(_ u: Double) -> Double {
-        var lo = -radius, hi = radius
-        for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if cdf(mid) < u { lo = mid } else { hi = mid }
-            if hi - lo <= 4 * Double.ulpOfOne * radius { break }
-        }
-        return 0.5 * (lo + hi)
-    }
-}

@@ -19,6 +19,8 @@ public final class IntegratorWorkspace {
     public let estimator: EstimatorWorkspace
     var stages: [[Double]]
     var trial: [Double]
+    /// Scratch of the implicit log-repulsion solve (``DysonSplitStepIntegrator``), made on first use.
+    lazy var logRepulsion = LogRepulsionWorkspace()
 
     public init(particles n: Int, dimension d: Int) {
         estimator = EstimatorWorkspace(particles: n)

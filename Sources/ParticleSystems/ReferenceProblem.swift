@@ -1,4 +1,5 @@
 import Foundation
+import NumericsCore
 
 /// The reference problems that the toolkit ships.
 public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
@@ -10,10 +11,21 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
     /// of the particle vector are known exactly (``LinearMeanField``).
     case linear
     /// Dyson Brownian motion, d = 1: dλⱼ = −λⱼ dt + (1/N) Σ_{k≠j} dt/(λⱼ−λₖ) + √(2/(βN)) dBⱼ
-    /// (β = 2). X(0) = quantiles of the semicircle of radius 1; the mean-field limit stays a
-    /// semicircle with R(t)² = 2 + (R(0)²−2)e^{−2t}. The kernel is singular: a batch of two
-    /// repels hard, so steps must be small enough not to let particles cross.
+    /// (β = 2; its invariant law ∝ Π|λᵢ−λⱼ|^β e^{−(βN/2)Σλ²}, the GUE scaled to the semicircle on
+    /// [−√2, √2]). X(0) = quantiles of the semicircle of radius 1; the mean-field limit stays a
+    /// semicircle with R(t)² = 2 + (R(0)²−2)e^{−2t}. The kernel is singular: explicit Euler lets
+    /// particles cross at any practical step, so studies integrate it with
+    /// ``DysonSplitStepIntegrator`` (implicit repulsion on the ordered cone).
+    ///
+    /// Exact for every N: the second moment m₂ = (1/N)Σλⱼ² satisfies d E m₂/dt = −2 E m₂ + 1
+    /// (Itô: −2m₂ from the confinement, (2/N²)·N(N−1)/2 from the repulsion, σ² = 1/N from the
+    /// noise), so E m₂(t) = ½ + (m₂(0) − ½)e^{−2t} (``exactSecondMoment(time:particles:dimension:noise:)``);
+    /// continuous-time RBM has the same law of m₂'s drift (each batch of s contributes
+    /// (N−1)s/N² and the batches N/s times that), so the weak error of m₂ is a time-step error.
     case dyson
+
+    /// R(0) of the dyson problem's initial semicircle.
+    public static let dysonInitialRadius = 1.0
 
     /// The problem with N particles in dimension d (ignored for dyson, which has d = 1) and
     /// noise σ (nil: the problem's default; ignored for dyson, whose σ = √(2/(βN))).
@@ -32,8 +44,8 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
             return ParticleProblem(
                 name: rawValue, particles: n, dimension: 1, potential: QuadraticPotential(strength: 1),
                 interaction: InverseDistanceKernel(strength: Double(n - 1) / Double(n)),
-                noise: (2 / (beta * Double(n))).squareRoot(), initialCondition: .semicircleQuantiles(radius: 1),
-                knownFacts: "Mean-field semicircle law with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). Singular kernel: particles must not cross.",
+                noise: (2 / (beta * Double(n))).squareRoot(), initialCondition: .semicircleQuantiles(radius: Self.dysonInitialRadius),
+                knownFacts: "Mean-field semicircle law ρ(x,t) = 2/(πR²)√(R²−x²) with R(t)² = 2 + (R(0)²−2)e^{−2t}, R(0) = 1; equilibrium (1/π)√(2−x²). E m₂(t) = ½ + (m₂(0)−½)e^{−2t} exactly for every N. Singular kernel: integrated by an implicit split step that keeps interacting particles ordered.",
                 requiresOrdering: true)
         }
     }
@@ -48,9 +60,17 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
     }
 
     /// E[(1/N) Σᵢ ‖Xᵢ(t)‖²] of the exact system in closed form, where one exists (``linear``,
-    /// see ``LinearMeanField``); nil otherwise.
+    /// see ``LinearMeanField``; ``dyson``, ½ + (m₂(0) − ½)e^{−2t} from its deterministic X(0));
+    /// nil otherwise.
     public func exactSecondMoment(time t: Double, particles n: Int, dimension d: Int, noise: Double?) -> Double? {
-        self == .linear ? linearModel(noise: noise).expectedSecondMoment(time: t, particles: n, dimension: d) : nil
+        switch self {
+        case .linear: return linearModel(noise: noise).expectedSecondMoment(time: t, particles: n, dimension: d)
+        case .dyson:
+            let law = SemicircleLaw(radius: Self.dysonInitialRadius)
+            let m0 = (0..<n).reduce(0.0) { s, k in let q = law.quantile((Double(k) + 0.5) / Double(n)); return s + q * q } / Double(n)
+            return 0.5 + (m0 - 0.5) * exp(-2 * t)
+        case .smooth: return nil
+        }
     }
 
     /// The default dimension of the problem (dyson is one-dimensional).

@@ -63,6 +63,7 @@ extension ConvergenceReport {
             }
         }
         out += timeProfileTable()
+        if let semicircle { out += semicircle.tableLines() }
         if !floors.isEmpty {
             out.append("")
             out.append("batch-error floors (RMS² = F² + A·τ, relative-weight least squares with sandwich SE; detected when F² > 4 SE and ≥ ¼ of the finest mean square):")

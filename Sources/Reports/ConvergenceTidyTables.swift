@@ -16,6 +16,27 @@ extension ConvergenceReport {
     /// `floors` and `time-profiles` when the run has them.
     public func tidyTables() -> [TidyTable] {
         [levelsTable(), fitsTable()] + (floors.isEmpty ? [] : [floorsTable()]) + (timeProfiles.isEmpty ? [] : [timeProfilesTable()])
+            + (semicircle.map { [semicircleTable($0)] } ?? [])
+    }
+
+    /// `semicircle` (dyson only): one row per run (estimator `reference`, `exact` or
+    /// `random-batch` with size p), τ and checkpoint t, and distance to the semicircle law: kinds
+    /// `w1`, `kolmogorov` and `w1-minus-reference` (paired with the reference on the same paths).
+    public func semicircleTable(_ comparison: SemicircleComparison) -> TidyTable {
+        let context = tidyContext
+        var table = TidyTable(name: "semicircle", gridColumns: ["tau", "t"])
+        for r in comparison.rows {
+            let batch = r.run == .randomBatch
+            let grid = ["tau": csvNumber(r.dt), "t": csvNumber(r.t)]
+            func add(_ kind: String, _ estimate: Estimate) {
+                table.append(context.row(estimator: r.run.rawValue, sizeName: batch ? "p" : "", size: batch ? Double(r.batchSize) : nil,
+                                         grid: grid, kind: kind, estimate: estimate))
+            }
+            add("w1", r.wasserstein1)
+            add("kolmogorov", r.kolmogorov)
+            if let excess = r.wasserstein1MinusReference { add("w1-minus-reference", excess) }
+        }
+        return table
     }
 
     /// `levels`: one row per error estimate at T: for each batch size and τ the strong, batch and

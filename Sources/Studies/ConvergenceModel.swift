@@ -34,12 +34,18 @@ public struct ConvergenceModel: Sendable {
     public let expectsFloor: Bool
     /// One-line description of the dynamics for reports.
     public let equation: String
+    /// The one-step method of every run (reference, full system, approximation): Euler–Maruyama,
+    /// or for dyson the split step that keeps interacting particles ordered.
+    let integrator: any Integrator
+    /// dyson: the empirical measures are also compared with the semicircle law of the mean-field
+    /// limit (W₁ and Kolmogorov distances, ``SemicircleDistances``).
+    public var comparesWithSemicircle: Bool { system == .dyson }
 
     init(system: ConvergenceSystem?, name: String, particles: Int, dimension: Int, noise: Double, knownFacts: String,
          estimatorName: String, exactDrift: any Drift, approximateDrift: @escaping @Sendable (Int) -> any Drift,
          initialState: @escaping @Sendable (UInt64, Int) throws -> [Double], observable: @escaping @Sendable ([Double]) -> Double,
          observableDescription: String, exactExpectation: Double?, varianceFactor: @escaping @Sendable (Int) -> Double?,
-         expectsFloor: Bool, equation: String) {
+         expectsFloor: Bool, equation: String, integrator: any Integrator = EulerMaruyamaIntegrator()) {
         self.system = system
         self.name = name
         self.particles = particles
@@ -56,6 +62,7 @@ public struct ConvergenceModel: Sendable {
         self.varianceFactor = varianceFactor
         self.expectsFloor = expectsFloor
         self.equation = equation
+        self.integrator = integrator
     }
 
     /// A model of your own particle problem
@@ -136,6 +143,11 @@ extension ConvergenceConfiguration {
         let entry = try InteractionSumEstimatorCatalog.entry(named: name, option: "--estimator")
         let n = problem.particles, d = problem.dimension
         for p in batchSizes { try entry.validate(size: Self.size(for: p, entry: entry, count: n), count: n, option: "--batch-sizes") }
+        let dyson = reference == .dyson
+        if dyson {
+            try require(name == "random-batch", "--estimator",
+                        "dyson runs the exact system and random-batch only (its implicit split step solves each batch's repulsion on the ordered cone); got \(name)")
+        }
         return ConvergenceModel(
             system: system, name: problem.name, particles: n, dimension: d, noise: problem.noise, knownFacts: problem.knownFacts,
             estimatorName: name,
@@ -150,9 +162,12 @@ extension ConvergenceConfiguration {
             observable: { x in ConvergenceStudy.secondMoment(x, particles: n) },
             observableDescription: WeakObservable.secondMoment.description,
             exactExpectation: reference.exactSecondMoment(time: horizon, particles: n, dimension: d, noise: noise),
-            varianceFactor: { p in name == "random-batch" ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
+            // dyson: the RBM lemma's variance law needs a bounded kernel, so no g(p) checks.
+            varianceFactor: { p in name == "random-batch" && !dyson ? RandomBatchInteractionSum(batchSize: p).varianceFactor(particles: n) : nil },
             expectsFloor: !entry.make(Self.size(for: batchSizes[0], entry: entry, count: n)).isUnbiased,
-            equation: "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ")
+            equation: dyson ? "dλⱼ = −λⱼdt + (1/N) Σ_{k≠j} dt/(λⱼ−λₖ) + √(2/(βN))dBⱼ, β = 2"
+                : "dXᵢ = −∇V(Xᵢ)dt + (1/(N−1)) Σ_{j≠i} K(Xᵢ−Xⱼ)dt + σdBᵢ",
+            integrator: dyson ? DysonSplitStepIntegrator() : EulerMaruyamaIntegrator())
     }
 
     private func attentionModel() throws -> ConvergenceModel {

@@ -175,6 +175,8 @@ public struct ConvergenceReport: Codable, Sendable {
     /// Every strong, batch and time error along [0, T] at the checkpoints
     /// (``ConvergenceConfiguration/checkpointTimes``), per batch size and τ; empty with one checkpoint.
     public var timeProfiles: [ErrorTimeProfile]
+    /// dyson: every run's distance to the semicircle law at the checkpoints (nil for other systems).
+    public var semicircle: SemicircleComparison?
     /// One line per claim the run answers (see ``ConvergenceSummary``); the table opens with it.
     public var summary: [String]
     /// Real problems only (non-finite runs, crossed particles): printed once, on stderr.
@@ -313,6 +315,14 @@ extension ConvergenceReport {
                 }
             }
         }
+        if model.comparesWithSemicircle {
+            // No theorem gives these orders for the singular kernel: measured, never judged.
+            for i in fits.indices {
+                fits[i].theoryOrder = nil
+                fits[i].verdict = VerdictRecord(verdict: .notAssessed, rule: Self.dysonOrderReason(fits[i].kind), errorRate: "—", trajectoriesToDecide: nil)
+            }
+            notes.append("dyson: every run uses the implicit split step (DysonSplitStepIntegrator): interacting particles never cross; RBM runs re-sort labels after each step (particles of different batches may pass each other), so strong and batch errors are W₂ distances between empirical measures")
+        }
         let timeProfiles = errorTimeProfiles(configuration: c, estimator: estimator, particles: model.particles, trajectories: trajectories)
         let finest = levels.indices.min { levels[$0] < levels[$1] }!
         let ratios = batchSizeRatios(configuration: c, model: model, trajectories: trajectories, level: finest)
@@ -321,7 +331,7 @@ extension ConvergenceReport {
         if floors.contains(where: \.detected) && scaling == nil {
             notes.append("floor scaling in p needs at least two batch sizes with a detected floor")
         }
-        let reference = ReferenceSummary(method: model.noise > 0 ? "euler-maruyama" : "gsl-rk8pd",
+        let reference = ReferenceSummary(method: model.noise > 0 ? model.integrator.name : "gsl-rk8pd",
                                          step: model.noise > 0 ? c.referenceStep : nil,
                                          referenceVsFinest: timeErrors[finest], exactExpectation: model.exactExpectation,
                                          weakBiasVsExact: model.exactExpectation.map { exact in
@@ -334,7 +344,22 @@ extension ConvergenceReport {
                                     noise: model.noise, knownFacts: model.knownFacts, equation: model.equation),
             observable: model.observableDescription, reference: reference,
             levels: rows, fits: fits, batchSizeRatios: ratios, floors: floors, floorScaling: scaling,
-            strongShape: strongShape, timeProfiles: timeProfiles, summary: [], warnings: warnings, notes: notes).withSummary()
+            strongShape: strongShape, timeProfiles: timeProfiles,
+            semicircle: model.comparesWithSemicircle
+                ? SemicircleComparison.assemble(configuration: c, particles: model.particles, estimator: estimator, trajectories: trajectories) : nil,
+            summary: [], warnings: warnings, notes: notes).withSummary()
+    }
+
+    /// Why an order of a dyson run gets no verdict.
+    static func dysonOrderReason(_ kind: ConvergenceFitKind) -> String {
+        switch kind {
+        case .strong, .batch:
+            return "not assessed: the RBM strong-error theorem (order ½) needs a bounded Lipschitz kernel; Dyson's 1/x is singular, and with re-sorted labels these errors are W₂ distances between empirical measures, for which no order is proven"
+        case .weak:
+            return "not assessed: no weak order is proven for the implicit split step or for RBM with the singular kernel"
+        case .time:
+            return "not assessed: no strong order is proven for the implicit split step with the singular repulsion"
+        }
     }
 
     /// The strong and batch errors of every batch size, and the time error, along [0, T] at every τ

@@ -130,7 +130,7 @@ public enum ConvergenceStudy {
         let initial = try model.initialState(seed, trajectory)
         let workspace = IntegratorWorkspace(particles: n, dimension: d)
         let exactDrift = model.exactDrift
-        let euler = EulerMaruyamaIntegrator()
+        let integrator = model.integrator
         let unused = RandomStream(seed: seed, trajectory: t64, purpose: .estimatorDraws)
         var nonFinite = 0, crossed = 0
         func note(_ outcome: IntegrationOutcome) {
@@ -163,7 +163,7 @@ public enum ConvergenceStudy {
                     }
                 }
                 increment.withUnsafeBufferPointer { dW in
-                    euler.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
+                    integrator.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
                                workspace: workspace, stream: unused)
                 }
                 exactDrift.retract(&reference)
@@ -195,6 +195,12 @@ public enum ConvergenceStudy {
             checkpointTimeSquared: [],
             checkpointStrongSquared: Array(repeating: [], count: c.batchSizes.count),
             checkpointBatchSquared: Array(repeating: [], count: c.batchSizes.count))
+        let times = c.checkpointTimes
+        let initialRadius = ReferenceProblem.dysonInitialRadius
+        var semicircle = model.comparesWithSemicircle ? SemicircleDistanceSamples(levels: levels.count, batches: c.batchSizes.count) : nil
+        if semicircle != nil {
+            (semicircle!.referenceW1, semicircle!.referenceKolmogorov) = SemicircleDistanceSamples.profile(referenceAt, times: times, initialRadius: initialRadius)
+        }
         let approximateDrifts = c.batchSizes.map { model.approximateDrift($0) }
         var fullAt = [[Double]](repeating: [Double](repeating: .nan, count: size), count: checkpoints)
         for (k, dt) in levels.enumerated() {
@@ -203,7 +209,7 @@ public enum ConvergenceStudy {
             var full = initial
             for j in fullAt.indices { for e in 0..<size { fullAt[j][e] = .nan } }
             var timeAt = nan
-            note(euler.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
+            note(integrator.integrate(&full, timeStep: dt, steps: steps, drift: exactDrift, brownianPath: path,
                                  workspace: workspace, stream: unused, checkpoints: checkpoints) { j, state in
                 fullAt[j - 1] = state
                 timeAt[j - 1] = meanSquaredDistance(state, referenceAt[j - 1], particles: n)
@@ -211,16 +217,26 @@ public enum ConvergenceStudy {
             result.timeSquared.append(meanSquaredDistance(full, reference, particles: n))
             result.timeWeak.append(model.observable(full) - referenceObservable)
             result.checkpointTimeSquared.append(timeAt)
+            if semicircle != nil {
+                let (w1, kolmogorov) = SemicircleDistanceSamples.profile(fullAt, times: times, initialRadius: initialRadius)
+                semicircle!.fullW1.append(w1)
+                semicircle!.fullKolmogorov.append(kolmogorov)
+            }
             for (b, drift) in approximateDrifts.enumerated() {
                 let batches = RandomStream(seed: seed, trajectory: t64, purpose: .batchPartition,
                                            index: UInt32(levelRanks[k] << 12 | sizeRanks[b]))
                 var approximate = initial
-                var strongAt = nan, batchAt = nan
-                note(euler.integrate(&approximate, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
+                var strongAt = nan, batchAt = nan, w1At = nan, kolmogorovAt = nan
+                note(integrator.integrate(&approximate, timeStep: dt, steps: steps, drift: drift, brownianPath: path,
                                      workspace: workspace, stream: batches, checkpoints: checkpoints) { j, state in
                     strongAt[j - 1] = meanSquaredDistance(state, referenceAt[j - 1], particles: n)
                     batchAt[j - 1] = meanSquaredDistance(state, fullAt[j - 1], particles: n)
+                    if model.comparesWithSemicircle {
+                        (w1At[j - 1], kolmogorovAt[j - 1]) = SemicircleDistanceSamples.distances(of: state, at: times[j - 1], initialRadius: initialRadius)
+                    }
                 })
+                semicircle?.approximateW1[b].append(w1At)
+                semicircle?.approximateKolmogorov[b].append(kolmogorovAt)
                 result.strongSquared[b].append(meanSquaredDistance(approximate, reference, particles: n))
                 result.batchSquared[b].append(meanSquaredDistance(approximate, full, particles: n))
                 result.weak[b].append(model.observable(approximate) - referenceObservable)
@@ -230,6 +246,7 @@ public enum ConvergenceStudy {
         }
         result.nonFiniteRuns = nonFinite
         result.crossedRuns = crossed
+        result.semicircle = semicircle
         return result
     }
 

@@ -13,6 +13,12 @@ extension ConvergenceReport {
     func summaryLines() -> [String] {
         var lines: [String] = []
         let orderNames: [ConvergenceFitKind: String] = [.batch: "batch", .strong: "strong", .weak: "weak", .time: "time"]
+        if let semicircle {
+            lines += semicircle.summaryLines()
+            lines.append("orders of the batch, strong, weak and time errors: measured, not assessed (no theorem covers the singular kernel; see the fits)")
+            if !warnings.isEmpty { lines.append("\(warnings.count) warning(s) on stderr: these results may not describe the intended dynamics") }
+            return lines
+        }
         for kind in [ConvergenceFitKind.batch, .strong, .weak, .time] {
             let group = fits.filter { $0.kind == kind }
             guard let first = group.first else { continue }

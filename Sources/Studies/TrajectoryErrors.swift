@@ -26,6 +26,9 @@ public struct TrajectoryErrors: Codable, Sendable {
     public var checkpointStrongSquared: [[[Double]]]
     /// [batch size][level][checkpoint]: the batch error's mean square at tⱼ.
     public var checkpointBatchSquared: [[[Double]]]
+    /// dyson only: the distances of every run's empirical measure to the semicircle law at the
+    /// checkpoints (absent from the records of other systems).
+    public var semicircle: SemicircleDistanceSamples? = nil
 }
 
 extension TrajectoryErrors {
