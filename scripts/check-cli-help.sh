@@ -18,6 +18,7 @@ passed=0; failed=0
 ok() { passed=$((passed+1)); }
 bad() { failed=$((failed+1)); echo "FAIL: $*"; }
 pages=("rbm-study|" "rbm-study-convergence|convergence" "rbm-study-variance-sweep|variance-sweep" "rbm-study-work-precision|work-precision"
+       "rbm-study-distributional|distributional" "rbm-study-long-time|long-time"
        "rbm-study-check|check" "rbm-study-merge|merge" "rbm-bench|")
 for page in "${pages[@]}"; do
   name=${page%%|*}; sub=${page#*|}
@@ -36,7 +37,8 @@ text = open(sys.argv[1]).read()
 no_default = {"--out", "--report", "--tokens-file", "--maps-file", "--calibrate", "--shard", "--sizes", "--match-cost"}
 enumerated = {"--system", "--estimator", "--estimators", "--normalization", "--geometry", "--tokens", "--maps", "--format", "--plot-format"}
 numeric = {"--particles", "--dim", "--dt", "--horizon", "--checkpoints", "--noise", "--trajectories", "--seed", "--threads",
-           "--reference-refinement", "--calibrate", "--beta", "--draws", "--configurations", "--bits", "--repeats", "--match-cost"}
+           "--reference-refinement", "--calibrate", "--beta", "--draws", "--configurations", "--bits", "--repeats", "--match-cost",
+           "--batch-size", "--batch-sizes", "--groups", "--frames", "--burn-in", "--averaging-time"}
 entries = re.split(r"\n(?=  -)", text)
 problems = []
 for entry in entries:

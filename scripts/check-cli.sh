@@ -163,6 +163,61 @@ if "$bin" convergence --particles 16 --batch-sizes 2,4 --trajectories 10 --dt 0.
    && [ -s "$tmp/plots/n.svg" ] && [ "$(head -c 4 "$tmp/plots/n.pdf")" = "%PDF" ] \
    && [ "$(head -c 4 "$tmp/plots/n.png" | tail -c 3)" = "PNG" ] && ! grep -q 'Plot not rendered' "$tmp/plots/n.md"; then
   passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: --plot-format svg,pdf,png did not write the three figures"; fi
+# distributional (RBM-r in law) and long-time (sampling): bad input exits 2 naming the option, no files;
+# a small valid run writes the contract's JSON.
+expect_bad_in() {  # subcommand, option-name, args...
+  local sub=$1 option=$2; shift 2
+  rm -rf "$tmp/out"
+  local err; err=$("$bin" "$sub" "$@" --out "$tmp/out" 2>&1 >/dev/null); local code=$?
+  local lines; lines=$(printf '%s\n' "$err" | grep -c .)
+  if [ $code -eq 2 ] && [ "$lines" -eq 1 ] && [[ "$err" == *"$option"* ]] && [ ! -e "$tmp/out" ]; then
+    passed=$((passed+1))
+  else
+    failed=$((failed+1)); echo "FAIL: $sub $* -> exit $code, message: $err"
+  fi
+}
+expect_bad_in distributional --system --system dyson
+expect_bad_in distributional --batch-size --batch-size 1
+expect_bad_in distributional --batch-size --particles 8 --batch-size 9
+expect_bad_in distributional --dt --dt 0.3,0.1
+expect_bad_in distributional --dt --dt 0.5
+expect_bad_in distributional --groups --groups 7
+expect_bad_in distributional --noise --noise -1
+expect_bad_in distributional --frames --dim 2 --frames 0
+expect_bad_in distributional --reference-refinement --reference-refinement 1
+expect_bad_in long-time --batch-sizes --batch-sizes 3
+expect_bad_in long-time --noise --noise 0
+expect_bad_in long-time --burn-in --dt 0.3,0.1
+expect_bad_in long-time --averaging-time --averaging-time -1
+expect_bad_in long-time --dt --dt 2,1
+expect_bad_in long-time --trajectories --trajectories 2
+expect_bad_in distributional --calibrate --calibrate 1
+expect_bad_in long-time --calibrate --calibrate 1
+if "$bin" distributional --particles 8 --dt 0.5,0.25 --reference-refinement 2 --trajectories 40 --groups 4 --dim 2 \
+     --format json --out "$tmp/dist" > "$tmp/dist.json" 2>/dev/null && python3 -c "
+import json
+d=json.load(open('$tmp/dist.json'))
+assert d['schema']=='rbm-study/distributional/1'
+w=d['weak'][0]
+for k in ['observable','dt','kappa','error','against']: assert k in w, k
+assert set(w['error'])=={'value','standardError','count'}
+r=d['distances'][0]
+for k in ['dt','kappa','raw','floor','replacementFloor','corrected']: assert k in r, k
+assert d['directions']==16
+assert any(o['quantity'].startswith('sliced') for o in d['orders'])
+assert json.load(open('$tmp/dist/distributional.json'))['weak']==d['weak']
+" && [ -f "$tmp/dist/weak.csv" ] && [ -f "$tmp/dist/distances.csv" ]; then
+  passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: distributional run did not produce the contract's JSON"; fi
+if "$bin" long-time --particles 8 --batch-sizes 2,4 --dt 0.2,0.1 --burn-in 2 --averaging-time 4 --trajectories 8 \
+     --format json --out "$tmp/long" > "$tmp/long.json" 2>/dev/null && python3 -c "
+import json
+d=json.load(open('$tmp/long.json'))
+assert d['schema']=='rbm-study/long-time/1'
+r=d['rows'][0]
+for k in ['batchSize','dt','timeAverage','expectedTimeAverage','zScore','covered','samplingError','finalLawError']: assert k in r, k
+assert len(d['rows'])==4 and len(d['orders'])==2
+" && [ -f "$tmp/long/rows.csv" ]; then
+  passed=$((passed+1)); else failed=$((failed+1)); echo "FAIL: long-time run did not produce the contract's JSON"; fi
 rm -rf "$tmp"
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

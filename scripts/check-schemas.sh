@@ -30,6 +30,11 @@ runs=(
   "sweep-cal|variance-sweep --particles 12 --draws 8 --configurations 1 --estimators random-batch --calibrate 2"
   "wp|work-precision --particles 16 --dim 4 --draws 2 --repeats 1 --trajectories 2 --horizon 0.2 --estimators rba,bernoulli,performer-positive,nystromformer"
   "wp-cal|work-precision --particles 16 --dim 4 --draws 2 --repeats 1 --skip-dynamics --estimators rba --calibrate 2"
+  "dist|distributional --particles 8 --dt 0.5,0.25 --reference-refinement 2 --trajectories 8 --groups 2"
+  "dist-sliced|distributional --particles 8 --dim 2 --frames 2 --noise 0 --dt 0.5,0.25 --reference-refinement 2 --trajectories 8 --groups 2"
+  "dist-cal|distributional --particles 8 --dt 0.5,0.25 --reference-refinement 2 --trajectories 8 --groups 2 --calibrate 2"
+  "long|long-time --particles 8 --batch-sizes 2,4 --dt 0.2,0.1 --burn-in 1 --averaging-time 2 --trajectories 4"
+  "long-cal|long-time --particles 8 --batch-sizes 2,4 --dt 0.2,0.1 --burn-in 1 --averaging-time 2 --trajectories 4 --calibrate 2"
   "check|check rbm-consistency-lemma nystrom-schur-complement-psd"
   "check-cal|check nystrom-schur-complement-psd --calibrate 2"
 )
@@ -74,12 +79,12 @@ done
 "$bench" peak --quick --format json >"$tmp/bench.json" 2>/dev/null && documents+=("$tmp/bench.json") || bad "rbm-bench peak --quick"
 
 if python3 scripts/validate-schemas.py "${documents[@]}"; then ok; else bad "schema validation of ${#documents[@]} documents"; fi
-[ "${#documents[@]}" -ge 12 ] && ok || bad "only ${#documents[@]} documents"
+[ "${#documents[@]}" -ge 17 ] && ok || bad "only ${#documents[@]} documents"
 
 # Every schema value the sources emit has a schema file.
 for value in $(grep -rhoE '"rbm-study/[a-z-]+/1"|rbm-study/\\\(study\)-calibration/1' Sources | grep -v journal | sort -u); do
   case $value in
-    *'\(study)'*) names="convergence-calibration variance-sweep-calibration work-precision-calibration" ;;
+    *'\(study)'*) names="convergence-calibration variance-sweep-calibration work-precision-calibration distributional-calibration long-time-calibration" ;;
     *) names=$(echo "$value" | tr -d '"' | cut -d/ -f2) ;;
   esac
   for n in $names; do [ -f "schemas/$n.schema.json" ] && ok || bad "no schemas/$n.schema.json for $value"; done

@@ -20,6 +20,10 @@ if [ "$what" = study ] || [ "$what" = all ]; then
       --estimators random-batch,random-batch-replacement,bernoulli,uniform-columns,rba,rba-corrected,yoso,yoso-normalized,importance-columns,skeinformer,skeinformer-no-pilot,skeinformer-no-adaptive,skeinformer-no-reuse \
       --match-cost 9,18,36,72 --draws 1000 --configurations 2 --report notebooks-md/variance-laws.md >/dev/null
   run work-precision --particles 256 --dim 16 --tokens clustered --beta 2 --report notebooks-md/work-precision.md >/dev/null
+  run distributional --report notebooks-md/rbm-replacement-in-law.md >/dev/null
+  run distributional --noise 0 --report notebooks-md/rbm-replacement-in-law-no-diffusion.md >/dev/null
+  run distributional --system smooth --dim 2 --report notebooks-md/rbm-replacement-in-law-smooth.md >/dev/null
+  run long-time --report notebooks-md/long-time-sampling.md >/dev/null
 fi
 
 if [ "$what" = calibration ] || [ "$what" = all ]; then
@@ -53,5 +57,7 @@ if [ "$what" = calibration ] || [ "$what" = all ]; then
   section "Variance sweep, default configuration" variance-sweep --calibrate 40
   section "Variance sweep, concentrated mean-field attention (β = 4, random maps)" variance-sweep --system attention --normalization mean-field --beta 4 --maps random --particles 64 --draws 500 --configurations 1 --estimators rba,bernoulli,uniform-columns,importance-columns,yoso --calibrate 40
   section "Work-precision, default configuration" work-precision --calibrate 40
+  section "Distributional (RBM with replacement in law), default configuration" distributional --calibrate 40
+  section "Long-time sampling, default configuration" long-time --calibrate 40
   mv "$tmp" "$out"
 fi

@@ -29,6 +29,9 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
     case attentionEnergyMonotone = "attention-energy-monotone"
     case antipodalStationarity = "antipodal-pair-stationary"
     case largeDimensionCurve = "large-dimension-curve"
+    case linearStationaryVariance = "linear-stationary-variance"
+    case rbmReplacementWeakOrder = "rbm-r-weak-order"
+    case rbmLongTimeSampling = "rbm-long-time-sampling"
     case dysonSemicircleW1 = "dyson-semicircle-w1"
     case thomsonMinimalEnergy = "thomson-minimal-energy"
     case opinionConsistencyLemma = "opinion-rbm-consistency"
@@ -41,11 +44,13 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
              .performerMeanSquaredErrorLaw, .rbmBatchSizeRatio, .yosoCollisionProbability: return 1
         case .rbmBatchOrder, .rbaMeanFieldBatchOrder: return 0.5
         case .rbmParticleIndependence, .rbmUniformInTime: return 0
-        case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return 1
+        case .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear, .rbmReplacementWeakOrder: return 1
+        case .rbmLongTimeSampling: return 0.5
         case .rbaSoftmaxFloorScaling, .dysonSemicircleW1: return -1
         case .newtonSchulzSquaring: return 2
         case .nystromformerCubicRate: return 3
-        case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve: return nil
+        case .nystromSchurComplement, .paramixerMixing, .attentionEnergyMonotone, .antipodalStationarity, .largeDimensionCurve,
+             .linearStationaryVariance: return nil
         case .thomsonMinimalEnergy: return nil
         case .opinionConsistencyLemma: return 1
         case .opinionSeparatedGroups: return nil
@@ -61,7 +66,8 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .opinionConsistencyLemma: return "multiple of the closed-form variance"
         case .rbmBatchSizeRatio: return "multiple of the theory ratio √(g(p₁)/g(p₂))"
         case .yosoCollisionProbability: return "multiple of τ in the exponent of (1 − θ/π)^τ"
-        case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear: return "order in τ"
+        case .rbmBatchOrder, .rbaMeanFieldBatchOrder, .eulerMaruyamaTimeOrder, .rbmWeakOrderLinear, .rbmReplacementWeakOrder: return "order in τ"
+        case .rbmLongTimeSampling: return "order in τ that the exact sampling error must reach (one-sided: at least this − 0.1)"
         case .rbaSoftmaxFloorScaling: return "exponent of p"
         case .rbmParticleIndependence: return "exponent of N in the batch error"
         case .rbmUniformInTime: return "exponent of t in the batch error over [T/2, T] (one-sided: the claim is that the exponent is at most this + 0.1)"
@@ -154,6 +160,9 @@ public enum CatalogueClaim: String, CaseIterable, Codable, Sendable {
         case .attentionEnergyMonotone: return AttentionEnergyMonotonicityClaim()
         case .antipodalStationarity: return AntipodalStationarityClaim()
         case .largeDimensionCurve: return LargeDimensionCurveClaim()
+        case .linearStationaryVariance: return LinearStationaryVarianceClaim()
+        case .rbmReplacementWeakOrder: return RandomBatchReplacementWeakOrderClaim(order: value)
+        case .rbmLongTimeSampling: return LongTimeSamplingClaim(order: value)
         case .dysonSemicircleW1: return DysonSemicircleClaim(id: rawValue, exponent: value)
         case .thomsonMinimalEnergy: return ThomsonMinimalEnergyClaim()
         case .opinionConsistencyLemma:

@@ -10,6 +10,8 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case configuration = 6
     /// Model parameters fixed for a whole study (e.g. random attention maps Q, K, V).
     case modelParameters = 7
+    /// Random projection directions (the frames of a sliced Wasserstein distance).
+    case projections = 8
 }
 
 /// The identity of one independent random stream: (seed, trajectory, purpose, index).

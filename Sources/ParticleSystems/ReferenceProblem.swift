@@ -68,6 +68,11 @@ public enum ReferenceProblem: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The linear system's parameters (a = 1, κ = 0.5, s₀ = 1, σ or 0.5) on ``linear``; nil otherwise.
+    public func linearMeanField(noise: Double?) -> LinearMeanField? {
+        self == .linear ? linearModel(noise: noise) : nil
+    }
+
     private func linearModel(noise: Double?) -> LinearMeanField {
         LinearMeanField(confinement: 1, coupling: 0.5, noise: noise ?? 0.5, initialStandardDeviation: 1)
     }

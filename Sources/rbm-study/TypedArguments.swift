@@ -91,3 +91,4 @@ enum VarianceSweepSystemNames: NameSet {
 enum PlotFormatNames: NameSet {
     static var names: [String] { PlotFormat.allCases.map(\.rawValue) }
 }
+extension SmoothParticleSystem: ExpressibleByArgument {}

@@ -16,7 +16,7 @@ struct RBMStudy: ParsableCommand {
         commandName: "rbm-study",
         abstract: "Measure bias, variance, error versus time step and cost of random-batch approximations of interacting particle systems.",
         version: RunManifest.versionDescription,
-        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Check.self, Merge.self])
+        subcommands: [Convergence.self, VarianceSweep.self, WorkPrecision.self, Distributional.self, LongTime.self, Check.self, Merge.self])
 }
 
 /// Maps every failure to the documented exit codes with a one-line message on stderr.
