@@ -3,6 +3,7 @@
 # notebooks with `--report`, and calibration.md from `--calibrate 40` runs of each subcommand
 # (about 25 minutes on 2 cores). Commands are the ones printed in the notebooks, so a reader can
 # rerun any of them. Usage: bash scripts/regenerate-notebooks.sh [study|calibration|all]
+# (calibration.md's Answer section is computed from its tables by scripts/calibration_answer.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -59,5 +60,6 @@ if [ "$what" = calibration ] || [ "$what" = all ]; then
   section "Work-precision, default configuration" work-precision --calibrate 40
   section "Distributional (RBM with replacement in law), default configuration" distributional --calibrate 40
   section "Long-time sampling, default configuration" long-time --calibrate 40
+  python3 scripts/calibration_answer.py "$tmp"
   mv "$tmp" "$out"
 fi

@@ -42,6 +42,8 @@ public enum AttentionDynamicsNotebook {
         md.append("")
         md.append("Tokens of a self-attention layer move like interacting particles. Random Batch Attention (RBA, arXiv 2511.06044) lets each token attend only inside a random batch of p tokens. Does it converge like the Random Batch Method (strong order 1/2 in the re-batching interval τ), and what does the bias of the softmax ratio do to the dynamics?")
         md.append("")
+        md += answer(softmax: softmax, meanField: meanField, plainSlope: plainSlope, correctedSlope: correctedSlope,
+                     clustering: clustering, horizon: horizon)
         md.append("## Mathematics")
         md.append("")
         md.append("SA: ẋᵢ = P⊥(Σⱼ softmaxⱼ(β⟨Qxᵢ,Kxⱼ⟩)Vxⱼ); USA: ẋᵢ = P⊥((1/N)Σⱼ e^{β⟨Qxᵢ,Kxⱼ⟩}Vxⱼ), P⊥ the tangent projection on the unit sphere. On USA, RBA (with the self term kept and weight (N−1)/(s−1) on the s−1 batch partners) is exactly RBM: unbiased, batch error O(√(τ·g)), g = 1/(p−1) − 1/(N−1). On SA each output is a ratio of batch sums; the token's own key is always in its batch, so plain RBA is biased by ≈ 1/p, and as τ → 0 at fixed p the RBA trajectory follows the partition-averaged dynamics: the error against exact SA levels off at a floor F. We fit the mean square batch error as F² + A·τ by GLS with the cross-level covariance; a floor is *detected* when F² > 4 SE and ≥ ¼ of the finest mean square, and then no order is fitted through it.")
@@ -105,6 +107,28 @@ public enum AttentionDynamicsNotebook {
         md += NotebookSections.environment(report.manifest, wallTime: format(report.manifest.wallSeconds),
                                            wallLabel: "wall time of the main study")
         try AtomicFile.write(md.joined(separator: "\n"), to: url)
+    }
+
+    /// The notebook's answer: the calibrated verdict lines of both studies, the softmax floor's
+    /// scaling in p among them (their error rates are measured by `convergence --calibrate`), the bias slopes of section 2 and the cluster counts
+    /// of section 3.
+    static func answer(softmax: ConvergenceReport, meanField: ConvergenceReport,
+                       plainSlope: (slope: Double, standardError: Double)?, correctedSlope: (slope: Double, standardError: Double)?,
+                       clustering: [(label: String, samples: [ClusteringSample])], horizon: Double) -> [String] {
+        var md = ["## Answer", ""]
+        md += meanField.summary.map { "- mean-field (USA): \($0)" }
+        md += softmax.summary.map { "- softmax (SA): \($0)" }
+        if let plain = plainSlope, let corrected = correctedSlope {
+            md.append("- bias of softmax RBA against p at fixed tokens: log-log slope \(format(plain.slope)) ± \(format(plain.standardError, digits: 2)) plain, \(format(corrected.slope)) ± \(format(corrected.standardError, digits: 2)) weight-corrected (standard errors of the weighted fit; their coverage is not measured).")
+        }
+        let counts = clustering.compactMap { run in run.samples.last.map { "\(run.label) \($0.clusters)" } }
+        if !counts.isEmpty {
+            md.append("- clusters of the exact dynamics at t = \(format(horizon)) (one trajectory, no error rate): \(counts.joined(separator: ", ")).")
+        }
+        md.append("")
+        md.append("Verdict lines count verdicts (consistent / pre-asymptotic / inconsistent / inconclusive / not assessed); their error rates on softmax attention are in calibration.md (`rbm-study convergence --system attention --calibrate 40`).")
+        md.append("")
+        return md
     }
 
     /// Batch error against τ: one colour per p, filled markers for mean-field attention (USA) with
