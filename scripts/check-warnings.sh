@@ -15,8 +15,8 @@ for configuration in debug release; do
     swift build --build-tests >"$log" 2>&1; code=$?
   else
     # The release build exactly as `swift test -c release` makes it (testable imports on, which
-    # `swift build` cannot ask for), so the test run in .ci/run reuses it; --list-tests runs nothing.
-    swift test -c release --list-tests >"$log" 2>&1; code=$?
+    # `swift build` cannot ask for), so the test run in .ci/run reuses it; `swift test list` runs nothing.
+    swift test list -c release >"$log" 2>&1; code=$?
   fi
   warnings=$(grep -c 'warning:' "$log")
   if [ $code -ne 0 ] || [ "$warnings" -ne 0 ]; then
