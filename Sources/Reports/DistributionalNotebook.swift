@@ -42,9 +42,9 @@ public enum DistributionalNotebook {
                "- The floor: two independent finite samples of the *same* law are at W₂ > 0; in one dimension E W₂²(A_n, B_n) = W₂²(A, B) + V_A + V_B + o(1/n), V the integrated variance of the empirical quantile. Each group's W₂²(RBM-r, exact) therefore has half of W₂²(exact′, exact) and half of W₂²(RBM-r′, RBM-r) subtracted (primes: independent copies), which removes V_A + V_B to first order; the difference estimates W₂² between the laws (0 when they agree). RBM-r's own floor is larger than the exact law's (heavier tails: particles move a random number of times), so subtracting the exact floor alone would bias the order down. Values within 2 SE of 0 are reported as *within floor*.",
                "- Gelbrich's bound (*Gelbrich ≤*, `linear` only): the W₂ between Gaussians with the two laws' second moments, computed exactly from the moment recursions, is a lower bound on W₂; the gap to the measured W₂ is the non-Gaussian part of RBM-r's law.",
                "- The theorem: for strongly convex V and Lipschitz K, W₂(law X₁(t), law X̃₁(t)) ≤ C√(1+T)·κ^{1/4} with diffusion and ≤ C·κ^{1/2} without, uniformly in N, κ the time step at which batches are drawn — here the pseudo-step h = τN/(⌈N/p⌉p). These are upper bounds: a measured order above them is consistent with the theorem. This scheme also replaces the exact in-batch evolution of the theorem by one Euler step, a first-order weak bias.",
-               "",
-               "## Command", "", "```", r.manifest.command.isEmpty ? "rbm-study distributional" : r.manifest.command, "```", "",
-               "## Figure", "", plot, "",
+               ""]
+        md += NotebookSections.command(r.manifest, fallback: "rbm-study distributional")
+        md += ["## Figure", "", plot, "",
                "## Table", "", "```"]
         md += r.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         md += ["```", ""]

@@ -42,9 +42,9 @@ public enum LongTimeNotebook {
                "- RBM with Euler–Maruyama maps (E‖Xᵢ‖², E⟨Xᵢ,Xⱼ⟩) affinely in expectation over the noise and the random partition, so its stationary E f (the fixed point) and its expected time average after any burn-in are computed exactly; these are the targets of the printed intervals and the *exact* columns.",
                "- Time averages: B/τ burn-in steps, then the mean of f over L/τ steps. Each of the R independent trajectories gives one time average; the interval is their mean ± t₀.₉₇₅,R−1·s/√R, valid whatever the autocorrelation inside a trajectory.",
                "- Ye–Zhou bound the Wasserstein distance between the law of the discrete RBM at time t and the invariant measure by C(√τ + e^{−λt}), λ independent of τ, p, N. The bound's order 1/2 is an upper bound; the second moment of this linear system has an O(τ) error (the exact local orders), so a measured order near 1 is consistent with it.",
-               "",
-               "## Command", "", "```", r.manifest.command.isEmpty ? "rbm-study long-time" : r.manifest.command, "```", "",
-               "## Figure", "", plot, "",
+               ""]
+        md += NotebookSections.command(r.manifest, fallback: "rbm-study long-time")
+        md += ["## Figure", "", plot, "",
                "## Table", "", "```"]
         md += r.table().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         md += ["```", ""]
