@@ -1,4 +1,5 @@
 #include "CNumerics.h"
+#include <string.h>
 
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as
  * 1, 2, 3", SC'11).  Constants from the paper / Random123. */
@@ -30,6 +31,7 @@ void cnumerics_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], u
 
 typedef uint32_t philox_lanes __attribute__((ext_vector_type(CNUMERICS_PHILOX_BLOCKS)));
 typedef uint64_t philox_wide_lanes __attribute__((ext_vector_type(CNUMERICS_PHILOX_BLOCKS)));
+_Static_assert(CNUMERICS_PHILOX_BLOCKS == 16, "the transpose below is written for 16 lanes");
 
 #if defined(__x86_64__) && defined(__linux__)
 #define PHILOX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -60,12 +62,24 @@ static void philox_refill_lanes(cnumerics_philox_state *s) {
         k0 += PHILOX_W0;
         k1 += PHILOX_W1;
     }
-    for (int b = 0; b < CNUMERICS_PHILOX_BLOCKS; ++b) {
-        s->buffer[4 * b] = c0[b];
-        s->buffer[4 * b + 1] = c1[b];
-        s->buffer[4 * b + 2] = c2[b];
-        s->buffer[4 * b + 3] = c3[b];
-    }
+    /* Transpose the 4 × 16 words to block order with register shuffles: interleave words 0/1 and
+     * 2/3 of each block, then take the (0, 1) and (2, 3) pairs of four blocks at a time. */
+    const philox_lanes w01lo = __builtin_shufflevector(c0, c1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const philox_lanes w01hi = __builtin_shufflevector(c0, c1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const philox_lanes w23lo = __builtin_shufflevector(c2, c3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const philox_lanes w23hi = __builtin_shufflevector(c2, c3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+#define PHILOX_FOUR_BLOCKS(lo, hi, first) \
+    __builtin_shufflevector(lo, hi, first, first + 1, first + 16, first + 17, first + 2, first + 3, first + 18, first + 19, \
+                            first + 4, first + 5, first + 20, first + 21, first + 6, first + 7, first + 22, first + 23)
+    const philox_lanes blocks0to3 = PHILOX_FOUR_BLOCKS(w01lo, w23lo, 0);
+    const philox_lanes blocks4to7 = PHILOX_FOUR_BLOCKS(w01lo, w23lo, 8);
+    const philox_lanes blocks8to11 = PHILOX_FOUR_BLOCKS(w01hi, w23hi, 0);
+    const philox_lanes blocks12to15 = PHILOX_FOUR_BLOCKS(w01hi, w23hi, 8);
+#undef PHILOX_FOUR_BLOCKS
+    memcpy(s->buffer, &blocks0to3, sizeof blocks0to3);
+    memcpy(s->buffer + 16, &blocks4to7, sizeof blocks4to7);
+    memcpy(s->buffer + 32, &blocks8to11, sizeof blocks8to11);
+    memcpy(s->buffer + 48, &blocks12to15, sizeof blocks12to15);
 }
 
 /* Not itself cloned: the inline readers in CNumerics.h call it before this file defines it. */
