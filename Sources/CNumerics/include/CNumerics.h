@@ -36,7 +36,7 @@ void cnumerics_philox_set_stream(gsl_rng *rng, uint64_t key, uint64_t streamHigh
 void cnumerics_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
 
 /// Blocks computed per refill of the generator's buffer, and the outputs they hold.
-#define CNUMERICS_PHILOX_BLOCKS 16
+#define CNUMERICS_PHILOX_BLOCKS 32
 #define CNUMERICS_PHILOX_BUFFER (4 * CNUMERICS_PHILOX_BLOCKS)
 
 /// The state of a Philox generator.  Outputs are emitted block after block (blocks k, k + 1, …
