@@ -140,6 +140,70 @@ void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, lon
     }
 }
 
+/* ---- Small batches, several per vector ------------------------------------------------------
+ * `batches` consecutive batches of p ∈ {2, 4, 8} rows each (row layout, batch b at rows b·p … b·p + p − 1),
+ * batches a multiple of 8/p: each group of 8 rows holds 8/p whole batches, one row per lane.  For
+ * m = 0 … p − 1 every lane meets the row at position m of its own batch (a lane permutation), so each
+ * row's sum runs over its batch in increasing position, its own +0 term included: exactly the terms,
+ * order and roundings of cnumerics_smooth_pair_sums on that batch alone, p/8 of a vector square root
+ * and division per row and position instead of one. */
+
+/* Lane k of *out ← lane (k rounded down to a multiple of p) + m of v, p and m literals after inlining. */
+static inline __attribute__((always_inline)) void batch_partner(const v8d *v, int p, int m, v8d *out) {
+    for (int lane = 0; lane < 8; lane++) (*out)[lane] = (*v)[(lane & ~(p - 1)) + m];
+}
+
+static inline __attribute__((always_inline)) void smooth_batch_group(const double *x, long d, int p,
+                                                                      double weightStrength, double *y) {
+    v8d xi[d], acc[d], z[d];
+    for (long c = 0; c < d; c++) {
+        for (int lane = 0; lane < 8; lane++) xi[c][lane] = x[lane * d + c];
+        acc[c] = 0;
+    }
+    for (int m = 0; m < p; m++) {
+        for (long c = 0; c < d; c++) {
+            v8d partner;
+            batch_partner(&xi[c], p, m, &partner);
+            z[c] = xi[c] - partner;
+        }
+        v8d scale;
+        if (d == 2) {
+            scale = weightStrength / __builtin_elementwise_sqrt(1 + z[0] * z[0] + z[1] * z[1]);
+        } else {
+            v8d norm2 = 0;
+            for (long c = 0; c < d; c++) norm2 += z[c] * z[c];
+            scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+        }
+        for (long c = 0; c < d; c++) acc[c] += scale * z[c];
+    }
+    for (long c = 0; c < d; c++)
+        for (int lane = 0; lane < 8; lane++) y[lane * d + c] = acc[c][lane];
+}
+
+#define SMOOTH_BATCH_CASE(P, D) case D: smooth_batch_group(xg, D, P, weightStrength, yg); break;
+#define SMOOTH_BATCH_GROUPS(P)                                                                      \
+    for (long g = 0; g < groups; g++) {                                                             \
+        const double *xg = x + g * 8 * d;                                                           \
+        double *yg = y + g * 8 * d;                                                                 \
+        switch (d) {                                                                                \
+        SMOOTH_BATCH_CASE(P, 1) SMOOTH_BATCH_CASE(P, 2) SMOOTH_BATCH_CASE(P, 3) SMOOTH_BATCH_CASE(P, 4) \
+        SMOOTH_BATCH_CASE(P, 5) SMOOTH_BATCH_CASE(P, 6) SMOOTH_BATCH_CASE(P, 7) SMOOTH_BATCH_CASE(P, 8) \
+        default: return 0;                                                                          \
+        }                                                                                           \
+    }
+
+CNUMERICS_CLONES
+int cnumerics_smooth_batch_sums(const double *x, long batches, long p, long d, double weightStrength, double *y) {
+    if ((p != 2 && p != 4 && p != 8) || d < 1 || d > 8 || (batches * p) % 8 != 0) return 0;
+    const long groups = batches * p / 8;
+    switch (p) {
+    case 2: SMOOTH_BATCH_GROUPS(2) break;
+    case 4: SMOOTH_BATCH_GROUPS(4) break;
+    default: SMOOTH_BATCH_GROUPS(8) break;
+    }
+    return 1;
+}
+
 /* ---- Newton's third law: block pairs of the smooth kernel ----------------------------------
  * Positions and sums in column layout: coordinate c of particle i at xs[c·stride + i], stride a
  * multiple of 8, particles n … stride − 1 padding (finite positions, masked out of every pair).

@@ -46,6 +46,25 @@ public struct BoundedSmoothKernel: PairInteraction {
         cnumerics_smooth_pair_sums(positions, count, dimension, targets.lowerBound, targets.count, weight * strength, out)
     }
 
+    /// Batches of p ∈ {2, 4, 8} in d ≤ 8 run 8/p at a time in one vector (`cnumerics_smooth_batch_sums`:
+    /// each lane meets the rows of its own batch in order, so the sums are bit-identical to
+    /// ``exactSums(targets:count:positions:dimension:weight:into:)`` per batch); batches left over
+    /// (fewer than 8/p) and other p or d run per batch.
+    public func batchSums(batches: Int, batchSize p: Int, positions: UnsafePointer<Double>, dimension d: Int,
+                          weight: Double, into out: UnsafeMutablePointer<Double>) {
+        let perVector = 8 % p == 0 ? 8 / p : 1
+        let vectorised = batches / perVector * perVector
+        var done = 0
+        if perVector > 1, vectorised > 0,
+           cnumerics_smooth_batch_sums(positions, vectorised, p, d, weight * strength, out) == 1 {
+            done = vectorised
+        }
+        for b in done..<batches {
+            exactSums(targets: 0..<p, count: p, positions: positions + b * p * d, dimension: d, weight: weight,
+                      into: out + b * p * d)
+        }
+    }
+
     /// Largest dimension of Newton's-third-law kernel: its 8×8 tiles keep 4·d vectors in registers,
     /// which pays up to d = 8 (measured by `rbm-bench exact-drift`); above it the per-target sums run.
     public static let blockPairMaximumDimension = 8
