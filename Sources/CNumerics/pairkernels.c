@@ -307,6 +307,11 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
 }
 
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs) {
+    if (d == 2) { /* the default studies' case: one pass, a literal stride in the row layout */
+        for (long i = 0; i < n; i++) { xs[i] = x[2 * i]; xs[stride + i] = x[2 * i + 1]; }
+        for (long i = n; i < stride; i++) xs[i] = xs[stride + i] = 0;
+        return;
+    }
     for (long c = 0; c < d; c++) {
         double *column = xs + c * stride;
         for (long i = 0; i < n; i++) column[i] = x[i * d + c];
@@ -315,6 +320,10 @@ void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, dou
 }
 
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x) {
+    if (d == 2) {
+        for (long i = 0; i < n; i++) { x[2 * i] = xs[i]; x[2 * i + 1] = xs[stride + i]; }
+        return;
+    }
     for (long i = 0; i < n; i++)
         for (long c = 0; c < d; c++) x[i * d + c] = xs[c * stride + i];
 }
