@@ -168,8 +168,9 @@ def arguments():
     a.dt = sorted(set(a.dt), reverse=True)
     h = min(a.dt) / a.reference_refinement
     for value in a.dt + [a.horizon]:
-        if value > a.horizon or abs(value / h - round(value / h)) > 1e-9 * value / h:
-            fail("--dt", f"each τ in (0, T] a multiple of the reference step {h:g} that divides T")
+        if not 0 < value <= a.horizon or abs(value / h - round(value / h)) > 1e-9 * value / h \
+                or round(a.horizon / h) % round(value / h):
+            fail("--dt", f"each τ in (0, T] dividing T, a multiple of the reference step {h:g}")
     steps = [round(a.horizon / dt) for dt in a.dt]
     if a.checkpoints is None:
         a.checkpoints = next(k for k in range(4, 0, -1) if all(s % k == 0 for s in steps))
