@@ -31,7 +31,9 @@ public struct BoundedSmoothKernel: PairInteraction {
 
     /// The exact sums of a block of targets, vectorised over 8 targets at a time (AVX-512, AVX2 or
     /// SSE2, chosen at load time): per source j one broadcast of xⱼ, then (xᵢ − xⱼ), ‖·‖², one
-    /// square root and one division per lane. Same j order and roundings as `accumulate` (no
+    /// square root and one division per lane. Above d = 8 the sources run in blocks of 8 (their eight
+    /// ‖z‖² chains first, then the terms per coordinate), which keeps the vector units busy instead
+    /// of waiting on one chain of d additions; about 6·d vector operations per 8 pairs then bound it. Same j order and roundings as `accumulate` (no
     /// fused multiply-add), so bit-identical to the per-pair path; the j = i lane adds an exact
     /// +0 (a sum that starts at +0 never becomes −0). O(|targets|·N·d), one sqrt and div per pair.
     public func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
