@@ -44,6 +44,22 @@ public struct BoundedSmoothKernel: PairInteraction {
         cnumerics_smooth_pair_sums(positions, count, dimension, targets.lowerBound, targets.count, weight * strength, out)
     }
 
+    /// The sampled sums of a block of targets, each over its own list of sources, vectorised over 8
+    /// targets at a time (`cnumerics_smooth_listed_sums`: the lanes gather their sources). Each target's
+    /// terms, order and roundings are those of `accumulate` over its list (no fused multiply-add), so
+    /// bit-identical to the per-target path. O(Σₜ lengths[t] · d), one sqrt and div per pair.
+    public func listedSums(targets: Range<Int>, sources: UnsafePointer<Int32>, starts: UnsafePointer<Int>,
+                           lengths: UnsafePointer<Int>, positions: UnsafePointer<Double>, dimension: Int, weight: Double,
+                           into out: UnsafeMutablePointer<Double>) {
+        guard dimension >= 1, dimension <= Self.vectorSumMaximumDimension, !targets.isEmpty else {
+            listedSumsPerTarget(self, targets: targets, sources: sources, starts: starts, lengths: lengths,
+                                positions: positions, dimension: dimension, weight: weight, into: out)
+            return
+        }
+        cnumerics_smooth_listed_sums(positions, dimension, targets.lowerBound, targets.count, sources, starts, lengths,
+                                     weight * strength, out)
+    }
+
     /// Largest dimension of Newton's-third-law kernel: its 8×8 tiles keep 4·d vectors in registers,
     /// which pays up to d = 8 (measured by `rbm-bench exact-drift`); above it the per-target sums run.
     public static let blockPairMaximumDimension = 8

@@ -86,6 +86,15 @@ void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, lon
 void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long n, long d, long aFirst, long aEnd,
                                  long bFirst, long bEnd, double weightStrength);
 
+/// The smooth-kernel sums of targets first … first + count − 1, each over its own list of sources:
+/// y_i = Σ_k w·c·(x_i − x_j)/√(1 + ‖x_i − x_j‖²), j = sources[starts[t] + k], k = 0 … lengths[t] − 1 in
+/// that order, t = i − first, terms with j = i skipped (x row-major, d ≤ 64; weightStrength = w·c).
+/// Vectorised over 8 targets (lanes gather their sources); each target's terms, order and roundings
+/// are those of the scalar per-target loop, so the result is bit-identical to it.  Overwrites rows
+/// first … first + count − 1 of y.  O(Σ lengths · d).
+void cnumerics_smooth_listed_sums(const double *x, long d, long first, long count, const int32_t *sources,
+                                  const long *starts, const long *lengths, double weightStrength, double *y);
+
 /// xs[c·stride + i] = x[i·d + c] for i < n (row-major n×d to column layout), xs[c·stride + i] = 0 for
 /// n ≤ i < stride.  O(stride·d).
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs);
