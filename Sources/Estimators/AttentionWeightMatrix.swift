@@ -7,7 +7,9 @@ import NumericsCore
 ///
 /// This is the oracle behind column sampling (``UniformColumnAttention``,
 /// ``ImportanceColumnAttention``): forming B costs all N² scores and O(N²) memory, so it is done once
-/// per configuration (``PreparedAttentionEstimator``), never per draw. O(N²(d_k + 1)) time.
+/// per configuration (``PreparedAttentionEstimator``), never per draw. O(N²(d_k + 1)) time. The
+/// row exponentials are vectorised (``ShiftedExponential``): each weight is within a few ulp of the
+/// scalar-`exp` value, not bit-identical to it.
 public struct AttentionWeightMatrix: Sendable {
     /// Bᵀ: row j holds column j of B.
     public let transposed: Matrix
@@ -20,24 +22,32 @@ public struct AttentionWeightMatrix: Sendable {
         let n = inputs.tokens, dv = inputs.valueDimension
         var s = BLAS.product(inputs.queries, inputs.keys, transposeB: true)
         let beta = inputs.beta, meanField = inputs.normalization == .meanField
-        for i in 0..<n {
-            var shift = -Double.infinity
-            for j in 0..<n { s[i, j] *= beta; shift = max(shift, s[i, j]) }
-            var total = 0.0
-            for j in 0..<n { s[i, j] = exp(s[i, j] - shift); total += s[i, j] }
-            let scale = meanField ? exp(shift) / Double(n) : 1 / total
-            for j in 0..<n { s[i, j] *= scale }
+        var norms = [Double](repeating: 0, count: n), values = [Double](repeating: 0, count: n)
+        s.elements.withUnsafeMutableBufferPointer { buffer in
+            norms.withUnsafeMutableBufferPointer { c2 in
+                for i in 0..<n {
+                    let row = buffer.baseAddress! + i * n
+                    var shift = -Double.infinity
+                    for j in 0..<n { row[j] *= beta; shift = max(shift, row[j]) }
+                    ShiftedExponential.exponentiate(row, count: n, shift: shift)
+                    var total = 0.0
+                    for j in 0..<n { total += row[j] }
+                    let scale = meanField ? exp(shift) / Double(n) : 1 / total
+                    for j in 0..<n { row[j] *= scale }
+                    // ‖B⁽ʲ⁾‖², each column's squares added over i in increasing order.
+                    for j in 0..<n { c2[j] += row[j] * row[j] }
+                }
+            }
+        }
+        inputs.values.elements.withUnsafeBufferPointer { v in
+            for j in 0..<n {
+                norms[j] = norms[j].squareRoot()
+                var v2 = 0.0
+                for c in 0..<dv { v2 += v[j * dv + c] * v[j * dv + c] }
+                values[j] = v2.squareRoot()
+            }
         }
         transposed = s.transposed
-        var norms = [Double](repeating: 0, count: n), values = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            var c2 = 0.0
-            for i in 0..<n { c2 += transposed[j, i] * transposed[j, i] }
-            norms[j] = c2.squareRoot()
-            var v2 = 0.0
-            for c in 0..<dv { v2 += inputs.values[j, c] * inputs.values[j, c] }
-            values[j] = v2.squareRoot()
-        }
         columnNorms = norms
         valueNorms = values
     }

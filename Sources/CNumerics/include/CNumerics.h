@@ -102,6 +102,15 @@ void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, dou
 /// x[i·d + c] = xs[c·stride + i] for i < n: column layout back to row-major n×d.  O(n·d).
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x);
 
+/* ---- sign-random-projection codes (signcodes.c) ----------------------------- */
+
+/// codes[i] = Σ_b 2^{bits−1−b}·1[⟨r_b, x_i⟩ ≥ 0] for the n rows x_i of x (row-major n×d) and the `bits`
+/// hyperplanes r_b of planes (row-major bits×d), bits ≤ 62: the YOSO hash codes.  Each dot product is
+/// summed over c in increasing order from +0 with the roundings of the scalar loop (no fused
+/// multiply-add), so the codes are bit-identical to it; vectorised over 8 rows (d·64 bytes of stack).
+/// O(n·bits·d).
+void cnumerics_sign_codes(const double *x, long n, long d, const double *planes, long bits, long *codes);
+
 /* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
 
 /// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).
