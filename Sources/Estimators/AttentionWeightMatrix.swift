@@ -29,9 +29,7 @@ public struct AttentionWeightMatrix: Sendable {
                     let row = buffer.baseAddress! + i * n
                     var shift = -Double.infinity
                     for j in 0..<n { row[j] *= beta; shift = max(shift, row[j]) }
-                    ShiftedExponential.exponentiate(row, count: n, shift: shift)
-                    var total = 0.0
-                    for j in 0..<n { total += row[j] }
+                    let total = ShiftedExponential.exponentiateAndSum(row, count: n, shift: shift)
                     let scale = meanField ? exp(shift) / Double(n) : 1 / total
                     for j in 0..<n { row[j] *= scale }
                     // ‖B⁽ʲ⁾‖², each column's squares added over i in increasing order.

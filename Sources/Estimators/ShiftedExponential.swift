@@ -17,4 +17,13 @@ public enum ShiftedExponential {
         for j in 0..<count { row[j] -= shift }
         cnumerics_exp_nonpositive(row, row, count)
     }
+
+    /// row[j] ← e^{row[j] − shift} as ``exponentiate(_:count:shift:)``, and returns Σⱼ row[j] summed in
+    /// eight lanes (`cnumerics_lane_sum`, an order fixed by `count` alone; its rounding error is within
+    /// the (N − 1)·ε·Σ bound of any order, so the (8 + 2N)·ε bound on normalised weights holds).
+    @inlinable
+    public static func exponentiateAndSum(_ row: UnsafeMutablePointer<Double>, count: Int, shift: Double) -> Double {
+        exponentiate(row, count: count, shift: shift)
+        return cnumerics_lane_sum(row, count)
+    }
 }

@@ -86,9 +86,7 @@ public struct SkeinformerAttention: AttentionEstimator {
                     let row = buffer.baseAddress! + r * n
                     var shift = -Double.infinity
                     for j in 0..<n { row[j] *= inputs.beta; shift = max(shift, row[j]) }
-                    ShiftedExponential.exponentiate(row, count: n, shift: shift)
-                    var total = 0.0
-                    for j in 0..<n { total += row[j] }
+                    let total = ShiftedExponential.exponentiateAndSum(row, count: n, shift: shift)
                     let scale = meanField ? exp(shift) / Double(n) : 1 / total
                     for j in 0..<n { row[j] *= scale }
                 }
@@ -97,11 +95,23 @@ public struct SkeinformerAttention: AttentionEstimator {
 
         // 2. Column probabilities and c distinct columns (successive sampling).
         var keys = [Double](repeating: 0, count: n)
+        // ‖B_J⁽ʲ⁾‖², each column's squares added over the pilot rows in order, a row at a time.
+        var columnSquares = [Double](repeating: 0, count: components.pilotSampling ? n : 0)
+        if components.pilotSampling {
+            pilot.elements.withUnsafeBufferPointer { pp in
+                columnSquares.withUnsafeMutableBufferPointer { squares in
+                    for r in 0..<c {
+                        let row = pp.baseAddress! + r * n
+                        for j in 0..<n { squares[j] += row[j] * row[j] }
+                    }
+                }
+            }
+        }
         for j in 0..<n {
             var weight = 1.0
             if components.pilotSampling {
-                var column = 0.0, value = 0.0
-                for r in 0..<c { column += pilot[r, j] * pilot[r, j] }
+                let column = columnSquares[j]
+                var value = 0.0
                 for a in 0..<dv { value += v[j * dv + a] * v[j * dv + a] }
                 weight = (column * value).squareRoot()
             }
@@ -166,11 +176,18 @@ public struct SkeinformerAttention: AttentionEstimator {
 
         // 5. Pilot reutilisation: exact rows B_J V.
         if components.pilotReuse {
-            for (r, i) in pilotRows.enumerated() {
-                for a in 0..<dv { out[i, a] = 0 }
-                for j in 0..<n {
-                    let w = pilot[r, j]
-                    for a in 0..<dv { out[i, a] += w * v[j * dv + a] }
+            pilot.elements.withUnsafeBufferPointer { pp in
+                v.withUnsafeBufferPointer { vp in
+                    out.elements.withUnsafeMutableBufferPointer { op in
+                        for (r, i) in pilotRows.enumerated() {
+                            let oi = op.baseAddress! + i * dv, row = pp.baseAddress! + r * n
+                            oi.update(repeating: 0, count: dv)
+                            for j in 0..<n {
+                                let w = row[j], vj = vp.baseAddress! + j * dv
+                                for a in 0..<dv { oi[a] += w * vj[a] }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CNumerics
 import Estimators
 import Foundation
 import NumericsCore
@@ -29,6 +30,25 @@ struct ShiftedExponentialTests {
         var nan = [Double.nan]
         nan.withUnsafeMutableBufferPointer { ShiftedExponential.exponentiate($0.baseAddress!, count: 1, shift: 0) }
         #expect(nan[0].isNaN)
+    }
+
+    @Test("the eight-lane sum is within (n/8 + 3 + n mod 8)·ε·Σ|x| of the exact sum (n = 1 … 100, mixed signs)")
+    func laneSumIsWithinItsBound() {
+        let stream = RandomStream(seed: 9_500, purpose: .estimatorDraws)
+        for n in 1...100 {
+            let x = (0..<n).map { _ in (stream.uniform() - 0.3) * pow(2, Double(stream.uniformInt(below: 20))) }
+            // Neumaier's compensated sum: exact to within ε·|Σx| + O(nε²)·Σ|x| here.
+            var sum = 0.0, compensation = 0.0
+            for v in x {
+                let t = sum + v
+                compensation += abs(sum) >= abs(v) ? (sum - t) + v : (v - t) + sum
+                sum = t
+            }
+            let exact = sum + compensation, magnitude = x.reduce(0) { $0 + abs($1) }
+            let bound = Double(n / 8 + 3 + n % 8) * Self.epsilon * magnitude + Self.epsilon * abs(exact)
+            let lanes = x.withUnsafeBufferPointer { cnumerics_lane_sum($0.baseAddress!, n) }
+            #expect(abs(lanes - exact) <= bound, "n = \(n): error \(abs(lanes - exact)), bound \(bound)")
+        }
     }
 
     static func inputs(tokens n: Int, normalization: AttentionNormalization, seed: UInt64) -> AttentionInputs {

@@ -102,6 +102,13 @@ void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, dou
 /// x[i·d + c] = xs[c·stride + i] for i < n: column layout back to row-major n×d.  O(n·d).
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x);
 
+/* ---- fixed-order vectorised sum (lanesum.c) ------------------------------------ */
+
+/// Σ x[0..<n] in eight lanes (lane l adds x[l], x[l + 8], … in order), the lanes combined pairwise,
+/// then the n mod 8 trailing values in order: an order fixed by n alone, so bit-identical on every
+/// CPU; error at most (n/8 + 3 + n mod 8)·ε·Σ|x[i]| (ε = 2⁻⁵²), against (n − 1)·ε·Σ|x[i]| in order.  O(n).
+double cnumerics_lane_sum(const double *x, long n);
+
 /* ---- sign-random-projection codes (signcodes.c) ----------------------------- */
 
 /// codes[i] = Σ_b 2^{bits−1−b}·1[⟨r_b, x_i⟩ ≥ 0] for the n rows x_i of x (row-major n×d) and the `bits`
