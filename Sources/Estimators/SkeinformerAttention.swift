@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -138,6 +139,7 @@ public struct SkeinformerAttention: AttentionEstimator {
             out.elements.withUnsafeMutableBufferPointer { op in
                 weights.withUnsafeMutableBufferPointer { wp in
                   v.withUnsafeBufferPointer { vp in
+                   selected.withUnsafeBufferPointer { selectedRows in
                     let w = wp.baseAddress!
                     for i in 0..<n {
                         let si = sp.baseAddress! + i * c, oi = op.baseAddress! + i * dv
@@ -150,12 +152,8 @@ public struct SkeinformerAttention: AttentionEstimator {
                         }
                         ShiftedExponential.exponentiate(w, count: c, shift: shift)
                         var total = 0.0
-                        for a in 0..<dv { oi[a] = 0 }
-                        for b in 0..<c {
-                            total += w[b]
-                            let vj = vp.baseAddress! + selected[b] * dv
-                            for a in 0..<dv { oi[a] += w[b] * vj[a] }
-                        }
+                        for b in 0..<c { total += w[b] }
+                        cnumerics_weighted_rows(w, selectedRows.baseAddress!, c, vp.baseAddress!, dv, oi)
                         if adaptive {
                             let g = exp(meanScore - shift)
                             for a in 0..<dv { oi[a] += g * rest[a] }
@@ -169,6 +167,7 @@ public struct SkeinformerAttention: AttentionEstimator {
                         }
                         for a in 0..<dv { oi[a] *= scale }
                     }
+                   }
                   }
                 }
             }
@@ -180,12 +179,7 @@ public struct SkeinformerAttention: AttentionEstimator {
                 v.withUnsafeBufferPointer { vp in
                     out.elements.withUnsafeMutableBufferPointer { op in
                         for (r, i) in pilotRows.enumerated() {
-                            let oi = op.baseAddress! + i * dv, row = pp.baseAddress! + r * n
-                            oi.update(repeating: 0, count: dv)
-                            for j in 0..<n {
-                                let w = row[j], vj = vp.baseAddress! + j * dv
-                                for a in 0..<dv { oi[a] += w * vj[a] }
-                            }
+                            cnumerics_weighted_rows(pp.baseAddress! + r * n, nil, n, vp.baseAddress!, dv, op.baseAddress! + i * dv)
                         }
                     }
                 }

@@ -109,6 +109,14 @@ void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, do
 /// CPU; error at most (n/8 + 3 + n mod 8)·ε·Σ|x[i]| (ε = 2⁻⁵²), against (n − 1)·ε·Σ|x[i]| in order.  O(n).
 double cnumerics_lane_sum(const double *x, long n);
 
+/* ---- weighted combination of rows (weightedrows.c) ------------------------------ */
+
+/// out[a] = Σ_b w[b]·v[r(b)·dv + a] for a < dv, r(b) = rows[b] (or b when rows is NULL), each entry
+/// summed over b = 0 … count − 1 in order from +0 with the roundings of the scalar loop (no fused
+/// multiply-add): bit-identical to it; vectorised over eight entries.  Overwrites out[0..<dv].
+/// O(count·dv).
+void cnumerics_weighted_rows(const double *w, const long *rows, long count, const double *v, long dv, double *out);
+
 /* ---- sign-random-projection codes (signcodes.c) ----------------------------- */
 
 /// codes[i] = Σ_b 2^{bits−1−b}·1[⟨r_b, x_i⟩ ≥ 0] for the n rows x_i of x (row-major n×d) and the `bits`
