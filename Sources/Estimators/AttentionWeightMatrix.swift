@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -23,17 +24,13 @@ public struct AttentionWeightMatrix: Sendable {
         var s = BLAS.product(inputs.queries, inputs.keys, transposeB: true)
         let beta = inputs.beta, meanField = inputs.normalization == .meanField
         var norms = [Double](repeating: 0, count: n), values = [Double](repeating: 0, count: n)
-        s.elements.withUnsafeMutableBufferPointer { buffer in
+        // Row by row: β·s, the max shift, e^{s − m} (vectorised), the lane sum, the scale; written
+        // transposed a block of eight rows at a time, with ‖B⁽ʲ⁾‖² accumulated over i in order.
+        let weights = s.elements.withUnsafeMutableBufferPointer { sp in
             norms.withUnsafeMutableBufferPointer { c2 in
-                for i in 0..<n {
-                    let row = buffer.baseAddress! + i * n
-                    var shift = -Double.infinity
-                    for j in 0..<n { row[j] *= beta; shift = max(shift, row[j]) }
-                    let total = ShiftedExponential.exponentiateAndSum(row, count: n, shift: shift)
-                    let scale = meanField ? exp(shift) / Double(n) : 1 / total
-                    for j in 0..<n { row[j] *= scale }
-                    // ‖B⁽ʲ⁾‖², each column's squares added over i in increasing order.
-                    for j in 0..<n { c2[j] += row[j] * row[j] }
+                [Double](unsafeUninitializedCapacity: n * n) { bt, initialized in
+                    cnumerics_softmax_rows(sp.baseAddress!, n, n, beta, meanField ? 1 : 0, bt.baseAddress!, c2.baseAddress!)
+                    initialized = n * n
                 }
             }
         }
@@ -45,7 +42,7 @@ public struct AttentionWeightMatrix: Sendable {
                 values[j] = v2.squareRoot()
             }
         }
-        transposed = s.transposed
+        transposed = Matrix(rows: n, columns: n, elements: weights)
         columnNorms = norms
         valueNorms = values
     }

@@ -77,37 +77,24 @@ public struct SkeinformerAttention: AttentionEstimator {
         // 1. Pilot rows: exact rows of B (softmax or mean-field) and their products with V.
         var pilotRows: [Int] = []
         var pilot = Matrix(rows: 0, columns: n)
+        var columnSquares = [Double](repeating: 0, count: components.pilotSampling ? n : 0)
         if computesPilot {
             pilotRows = (0..<c).map { _ in stream.uniformInt(below: n) }
             var queries = Matrix(rows: c, columns: dk)
             for (r, i) in pilotRows.enumerated() { for a in 0..<dk { queries[r, a] = q[i * dk + a] } }
             pilot = BLAS.product(queries, inputs.keys, transposeB: true)
-            pilot.elements.withUnsafeMutableBufferPointer { buffer in
-                for r in 0..<c {
-                    let row = buffer.baseAddress! + r * n
-                    var shift = -Double.infinity
-                    for j in 0..<n { row[j] *= inputs.beta; shift = max(shift, row[j]) }
-                    let total = ShiftedExponential.exponentiateAndSum(row, count: n, shift: shift)
-                    let scale = meanField ? exp(shift) / Double(n) : 1 / total
-                    for j in 0..<n { row[j] *= scale }
+            // Rows of B (β, max shift, vectorised e^{s − m}, lane sum, scale) and, for pilot sampling,
+            // ‖B_J⁽ʲ⁾‖², each column's squares added over the pilot rows in order.
+            pilot.elements.withUnsafeMutableBufferPointer { pp in
+                columnSquares.withUnsafeMutableBufferPointer { squares in
+                    cnumerics_softmax_rows(pp.baseAddress!, c, n, inputs.beta, meanField ? 1 : 0, nil,
+                                           components.pilotSampling ? squares.baseAddress : nil)
                 }
             }
         }
 
         // 2. Column probabilities and c distinct columns (successive sampling).
         var keys = [Double](repeating: 0, count: n)
-        // ‖B_J⁽ʲ⁾‖², each column's squares added over the pilot rows in order, a row at a time.
-        var columnSquares = [Double](repeating: 0, count: components.pilotSampling ? n : 0)
-        if components.pilotSampling {
-            pilot.elements.withUnsafeBufferPointer { pp in
-                columnSquares.withUnsafeMutableBufferPointer { squares in
-                    for r in 0..<c {
-                        let row = pp.baseAddress! + r * n
-                        for j in 0..<n { squares[j] += row[j] * row[j] }
-                    }
-                }
-            }
-        }
         for j in 0..<n {
             var weight = 1.0
             if components.pilotSampling {

@@ -117,6 +117,17 @@ double cnumerics_lane_sum(const double *x, long n);
 /// O(count·dv).
 void cnumerics_weighted_rows(const double *w, const long *rows, long count, const double *v, long dv, double *out);
 
+/* ---- attention weights from scores (softmaxrows.c) ------------------------------ */
+
+/// For each row i < rows of the score matrix s (row-major rows×n): s_ij ← β·s_ij, m_i = max_j s_ij,
+/// s_ij ← e^{s_ij − m_i} by cnumerics_exp_nonpositive, then s_ij ← s_ij·scale_i with scale_i =
+/// 1/(cnumerics_lane_sum of the row) (softmax) or e^{m_i}/n (meanField ≠ 0).  If `transposed` is not
+/// NULL it receives the weights as an n×rows matrix; if `columnSquares` is not NULL, columnSquares[j]
+/// += s_ij² over i in increasing order.  Same roundings as the scalar loop of these steps (no fused
+/// multiply-add).  O(rows·n).
+void cnumerics_softmax_rows(double *s, long rows, long n, double beta, int meanField, double *transposed,
+                            double *columnSquares);
+
 /* ---- sign-random-projection codes (signcodes.c) ----------------------------- */
 
 /// codes[i] = Σ_b 2^{bits−1−b}·1[⟨r_b, x_i⟩ ≥ 0] for the n rows x_i of x (row-major n×d) and the `bits`
