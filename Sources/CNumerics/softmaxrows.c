@@ -12,6 +12,8 @@
 
 #pragma clang fp contract(off)
 
+typedef double v8d __attribute__((ext_vector_type(8)));
+
 #if defined(__x86_64__) && defined(__linux__)
 #define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -25,8 +27,20 @@ void cnumerics_softmax_rows(double *s, long rows, long n, double beta, int meanF
         const long last = first + 8 < rows ? first + 8 : rows;
         for (long i = first; i < last; i++) {
             double *row = s + i * n;
+            /* the maximum in eight lanes: max is exact, so only NaN could make the order matter, and
+             * maxnum (like the scalar `s ≥ m ? s : m` from m = −∞) skips NaN */
+            v8d lanes = (v8d)(-INFINITY);
+            long j = 0;
+            for (; j + 8 <= n; j += 8) {
+                v8d v;
+                memcpy(&v, row + j, 64);
+                v *= beta;
+                memcpy(row + j, &v, 64);
+                lanes = __builtin_elementwise_max(lanes, v);
+            }
             double shift = -INFINITY;
-            for (long j = 0; j < n; j++) {
+            for (int lane = 0; lane < 8; lane++) shift = lanes[lane] >= shift ? lanes[lane] : shift;
+            for (; j < n; j++) {
                 row[j] *= beta;
                 shift = row[j] >= shift ? row[j] : shift;
             }
@@ -41,8 +55,18 @@ void cnumerics_softmax_rows(double *s, long rows, long n, double beta, int meanF
                 const double *row = s + i * n;
                 for (long j = 0; j < n; j++) columnSquares[j] += row[j] * row[j];
             }
-        if (transposed)
-            for (long j = 0; j < n; j++)
-                for (long i = first; i < last; i++) transposed[j * rows + i] = s[i * n + j];
+        if (transposed) {
+            if (last - first == 8) {
+                /* one 8-wide store per column of the block */
+                for (long j = 0; j < n; j++) {
+                    v8d column;
+                    for (int lane = 0; lane < 8; lane++) column[lane] = s[(first + lane) * n + j];
+                    memcpy(transposed + j * rows + first, &column, 64);
+                }
+            } else {
+                for (long j = 0; j < n; j++)
+                    for (long i = first; i < last; i++) transposed[j * rows + i] = s[i * n + j];
+            }
+        }
     }
 }
