@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -108,15 +109,13 @@ public struct RandomFeatureMap: Sendable {
                         switch shift {
                         case .none: for l in 0..<f { row[l] = exp(row[l]) }
                         case .perRow:
-                            var offset = -Double.infinity
-                            for l in 0..<f { offset = max(offset, row[l]) }
-                            ShiftedExponential.exponentiate(row, count: f, shift: offset)
+                            ShiftedExponential.exponentiate(row, count: f, shift: cnumerics_lane_max(row, f))
                         case .global: ShiftedExponential.exponentiate(row, count: f, shift: top)
                         }
-                        for l in 0..<f {
-                            var value = scale * row[l]
-                            if kind == .trigonometric { value *= l < m ? sin(pi[l]) : cos(pi[l - m]) }
-                            row[l] = value
+                        for l in 0..<f { row[l] *= scale }
+                        if kind == .trigonometric {
+                            for l in 0..<m { row[l] *= sin(pi[l]) }
+                            for l in 0..<m { row[m + l] *= cos(pi[l]) }
                         }
                     }
                 }

@@ -51,6 +51,21 @@ struct ShiftedExponentialTests {
         }
     }
 
+    @Test("the eight-lane maximum equals the sequential select m = x ≥ m ? x : m (NaN skipped; n = 0 … 40)")
+    func laneMaxEqualsSequentialMax() {
+        let stream = RandomStream(seed: 9_550, purpose: .estimatorDraws)
+        for n in 0...40 {
+            var x = (0..<n).map { _ in stream.uniform() - 0.5 }
+            if n > 3 { x[stream.uniformInt(below: n)] = .nan }
+            var sequential = -Double.infinity
+            for v in x { sequential = v >= sequential ? v : sequential }
+            let lanes = x.withUnsafeBufferPointer { cnumerics_lane_max($0.baseAddress, n) }
+            #expect(lanes == sequential, "n = \(n): \(lanes) against \(sequential)")
+        }
+        let nan = [Double](repeating: .nan, count: 9)
+        #expect(nan.withUnsafeBufferPointer { cnumerics_lane_max($0.baseAddress!, 9) } == -.infinity)
+    }
+
     static func inputs(tokens n: Int, normalization: AttentionNormalization, seed: UInt64) -> AttentionInputs {
         let stream = RandomStream(seed: seed, purpose: .estimatorDraws)
         func matrix(_ columns: Int) -> Matrix {

@@ -102,12 +102,17 @@ void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, dou
 /// x[i·d + c] = xs[c·stride + i] for i < n: column layout back to row-major n×d.  O(n·d).
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x);
 
-/* ---- fixed-order vectorised sum (lanesum.c) ------------------------------------ */
+/* ---- vectorised sum and maximum (lanesum.c) ------------------------------------ */
 
 /// Σ x[0..<n] in eight lanes (lane l adds x[l], x[l + 8], … in order), the lanes combined pairwise,
 /// then the n mod 8 trailing values in order: an order fixed by n alone, so bit-identical on every
 /// CPU; error at most (n/8 + 3 + n mod 8)·ε·Σ|x[i]| (ε = 2⁻⁵²), against (n − 1)·ε·Σ|x[i]| in order.  O(n).
 double cnumerics_lane_sum(const double *x, long n);
+
+/// max x[0..<n] in eight lanes, NaN entries skipped (−∞ when n = 0 or every entry is NaN): the value of
+/// the sequential `m = x ≥ m ? x : m` from m = −∞, except that a maximum of zero may carry either
+/// sign.  O(n).
+double cnumerics_lane_max(const double *x, long n);
 
 /* ---- weighted combination of rows (weightedrows.c) ------------------------------ */
 
