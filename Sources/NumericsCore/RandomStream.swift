@@ -12,13 +12,21 @@ import CNumerics
 public final class RandomStream {
     public let key: StreamKey
     @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
+    /// The generator's own state (`rng.pointee.state`): the draws below read its output buffer
+    /// inline instead of calling through GSL's generator type, and return what the GSL calls
+    /// they are named after would return, bit for bit, consuming the same outputs.
+    @usableFromInline let philox: UnsafeMutablePointer<cnumerics_philox_state>
 
     public init(_ key: StreamKey) {
         GSLRuntime.prepare()
         guard let rng = gsl_rng_alloc(cnumerics_rng_philox4x32()) else {
             preconditionFailure("gsl_rng_alloc failed (out of memory)")
         }
+        guard let philox = cnumerics_philox_state_of(rng) else {
+            preconditionFailure("gsl_rng_alloc did not return a Philox generator")
+        }
         self.rng = rng
+        self.philox = philox
         self.key = key
         cnumerics_philox_set_stream(rng, key.seed, key.trajectory, (key.purpose.rawValue << 24) | key.index)
     }
@@ -32,13 +40,15 @@ public final class RandomStream {
     /// The underlying GSL generator, for calling other GSL samplers directly.
     public var gslGenerator: UnsafeMutablePointer<gsl_rng> { rng }
 
-    /// Uniform on (0, 1).
-    @inlinable public func uniform() -> Double { gsl_rng_uniform_pos(rng) }
+    /// Uniform on (0, 1): 2⁻³²(x + ½) for the next 32-bit output x, which is
+    /// `gsl_rng_uniform_pos(gslGenerator)` bit for bit (`cnumerics_philox_double`).
+    @inlinable public func uniform() -> Double { cnumerics_philox_double(philox) }
 
-    /// Uniform integer in 0..<upperBound (GSL's unbiased rejection method).
+    /// Uniform integer in 0..<upperBound: GSL's unbiased rejection method, the value and the
+    /// draws of `gsl_rng_uniform_int(gslGenerator, upperBound)` (`cnumerics_philox_uniform_int`).
     @inlinable public func uniformInt(below upperBound: Int) -> Int {
         precondition(upperBound > 0 && upperBound <= Int(UInt32.max), "uniformInt bound \(upperBound) out of range")
-        return Int(gsl_rng_uniform_int(rng, UInt(upperBound)))
+        return Int(cnumerics_philox_uniform_int(philox, UInt32(truncatingIfNeeded: upperBound)))
     }
 
     /// Standard normal variate (GSL's ziggurat, Marsaglia–Tsang).

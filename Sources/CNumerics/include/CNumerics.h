@@ -35,6 +35,51 @@ void cnumerics_philox_set_stream(gsl_rng *rng, uint64_t key, uint64_t streamHigh
 /// One Philox4x32-10 block: counter (4 words) and key (2 words) -> 4 output words.
 void cnumerics_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
 
+/// Blocks computed per refill of the generator's buffer, and the outputs they hold.
+#define CNUMERICS_PHILOX_BLOCKS 32
+#define CNUMERICS_PHILOX_BUFFER (4 * CNUMERICS_PHILOX_BLOCKS)
+
+/// The state of a Philox generator.  Outputs are emitted block after block (blocks k, k + 1, …
+/// of the stream, four words each, in word order), exactly as a one-block-at-a-time generator
+/// would emit them; only the buffering differs: `cnumerics_philox_refill` computes the next
+/// CNUMERICS_PHILOX_BLOCKS blocks at once with vector lanes.
+typedef struct {
+    uint32_t buffer[CNUMERICS_PHILOX_BUFFER]; /* blocks counter[0] − BLOCKS … counter[0] − 1 */
+    uint32_t counter[4]; /* counter[0]: index of the next block to compute; counter[1..3]: stream id */
+    uint32_t key[2];
+    uint32_t used;       /* outputs of buffer already returned (CNUMERICS_PHILOX_BUFFER = empty) */
+} cnumerics_philox_state;
+
+/// Computes the next CNUMERICS_PHILOX_BLOCKS blocks into `s->buffer` and resets `s->used`.
+void cnumerics_philox_refill(cnumerics_philox_state *s);
+
+/// The Philox state of `rng`, or NULL when `rng` is not a Philox generator.
+cnumerics_philox_state *cnumerics_philox_state_of(const gsl_rng *rng);
+
+/// The next 32-bit output: what gsl_rng_get returns for this generator, without the call
+/// through the generator type's function pointer.
+static inline uint32_t cnumerics_philox_next(cnumerics_philox_state *s) {
+    if (__builtin_expect(s->used >= CNUMERICS_PHILOX_BUFFER, 0)) cnumerics_philox_refill(s);
+    return s->buffer[s->used++];
+}
+
+/// 2^-32 (x + 1/2) for the next output x: in (0, 1), never 0 or 1.  This is the generator's
+/// gsl_rng_uniform, and (since it is never 0, gsl_rng_uniform_pos draws once) its
+/// gsl_rng_uniform_pos, bit for bit.
+static inline double cnumerics_philox_double(cnumerics_philox_state *s) {
+    return ((double)cnumerics_philox_next(s) + 0.5) * 2.3283064365386962890625e-10;
+}
+
+/// gsl_rng_uniform_int(rng, n) for 1 ≤ n ≤ 2^32 − 1, bit for bit and with the same draws:
+/// scale = ⌊(2^32 − 1)/n⌋, k = ⌊x/scale⌋ for successive outputs x until k < n (GSL's unbiased
+/// rejection; the generator's range is 2^32 − 1 and its minimum 0).
+static inline uint32_t cnumerics_philox_uniform_int(cnumerics_philox_state *s, uint32_t n) {
+    const uint32_t scale = 0xffffffffu / n;
+    uint32_t k;
+    do { k = cnumerics_philox_next(s) / scale; } while (k >= n);
+    return k;
+}
+
 /* ---- accessors for GSL globals ------------------------------------------- */
 
 static inline const gsl_odeiv2_step_type *cnumerics_odeiv2_step_rk8pd(void) { return gsl_odeiv2_step_rk8pd; }
