@@ -115,6 +115,7 @@ void cnumerics_philox_refill(cnumerics_philox_state *s) {
     philox_refill_lanes(s);
     s->counter[0] += (uint32_t)CNUMERICS_PHILOX_BLOCKS;
     s->used = 0;
+    s->logsFrom = CNUMERICS_PHILOX_BUFFER;
 }
 
 /* ---- the GSL generator type --------------------------------------------------------------- */
@@ -135,6 +136,7 @@ static void philox_set(void *vstate, unsigned long seed) {
     s->key[1] = (uint32_t)(k >> 32);
     s->counter[0] = s->counter[1] = s->counter[2] = s->counter[3] = 0u;
     s->used = CNUMERICS_PHILOX_BUFFER;
+    s->logsFrom = CNUMERICS_PHILOX_BUFFER;
 }
 
 static const gsl_rng_type philox_type = {
@@ -153,6 +155,7 @@ void cnumerics_philox_set_stream(gsl_rng *rng, uint64_t key, uint64_t streamHigh
     s->counter[2] = (uint32_t)streamHigh;
     s->counter[3] = (uint32_t)(streamHigh >> 32);
     s->used = CNUMERICS_PHILOX_BUFFER;
+    s->logsFrom = CNUMERICS_PHILOX_BUFFER;
 }
 
 cnumerics_philox_state *cnumerics_philox_state_of(const gsl_rng *rng) {

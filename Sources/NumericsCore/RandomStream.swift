@@ -44,6 +44,16 @@ public final class RandomStream {
     /// `gsl_rng_uniform_pos(gslGenerator)` bit for bit (`cnumerics_philox_double`).
     @inlinable public func uniform() -> Double { cnumerics_philox_double(philox) }
 
+    /// The next uniform u, exactly as ``uniform()`` returns and consumes it, with an approximation of
+    /// log u computed for a whole buffer of outputs at once (vectorised; within 2 ulp of `log(u)` as
+    /// measured, not bit-identical to it). For callers that can tell when the approximation could
+    /// change their result and then take `log(u)` themselves (``GeometricSkipper``).
+    @inlinable public func uniformWithApproximateLog() -> (uniform: Double, approximateLog: Double) {
+        var u = 0.0
+        let logU = cnumerics_philox_log_uniform(philox, &u)
+        return (u, logU)
+    }
+
     /// Uniform integer in 0..<upperBound: GSL's unbiased rejection method, the value and the
     /// draws of `gsl_rng_uniform_int(gslGenerator, upperBound)` (`cnumerics_philox_uniform_int`).
     @inlinable public func uniformInt(below upperBound: Int) -> Int {
