@@ -95,7 +95,7 @@ void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, do
 
 /* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
 
-/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).
+/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), within 1 ulp, vectorised.  O(n).
 void cnumerics_exp_nonpositive(const double *x, double *out, long n);
 
 /// One key tile of the online softmax, for each of `rows` rows r of the score tile (row stride ld):
