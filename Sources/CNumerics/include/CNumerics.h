@@ -111,6 +111,14 @@ void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, do
 /// for writing.  A hint only: no effect on any result.  O(count).
 void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
 
+/// Prefetches the row (d doubles) of x at each of the `count` row indices, for reading: for a gather
+/// whose scattered reads should not wait on each other.  A hint only.  O(count).
+void cnumerics_prefetch_rows_for_reading(const double *x, const int32_t *rows, long count, long d);
+
+/// Prefetches the row (d doubles) of y at each of the `count` row indices, for writing: for a scatter.
+/// A hint only.  O(count).
+void cnumerics_prefetch_rows_for_writing(double *y, const int32_t *rows, long count, long d);
+
 /* ---- shuffle (shuffle.c) ------------------------------------------------------ */
 
 /// Shuffles a[0..<n] in place with exactly the draws and swaps of gsl_ran_shuffle(r, a, n, 4), so
