@@ -10,7 +10,7 @@ struct ExactAttentionTests {
     @Test("blocked exact attention equals a naive O(N²) evaluation to 1e-12 relative",
           arguments: AttentionNormalization.allCases)
     func blockedEqualsNaive(normalization: AttentionNormalization) throws {
-        // N = 601: three query blocks and three key tiles of 256, the last of each partial.
+        // N = 601: two query blocks of 512 and three key tiles of 256, the last of each partial.
         for (n, d, beta) in [(37, 5, 1.0), (601, 6, 4.0)] {
             let inputs = try fixedAttentionInputs(tokens: n, dimension: d, beta: beta, normalization: normalization)
             let blocked = ExactAttention().evaluate(inputs)
