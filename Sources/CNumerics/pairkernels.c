@@ -46,40 +46,162 @@ double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, doubl
 #define STORE_TARGETS(y, d, c, group, last, v) \
     for (int lane = 0; lane < 8 && (group) + lane <= (last); lane++) (y)[((group) + lane) * (d) + (c)] = (v)[lane]
 
+/* The per-target sums of the 8 targets group … group + 7 (clamped to last) over every source j, in
+ * increasing j.  d is a compile-time constant after inlining for d ≤ 16, so the targets' coordinates
+ * and sums stay in registers. */
+static inline __attribute__((always_inline)) void smooth_target_group(const double *x, long n, long d, long group,
+                                                                       long last, double weightStrength, double *y) {
+    if (d == 2) {
+        v8d xi0, xi1;
+        LOAD_TARGETS(xi0, x, 2, 0, group, last);
+        LOAD_TARGETS(xi1, x, 2, 1, group, last);
+        v8d acc0 = 0, acc1 = 0;
+        for (long j = 0; j < n; j++) {
+            const v8d z0 = xi0 - x[2 * j], z1 = xi1 - x[2 * j + 1];
+            const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + z0 * z0 + z1 * z1);
+            acc0 += scale * z0;
+            acc1 += scale * z1;
+        }
+        STORE_TARGETS(y, 2, 0, group, last, acc0);
+        STORE_TARGETS(y, 2, 1, group, last, acc1);
+        return;
+    }
+    v8d xi[d], z[d], acc[d];
+    for (long c = 0; c < d; c++) {
+        LOAD_TARGETS(xi[c], x, d, c, group, last);
+        acc[c] = 0;
+    }
+    for (long j = 0; j < n; j++) {
+        const double *xj = x + j * d;
+        v8d norm2 = 0;
+        for (long c = 0; c < d; c++) { z[c] = xi[c] - xj[c]; norm2 += z[c] * z[c]; }
+        const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+        for (long c = 0; c < d; c++) acc[c] += scale * z[c];
+    }
+    for (long c = 0; c < d; c++) { STORE_TARGETS(y, d, c, group, last, acc[c]); }
+}
+
+/* Above d = 8 the targets' coordinates and sums no longer fit in registers beside ‖z‖²'s chain, and a
+ * single ‖z‖² chain (d dependent additions, then the square root and division) leaves the vector units
+ * idle.  So the sources run in blocks of 8: first the 8 independent ‖z‖² chains of the block, then per
+ * coordinate the 8 terms of the block in increasing j.  z is recomputed in the second pass (the same
+ * rounding), so every sum gets exactly the terms, order and roundings of `smooth_target_group`. */
+#define SOURCE_BLOCK 8
+static inline __attribute__((always_inline)) void smooth_target_group_wide(const double *x, long n, long d, long group,
+                                                                            long last, double weightStrength, double *y) {
+    v8d xi[d], acc[d];
+    for (long c = 0; c < d; c++) {
+        LOAD_TARGETS(xi[c], x, d, c, group, last);
+        acc[c] = 0;
+    }
+    long j0 = 0;
+    for (; j0 + SOURCE_BLOCK <= n; j0 += SOURCE_BLOCK) {
+        const double *xj = x + j0 * d;
+        v8d norm2[SOURCE_BLOCK], scale[SOURCE_BLOCK];
+        for (int k = 0; k < SOURCE_BLOCK; k++) norm2[k] = 0;
+        for (long c = 0; c < d; c++)
+            for (int k = 0; k < SOURCE_BLOCK; k++) {
+                const v8d z = xi[c] - xj[k * d + c];
+                norm2[k] += z * z;
+            }
+        for (int k = 0; k < SOURCE_BLOCK; k++) scale[k] = weightStrength / __builtin_elementwise_sqrt(1 + norm2[k]);
+        for (long c = 0; c < d; c++) {
+            v8d sum = acc[c];
+            for (int k = 0; k < SOURCE_BLOCK; k++) sum += scale[k] * (xi[c] - xj[k * d + c]);
+            acc[c] = sum;
+        }
+    }
+    for (long j = j0; j < n; j++) {
+        const double *xj = x + j * d;
+        v8d norm2 = 0;
+        for (long c = 0; c < d; c++) { const v8d z = xi[c] - xj[c]; norm2 += z * z; }
+        const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+        for (long c = 0; c < d; c++) acc[c] += scale * (xi[c] - xj[c]);
+    }
+    for (long c = 0; c < d; c++) { STORE_TARGETS(y, d, c, group, last, acc[c]); }
+}
+
+#define SMOOTH_TARGET_CASE(D) case D: smooth_target_group(x, n, D, group, last, weightStrength, y); break;
+#define SMOOTH_WIDE_CASE(D) case D: smooth_target_group_wide(x, n, D, group, last, weightStrength, y); break;
+
 CNUMERICS_CLONES
 void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
                                 double *y) {
     const long last = first + count - 1;
     for (long group = first; group <= last; group += 8) {
-        if (d == 2) {
-            v8d xi0, xi1;
-            LOAD_TARGETS(xi0, x, 2, 0, group, last);
-            LOAD_TARGETS(xi1, x, 2, 1, group, last);
-            v8d acc0 = 0, acc1 = 0;
-            for (long j = 0; j < n; j++) {
-                const v8d z0 = xi0 - x[2 * j], z1 = xi1 - x[2 * j + 1];
-                const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + z0 * z0 + z1 * z1);
-                acc0 += scale * z0;
-                acc1 += scale * z1;
-            }
-            STORE_TARGETS(y, 2, 0, group, last, acc0);
-            STORE_TARGETS(y, 2, 1, group, last, acc1);
-        } else {
-            v8d xi[d], z[d], acc[d];
-            for (long c = 0; c < d; c++) {
-                LOAD_TARGETS(xi[c], x, d, c, group, last);
-                acc[c] = 0;
-            }
-            for (long j = 0; j < n; j++) {
-                const double *xj = x + j * d;
-                v8d norm2 = 0;
-                for (long c = 0; c < d; c++) { z[c] = xi[c] - xj[c]; norm2 += z[c] * z[c]; }
-                const v8d scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
-                for (long c = 0; c < d; c++) acc[c] += scale * z[c];
-            }
-            for (long c = 0; c < d; c++) { STORE_TARGETS(y, d, c, group, last, acc[c]); }
+        /* a literal d per case up to 16 (the vectors live in registers or L1); a run-time d above */
+        switch (d) {
+        SMOOTH_TARGET_CASE(1) SMOOTH_TARGET_CASE(2) SMOOTH_TARGET_CASE(3) SMOOTH_TARGET_CASE(4)
+        SMOOTH_TARGET_CASE(5) SMOOTH_TARGET_CASE(6) SMOOTH_TARGET_CASE(7) SMOOTH_TARGET_CASE(8)
+        SMOOTH_WIDE_CASE(9) SMOOTH_WIDE_CASE(10) SMOOTH_WIDE_CASE(11) SMOOTH_WIDE_CASE(12)
+        SMOOTH_WIDE_CASE(13) SMOOTH_WIDE_CASE(14) SMOOTH_WIDE_CASE(15) SMOOTH_WIDE_CASE(16)
+        default: smooth_target_group_wide(x, n, d, group, last, weightStrength, y); break;
         }
     }
+}
+
+/* ---- Small batches, several per vector ------------------------------------------------------
+ * `batches` consecutive batches of p ∈ {2, 4, 8} rows each (row layout, batch b at rows b·p … b·p + p − 1),
+ * batches a multiple of 8/p: each group of 8 rows holds 8/p whole batches, one row per lane.  For
+ * m = 0 … p − 1 every lane meets the row at position m of its own batch (a lane permutation), so each
+ * row's sum runs over its batch in increasing position, its own +0 term included: exactly the terms,
+ * order and roundings of cnumerics_smooth_pair_sums on that batch alone, p/8 of a vector square root
+ * and division per row and position instead of one. */
+
+/* Lane k of *out ← lane (k rounded down to a multiple of p) + m of v, p and m literals after inlining. */
+static inline __attribute__((always_inline)) void batch_partner(const v8d *v, int p, int m, v8d *out) {
+    for (int lane = 0; lane < 8; lane++) (*out)[lane] = (*v)[(lane & ~(p - 1)) + m];
+}
+
+static inline __attribute__((always_inline)) void smooth_batch_group(const double *x, long d, int p,
+                                                                      double weightStrength, double *y) {
+    v8d xi[d], acc[d], z[d];
+    for (long c = 0; c < d; c++) {
+        for (int lane = 0; lane < 8; lane++) xi[c][lane] = x[lane * d + c];
+        acc[c] = 0;
+    }
+    for (int m = 0; m < p; m++) {
+        for (long c = 0; c < d; c++) {
+            v8d partner;
+            batch_partner(&xi[c], p, m, &partner);
+            z[c] = xi[c] - partner;
+        }
+        v8d scale;
+        if (d == 2) {
+            scale = weightStrength / __builtin_elementwise_sqrt(1 + z[0] * z[0] + z[1] * z[1]);
+        } else {
+            v8d norm2 = 0;
+            for (long c = 0; c < d; c++) norm2 += z[c] * z[c];
+            scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+        }
+        for (long c = 0; c < d; c++) acc[c] += scale * z[c];
+    }
+    for (long c = 0; c < d; c++)
+        for (int lane = 0; lane < 8; lane++) y[lane * d + c] = acc[c][lane];
+}
+
+#define SMOOTH_BATCH_CASE(P, D) case D: smooth_batch_group(xg, D, P, weightStrength, yg); break;
+#define SMOOTH_BATCH_GROUPS(P)                                                                      \
+    for (long g = 0; g < groups; g++) {                                                             \
+        const double *xg = x + g * 8 * d;                                                           \
+        double *yg = y + g * 8 * d;                                                                 \
+        switch (d) {                                                                                \
+        SMOOTH_BATCH_CASE(P, 1) SMOOTH_BATCH_CASE(P, 2) SMOOTH_BATCH_CASE(P, 3) SMOOTH_BATCH_CASE(P, 4) \
+        SMOOTH_BATCH_CASE(P, 5) SMOOTH_BATCH_CASE(P, 6) SMOOTH_BATCH_CASE(P, 7) SMOOTH_BATCH_CASE(P, 8) \
+        default: return 0;                                                                          \
+        }                                                                                           \
+    }
+
+CNUMERICS_CLONES
+int cnumerics_smooth_batch_sums(const double *x, long batches, long p, long d, double weightStrength, double *y) {
+    if ((p != 2 && p != 4 && p != 8) || d < 1 || d > 8 || (batches * p) % 8 != 0) return 0;
+    const long groups = batches * p / 8;
+    switch (p) {
+    case 2: SMOOTH_BATCH_GROUPS(2) break;
+    case 4: SMOOTH_BATCH_GROUPS(4) break;
+    default: SMOOTH_BATCH_GROUPS(8) break;
+    }
+    return 1;
 }
 
 /* ---- Newton's third law: block pairs of the smooth kernel ----------------------------------
@@ -185,6 +307,11 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
 }
 
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs) {
+    if (d == 2) { /* the default studies' case: one pass, a literal stride in the row layout */
+        for (long i = 0; i < n; i++) { xs[i] = x[2 * i]; xs[stride + i] = x[2 * i + 1]; }
+        for (long i = n; i < stride; i++) xs[i] = xs[stride + i] = 0;
+        return;
+    }
     for (long c = 0; c < d; c++) {
         double *column = xs + c * stride;
         for (long i = 0; i < n; i++) column[i] = x[i * d + c];
@@ -193,6 +320,10 @@ void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, dou
 }
 
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x) {
+    if (d == 2) {
+        for (long i = 0; i < n; i++) { x[2 * i] = xs[i]; x[2 * i + 1] = xs[stride + i]; }
+        return;
+    }
     for (long i = 0; i < n; i++)
         for (long c = 0; c < d; c++) x[i * d + c] = xs[c * stride + i];
 }

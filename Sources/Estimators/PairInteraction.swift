@@ -24,6 +24,12 @@ public protocol PairInteraction: Sendable {
     /// O(|targets|·N·d).
     func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
                    dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>)
+    /// The exact sums of `batches` consecutive batches of `batchSize` rows each, every batch on its
+    /// own: for the batch starting at row s, rows s ..< s + batchSize of out ← what
+    /// `exactSums(targets: 0..<batchSize, count: batchSize, positions: positions + s·d, …)` writes.
+    /// Kernels override it to sum several small batches per vector, bit-identically. O(batches·p²·d).
+    func batchSums(batches: Int, batchSize: Int, positions: UnsafePointer<Double>, dimension: Int,
+                   weight: Double, into out: UnsafeMutablePointer<Double>)
     /// The vectorised Newton's-third-law kernel of an antisymmetric interaction, k(xⱼ, xᵢ) = −k(xᵢ, xⱼ)
     /// bit for bit, in `dimension`; nil (the default) if the interaction has none, and then
     /// ``ExactInteractionSum`` sums per target.
@@ -65,6 +71,14 @@ extension PairInteraction {
                           dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>) {
         exactSumsPerPair(self, targets: targets, count: count, positions: positions, dimension: dimension,
                          weight: weight, into: out)
+    }
+
+    public func batchSums(batches: Int, batchSize p: Int, positions: UnsafePointer<Double>, dimension d: Int,
+                          weight: Double, into out: UnsafeMutablePointer<Double>) {
+        for b in 0..<batches {
+            exactSums(targets: 0..<p, count: p, positions: positions + b * p * d, dimension: d, weight: weight,
+                      into: out + b * p * d)
+        }
     }
 
     @inlinable

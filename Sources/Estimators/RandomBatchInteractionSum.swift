@@ -65,8 +65,12 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
                     let source = x + Int(rows[k]) * d, target = xp + k * d
                     for c in 0..<d { target[c] = source[c] }
                 }
-                // Each batch is now `length` contiguous rows: its exact sums.
-                for b in 0..<partition.batchCount {
+                // Each batch is now `length` contiguous rows: its exact sums, the leading batches of
+                // exactly p rows in one call (several per vector where the kernel can).
+                let uniform = n / batchSize - (n % batchSize == 1 ? 1 : 0)
+                interaction.batchSums(batches: uniform, batchSize: batchSize, positions: xp, dimension: d,
+                                      weight: 1.0 / Double(batchSize - 1), into: yp)
+                for b in uniform..<partition.batchCount {
                     let start = b * batchSize, length = partition.size(ofBatch: b)
                     interaction.exactSums(targets: 0..<length, count: length, positions: xp + start * d, dimension: d,
                                           weight: 1.0 / Double(length - 1), into: yp + start * d)

@@ -31,7 +31,9 @@ public struct BoundedSmoothKernel: PairInteraction {
 
     /// The exact sums of a block of targets, vectorised over 8 targets at a time (AVX-512, AVX2 or
     /// SSE2, chosen at load time): per source j one broadcast of xⱼ, then (xᵢ − xⱼ), ‖·‖², one
-    /// square root and one division per lane. Same j order and roundings as `accumulate` (no
+    /// square root and one division per lane. Above d = 8 the sources run in blocks of 8 (their eight
+    /// ‖z‖² chains first, then the terms per coordinate), which keeps the vector units busy instead
+    /// of waiting on one chain of d additions; about 6·d vector operations per 8 pairs then bound it. Same j order and roundings as `accumulate` (no
     /// fused multiply-add), so bit-identical to the per-pair path; the j = i lane adds an exact
     /// +0 (a sum that starts at +0 never becomes −0). O(|targets|·N·d), one sqrt and div per pair.
     public func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
@@ -42,6 +44,25 @@ public struct BoundedSmoothKernel: PairInteraction {
             return
         }
         cnumerics_smooth_pair_sums(positions, count, dimension, targets.lowerBound, targets.count, weight * strength, out)
+    }
+
+    /// Batches of p ∈ {2, 4, 8} in d ≤ 8 run 8/p at a time in one vector (`cnumerics_smooth_batch_sums`:
+    /// each lane meets the rows of its own batch in order, so the sums are bit-identical to
+    /// ``exactSums(targets:count:positions:dimension:weight:into:)`` per batch); batches left over
+    /// (fewer than 8/p) and other p or d run per batch.
+    public func batchSums(batches: Int, batchSize p: Int, positions: UnsafePointer<Double>, dimension d: Int,
+                          weight: Double, into out: UnsafeMutablePointer<Double>) {
+        let perVector = 8 % p == 0 ? 8 / p : 1
+        let vectorised = batches / perVector * perVector
+        var done = 0
+        if perVector > 1, vectorised > 0,
+           cnumerics_smooth_batch_sums(positions, vectorised, p, d, weight * strength, out) == 1 {
+            done = vectorised
+        }
+        for b in done..<batches {
+            exactSums(targets: 0..<p, count: p, positions: positions + b * p * d, dimension: d, weight: weight,
+                      into: out + b * p * d)
+        }
     }
 
     /// Largest dimension of Newton's-third-law kernel: its 8×8 tiles keep 4·d vectors in registers,

@@ -27,7 +27,7 @@ public struct ParticleDrift: Drift {
         estimator.estimate(interaction: problem.interaction, positions: positions, particles: n, dimension: d,
                            into: out, workspace: workspace, stream: stream)
         let x = positions.baseAddress!, y = out.baseAddress!
-        for i in 0..<n { problem.potential.addNegativeGradient(at: x + i * d, dimension: d, into: y + i * d) }
+        problem.potential.addNegativeGradients(at: x, particles: n, dimension: d, into: y)
         if problem.stateSpace == .unitSphere { Sphere.removeRadialComponent(out, at: positions, dimension: d) }
     }
 

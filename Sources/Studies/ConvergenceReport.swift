@@ -2,6 +2,7 @@ import Foundation
 import Estimators
 import NumericsCore
 import ParticleSystems
+import Synchronization
 
 /// One (estimator, batch size, τ) row of a convergence study (JSON contract).
 public struct ConvergenceLevel: Codable, Sendable {
@@ -214,13 +215,11 @@ extension ConvergenceReport {
                          trajectories: [TrajectoryErrors], wallSeconds: Double) throws -> ConvergenceReport {
         let m = trajectories.count
         let levels = c.timeSteps
-        let bootstrapStream = { (index: Int) in
-            RandomStream(seed: c.seed, trajectory: 0, purpose: .bootstrap, index: UInt32(index))
-        }
         func rms(_ samples: [Double]) -> Estimate { rootMeanSquare(samples) }
 
         var rows: [ConvergenceLevel] = []
         var fits: [ConvergenceFit] = []
+        var fitJobs: [FitJob] = []
         var warnings: [String] = []
         var notes: [String] = []
         let nonFinite = trajectories.reduce(0) { $0 + $1.nonFiniteRuns }
@@ -282,26 +281,18 @@ extension ConvergenceReport {
                     continue
                 }
                 let unbiasedLaw = model.varianceFactor(p) != nil || !model.expectsFloor
-                fits.append(fit(kind: kind, estimator: estimator, batchSize: p, measure: measure,
-                                theory: model.theoremCaveat == nil && (unbiasedLaw || kind == .weak) ? theory : nil,
-                                timeSteps: levels, samples: trajectories.map(samples),
-                                referenceStep: kind == .weak ? referenceStep : 0, deterministic: deterministic,
-                                replicates: c.bootstrapReplicates, stream: bootstrapStream(c.batchSizeRanks[b] * 8 + index)))
-                if let caveat = model.theoremCaveat {
-                    fits[fits.count - 1].verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
-                                                                 trajectoriesToDecide: nil)
-                }
+                fitJobs.append(FitJob(kind: kind, estimator: estimator, batchSize: p, measure: measure,
+                                      theory: model.theoremCaveat == nil && (unbiasedLaw || kind == .weak) ? theory : nil,
+                                      samples: trajectories.map(samples), referenceStep: kind == .weak ? referenceStep : 0,
+                                      streamIndex: c.batchSizeRanks[b] * 8 + index, caveat: model.theoremCaveat))
             }
         }
-        fits.append(fit(kind: .time, estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
-                            theory: model.timeTheoremCaveat == nil ? 1.0 : nil, timeSteps: levels, samples: trajectories.map { $0.timeSquared },
-                            referenceStep: referenceStep, deterministic: deterministic,
-                            replicates: c.bootstrapReplicates, stream: bootstrapStream(1 << 20)))
-        if let caveat = model.timeTheoremCaveat {
-            fits[fits.count - 1].verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
-                                                         trajectoriesToDecide: nil)
-            notes.append("No theorem for the time order: \(caveat).")
-        }
+        fitJobs.append(FitJob(kind: .time, estimator: "exact", batchSize: model.particles, measure: .rootMeanSquare,
+                              theory: model.timeTheoremCaveat == nil ? 1.0 : nil, samples: trajectories.map { $0.timeSquared },
+                              referenceStep: referenceStep, streamIndex: 1 << 20, caveat: model.timeTheoremCaveat))
+        fits = fitAll(fitJobs, timeSteps: levels, deterministic: deterministic, replicates: c.bootstrapReplicates,
+                      seed: c.seed, threads: c.threads)
+        if let caveat = model.timeTheoremCaveat { notes.append("No theorem for the time order: \(caveat).") }
 
         var strongShape: StrongErrorShape?
         let factors = c.batchSizes.compactMap { model.varianceFactor($0) }
@@ -415,6 +406,41 @@ extension ConvergenceReport {
                             standardError: fit.standardError, points: usable.count, lackOfFitP: fit.lackOfFitP,
                             localExponents: fit.localExponents, localExponentStandardErrors: fit.localExponentStandardErrors,
                             singleExponentAdequate: fit.singleExponentAdequate, verdict: verdict, trajectories: fit.trajectories)
+    }
+
+    /// One order fit of the report: its samples, the theory it is read against, and the index of its
+    /// own keyed bootstrap stream, so the fits are independent of one another and of their order.
+    struct FitJob: Sendable {
+        var kind: ConvergenceFitKind
+        var estimator: String
+        var batchSize: Int
+        var measure: ErrorMeasure
+        var theory: Double?
+        var samples: [[Double]]
+        var referenceStep: Double
+        var streamIndex: Int
+        /// Why no theorem applies, if none does: the fit is then reported as not assessed.
+        var caveat: String?
+    }
+
+    /// The fits of `jobs`, in order, computed `threads` at a time (each bootstrap draws from its own
+    /// stream keyed by `seed` and the job's index, so the results do not depend on `threads`).
+    static func fitAll(_ jobs: [FitJob], timeSteps: [Double], deterministic: Bool, replicates: Int, seed: UInt64,
+                       threads: Int) -> [ConvergenceFit] {
+        let results = Mutex([ConvergenceFit?](repeating: nil, count: jobs.count))
+        parallelForEach(jobs.count, threads: threads) { i in
+            let job = jobs[i]
+            var result = fit(kind: job.kind, estimator: job.estimator, batchSize: job.batchSize, measure: job.measure,
+                             theory: job.theory, timeSteps: timeSteps, samples: job.samples, referenceStep: job.referenceStep,
+                             deterministic: deterministic, replicates: replicates,
+                             stream: RandomStream(seed: seed, trajectory: 0, purpose: .bootstrap, index: UInt32(job.streamIndex)))
+            if let caveat = job.caveat {
+                result.verdict = VerdictRecord(verdict: .notAssessed, rule: "no theorem: \(caveat)", errorRate: "—",
+                                               trajectoriesToDecide: nil)
+            }
+            results.withLock { $0[i] = result }
+        }
+        return results.withLock { $0.compactMap { $0 } }
     }
 
     static func fit(kind: ConvergenceFitKind, estimator: String, batchSize: Int, measure: ErrorMeasure, theory: Double?,

@@ -156,13 +156,14 @@ public enum ConvergenceStudy {
             let scale = h.squareRoot()
             for s in 0..<fineSteps {
                 brownian.fillGaussian(&increment, scale: scale)
-                for (k, ratio) in ratios.enumerated() {
-                    let offset = (s / ratio) * size
-                    coarsePaths[k].withUnsafeMutableBufferPointer { path in
-                        for e in 0..<size { path[offset + e] += increment[e] }
-                    }
-                }
                 increment.withUnsafeBufferPointer { dW in
+                    let fine = dW.baseAddress!
+                    for (k, ratio) in ratios.enumerated() {
+                        coarsePaths[k].withUnsafeMutableBufferPointer { path in
+                            let coarse = path.baseAddress! + (s / ratio) * size
+                            for e in 0..<size { coarse[e] += fine[e] }
+                        }
+                    }
                     integrator.step(&reference, timeStep: h, brownianIncrement: dW, drift: exactDrift,
                                workspace: workspace, stream: unused)
                 }

@@ -9,8 +9,9 @@ import ParticleSystems
 /// drift's repeats: the least-disturbed runs, since a busy machine lowers either). The headline figures (`pairsPerSecond.threadsT`,
 /// `fractionOfLimit`) are d = 3. At d ≤ 8 the exact sum uses Newton's third law (one c/√(1+a) per
 /// unordered pair, so up to 2 ordered pairs per unit of the limit: a fraction of up to 2); at d = 16
-/// arithmetic (about 5·d operations per pair) rather than the square root and division bounds a pair,
-/// so its fraction of this limit is low by construction.
+/// the per-target sums run, and arithmetic (about 6·d vector operations per 8 ordered pairs, no fused
+/// multiply-add) rather than the square root and division bounds a pair: about half of this limit at
+/// two vector operations per cycle.
 ///
 /// `newtonSpeedup.dD` compares, on one thread in the same run, the exact sum with the per-target
 /// sums it replaced (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``,

@@ -75,6 +75,12 @@ double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, doubl
 void cnumerics_smooth_pair_sums(const double *x, long n, long d, long first, long count, double weightStrength,
                                 double *y);
 
+/// The smooth pair sums of `batches` consecutive batches of p rows each (row layout), each batch on its
+/// own with the weight·strength `weightStrength`: bit-identical to cnumerics_smooth_pair_sums per batch,
+/// with 8/p batches per vector.  Handles p ∈ {2, 4, 8}, d ≤ 8 and batches·p a multiple of 8 and returns
+/// 1; returns 0 (and writes nothing) otherwise.
+int cnumerics_smooth_batch_sums(const double *x, long batches, long p, long d, double weightStrength, double *y);
+
 /// Newton's third law for the smooth kernel K(z) = c·z/√(1+‖z‖²), which is antisymmetric: adds to ys,
 /// for every pair (i, j) with i in [aFirst, aEnd) and j in [bFirst, bEnd), t = w·c·(x_i − x_j)/√(1+‖x_i − x_j‖²)
 /// to particle i and −t to particle j, each pair evaluated once (one square root and one division);
