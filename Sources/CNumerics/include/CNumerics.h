@@ -113,10 +113,6 @@ void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, do
 
 /* ---- software prefetch (prefetch.c) ------------------------------------------ */
 
-/// Prefetches, for each of the `count` row indices, the row (d doubles) of x for reading and of y
-/// for writing.  A hint only: no effect on any result.  O(count).
-void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
-
 /// Prefetches the row (d doubles) of x at each of the `count` row indices, for reading: for a gather
 /// whose scattered reads should not wait on each other.  A hint only.  O(count).
 void cnumerics_prefetch_rows_for_reading(const double *x, const int32_t *rows, long count, long d);
