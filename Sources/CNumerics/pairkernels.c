@@ -327,3 +327,71 @@ void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, do
     for (long i = 0; i < n; i++)
         for (long c = 0; c < d; c++) x[i * d + c] = xs[c * stride + i];
 }
+
+/* ---- sampled sums: each target over its own list of sources ----------------------------------
+ * Eight targets in the lanes; lane t walks its list sources[starts[t] …] in order, so every target
+ * adds exactly the terms of the scalar per-target loop, in the same order, with the same roundings.
+ * Lanes whose list has ended, and sources equal to the target, add +0 (the term's bits masked to
+ * zero): a sum that starts at +0 never becomes −0 under round-to-nearest, so adding +0 leaves it
+ * unchanged; a j = i term is dropped even when non-finite, as the scalar loop skips it. */
+
+typedef long v8l __attribute__((ext_vector_type(8)));
+
+/* The eight targets group … group + 7 (clamped to last); d is a literal after inlining for small d. */
+static inline __attribute__((always_inline)) void smooth_listed_group(const double *x, long d, long first, long last,
+                                                                       long group, const int32_t *sources,
+                                                                       const long *starts, const long *lengths,
+                                                                       double weightStrength, double *y) {
+    {
+        v8l target, length;
+        long start[8], longest = 0;
+        for (int lane = 0; lane < 8; lane++) {
+            const int live = group + lane <= last;
+            target[lane] = live ? group + lane : last;
+            length[lane] = live ? lengths[group + lane - first] : 0;
+            start[lane] = live ? starts[group + lane - first] : 0;
+            if (length[lane] > longest) longest = length[lane];
+        }
+        v8d xi[d], xj[d], z[d], acc[d];
+        for (long c = 0; c < d; c++) {
+            LOAD_TARGETS(xi[c], x, d, c, group, last);
+            acc[c] = 0;
+        }
+        for (long k = 0; k < longest; k++) {
+            v8l source;
+            for (int lane = 0; lane < 8; lane++)
+                source[lane] = k < length[lane] ? sources[start[lane] + k] : target[lane];
+            const v8l keep = (source != target) & ((v8l)k < length);
+            for (long c = 0; c < d; c++)
+                for (int lane = 0; lane < 8; lane++) xj[c][lane] = x[source[lane] * d + c];
+            v8d scale;
+            if (d == 2) {
+                for (long c = 0; c < 2; c++) z[c] = xi[c] - xj[c];
+                scale = weightStrength / __builtin_elementwise_sqrt(1 + z[0] * z[0] + z[1] * z[1]);
+            } else {
+                v8d norm2 = 0;
+                for (long c = 0; c < d; c++) { z[c] = xi[c] - xj[c]; norm2 += z[c] * z[c]; }
+                scale = weightStrength / __builtin_elementwise_sqrt(1 + norm2);
+            }
+            for (long c = 0; c < d; c++) {
+                const v8l term = (v8l)(scale * z[c]) & keep;
+                acc[c] += (v8d)term;
+            }
+        }
+        for (long c = 0; c < d; c++) { STORE_TARGETS(y, d, c, group, last, acc[c]); }
+    }
+}
+
+CNUMERICS_CLONES
+void cnumerics_smooth_listed_sums(const double *x, long d, long first, long count, const int32_t *sources,
+                                  const long *starts, const long *lengths, double weightStrength, double *y) {
+    const long last = first + count - 1;
+    for (long group = first; group <= last; group += 8) {
+        switch (d) {
+        case 1: smooth_listed_group(x, 1, first, last, group, sources, starts, lengths, weightStrength, y); break;
+        case 2: smooth_listed_group(x, 2, first, last, group, sources, starts, lengths, weightStrength, y); break;
+        case 3: smooth_listed_group(x, 3, first, last, group, sources, starts, lengths, weightStrength, y); break;
+        default: smooth_listed_group(x, d, first, last, group, sources, starts, lengths, weightStrength, y); break;
+        }
+    }
+}

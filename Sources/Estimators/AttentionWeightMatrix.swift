@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -7,7 +8,9 @@ import NumericsCore
 ///
 /// This is the oracle behind column sampling (``UniformColumnAttention``,
 /// ``ImportanceColumnAttention``): forming B costs all N² scores and O(N²) memory, so it is done once
-/// per configuration (``PreparedAttentionEstimator``), never per draw. O(N²(d_k + 1)) time.
+/// per configuration (``PreparedAttentionEstimator``), never per draw. O(N²(d_k + 1)) time. The
+/// row exponentials are vectorised (``ShiftedExponential``): each weight is within a few ulp of the
+/// scalar-`exp` value, not bit-identical to it.
 public struct AttentionWeightMatrix: Sendable {
     /// Bᵀ: row j holds column j of B.
     public let transposed: Matrix
@@ -20,24 +23,26 @@ public struct AttentionWeightMatrix: Sendable {
         let n = inputs.tokens, dv = inputs.valueDimension
         var s = BLAS.product(inputs.queries, inputs.keys, transposeB: true)
         let beta = inputs.beta, meanField = inputs.normalization == .meanField
-        for i in 0..<n {
-            var shift = -Double.infinity
-            for j in 0..<n { s[i, j] *= beta; shift = max(shift, s[i, j]) }
-            var total = 0.0
-            for j in 0..<n { s[i, j] = exp(s[i, j] - shift); total += s[i, j] }
-            let scale = meanField ? exp(shift) / Double(n) : 1 / total
-            for j in 0..<n { s[i, j] *= scale }
-        }
-        transposed = s.transposed
         var norms = [Double](repeating: 0, count: n), values = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            var c2 = 0.0
-            for i in 0..<n { c2 += transposed[j, i] * transposed[j, i] }
-            norms[j] = c2.squareRoot()
-            var v2 = 0.0
-            for c in 0..<dv { v2 += inputs.values[j, c] * inputs.values[j, c] }
-            values[j] = v2.squareRoot()
+        // Row by row: β·s, the max shift, e^{s − m} (vectorised), the lane sum, the scale; written
+        // transposed a block of eight rows at a time, with ‖B⁽ʲ⁾‖² accumulated over i in order.
+        let weights = s.elements.withUnsafeMutableBufferPointer { sp in
+            norms.withUnsafeMutableBufferPointer { c2 in
+                [Double](unsafeUninitializedCapacity: n * n) { bt, initialized in
+                    cnumerics_softmax_rows(sp.baseAddress!, n, n, beta, meanField ? 1 : 0, bt.baseAddress!, c2.baseAddress!)
+                    initialized = n * n
+                }
+            }
         }
+        inputs.values.elements.withUnsafeBufferPointer { v in
+            for j in 0..<n {
+                norms[j] = norms[j].squareRoot()
+                var v2 = 0.0
+                for c in 0..<dv { v2 += v[j * dv + c] * v[j * dv + c] }
+                values[j] = v2.squareRoot()
+            }
+        }
+        transposed = Matrix(rows: n, columns: n, elements: weights)
         columnNorms = norms
         valueNorms = values
     }

@@ -37,20 +37,31 @@ public struct BernoulliInteractionSum: InteractionSumVarianceLaw {
         let x = positions.baseAddress!, y = out.baseAddress!
         let weight = 1 / (keepProbability * Double(n - 1))
         var skipper = GeometricSkipper(keepProbability: keepProbability)
-        if workspace.partners.count < n { workspace.partners = [Int32](repeating: 0, count: n) }
+        let block = EstimatorWorkspace.targetBlock
+        if workspace.partners.count < block * (n - 1) { workspace.partners = [Int32](repeating: 0, count: block * (n - 1)) }
         workspace.partners.withUnsafeMutableBufferPointer { partners in
-            for i in 0..<n {
-                let yi = y + i * d
-                yi.update(repeating: 0, count: d)
-                // The kept partners of i in increasing order, then one specialised sum over them.
-                var kept = 0, t = skipper.next(stream)
-                while t < n - 1 {
-                    partners[kept] = Int32(t < i ? t : t + 1)
-                    kept += 1
-                    t += 1 + skipper.next(stream)
+            workspace.listStarts.withUnsafeMutableBufferPointer { starts in
+                workspace.listLengths.withUnsafeMutableBufferPointer { lengths in
+                    for first in stride(from: 0, to: n, by: block) {
+                        // The kept partners of each target of the block in increasing order, then
+                        // one specialised sum over the block.
+                        let targets = first..<min(n, first + block)
+                        var used = 0
+                        for i in targets {
+                            starts[i - first] = used
+                            var t = skipper.next(stream)
+                            while t < n - 1 {
+                                partners[used] = Int32(t < i ? t : t + 1)
+                                used += 1
+                                t += 1 + skipper.next(stream)
+                            }
+                            lengths[i - first] = used - starts[i - first]
+                        }
+                        interaction.listedSums(targets: targets, sources: partners.baseAddress!, starts: starts.baseAddress!,
+                                               lengths: lengths.baseAddress!, positions: x, dimension: d, weight: weight,
+                                               into: y)
+                    }
                 }
-                interaction.accumulateSum(target: i, sources: UnsafeBufferPointer(rebasing: partners[0..<kept]), positions: x,
-                                          dimension: d, weight: weight, into: yi)
             }
         }
     }

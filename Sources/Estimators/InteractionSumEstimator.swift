@@ -34,6 +34,13 @@ public final class EstimatorWorkspace {
     public var columns: [Double] = []
     /// Scratch for estimators that draw each target's partners before summing them (N entries).
     public var partners: [Int32]
+    /// Where each target of a block starts in `partners`, and how many sources it has
+    /// (``targetBlock`` entries each; see ``PairInteraction/listedSums(targets:sources:starts:lengths:positions:dimension:weight:into:)``).
+    public var listStarts = [Int](repeating: 0, count: EstimatorWorkspace.targetBlock)
+    public var listLengths = [Int](repeating: 0, count: EstimatorWorkspace.targetBlock)
+
+    /// Targets per call of `listedSums` in the sampled estimators: one vector of lanes.
+    public static let targetBlock = 8
 
     public init(particles: Int) {
         permutation = (0..<Int32(particles)).map { $0 }

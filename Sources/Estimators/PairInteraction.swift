@@ -24,6 +24,16 @@ public protocol PairInteraction: Sendable {
     /// O(|targets|·N·d).
     func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
                    dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>)
+    /// Rows `targets` of out (row i at out + i·d) ← weight · Σₖ k(xᵢ, x_{sources[starts[t] + k]}), the sum
+    /// over k = 0, 1, …, lengths[t] − 1 in that order with t = i − targets.lowerBound, terms with source
+    /// i skipped: the sampled sums of a block of targets, each over its own list of sources (a shared
+    /// list when every start is equal). Kernels override it with a version vectorised over targets that
+    /// keeps each target's order and roundings, so the result is bit-identical to
+    /// ``listedSumsPerTarget(_:targets:sources:starts:lengths:positions:dimension:weight:into:)``.
+    /// O(Σₜ lengths[t] · d).
+    func listedSums(targets: Range<Int>, sources: UnsafePointer<Int32>, starts: UnsafePointer<Int>,
+                    lengths: UnsafePointer<Int>, positions: UnsafePointer<Double>, dimension: Int, weight: Double,
+                    into out: UnsafeMutablePointer<Double>)
     /// The exact sums of `batches` consecutive batches of `batchSize` rows each, every batch on its
     /// own: for the batch starting at row s, rows s ..< s + batchSize of out ← what
     /// `exactSums(targets: 0..<batchSize, count: batchSize, positions: positions + s·d, …)` writes.
@@ -67,6 +77,14 @@ extension PairInteraction {
     }
 
     @inlinable
+    public func listedSums(targets: Range<Int>, sources: UnsafePointer<Int32>, starts: UnsafePointer<Int>,
+                           lengths: UnsafePointer<Int>, positions: UnsafePointer<Double>, dimension: Int, weight: Double,
+                           into out: UnsafeMutablePointer<Double>) {
+        listedSumsPerTarget(self, targets: targets, sources: sources, starts: starts, lengths: lengths,
+                            positions: positions, dimension: dimension, weight: weight, into: out)
+    }
+
+    @inlinable
     public func exactSums(targets: Range<Int>, count: Int, positions: UnsafePointer<Double>,
                           dimension: Int, weight: Double, into out: UnsafeMutablePointer<Double>) {
         exactSumsPerPair(self, targets: targets, count: count, positions: positions, dimension: dimension,
@@ -102,5 +120,22 @@ public func exactSumsPerPair<K: PairInteraction>(_ interaction: K, targets: Rang
         let yi = out + i * d
         yi.update(repeating: 0, count: d)
         interaction.accumulateSum(target: i, count: count, positions: positions, dimension: d, weight: weight, into: yi)
+    }
+}
+
+/// The scalar reference of
+/// ``PairInteraction/listedSums(targets:sources:starts:lengths:positions:dimension:weight:into:)``: for each
+/// target, its row set to 0, then `accumulate` over its list in order (source i skipped).
+/// O(Σₜ lengths[t] · d).
+@inlinable
+public func listedSumsPerTarget<K: PairInteraction>(_ interaction: K, targets: Range<Int>, sources: UnsafePointer<Int32>,
+                                                   starts: UnsafePointer<Int>, lengths: UnsafePointer<Int>,
+                                                   positions: UnsafePointer<Double>, dimension d: Int, weight: Double,
+                                                   into out: UnsafeMutablePointer<Double>) {
+    for i in targets {
+        let t = i - targets.lowerBound, yi = out + i * d
+        yi.update(repeating: 0, count: d)
+        interaction.accumulateSum(target: i, sources: UnsafeBufferPointer(start: sources + starts[t], count: lengths[t]),
+                                  positions: positions, dimension: d, weight: weight, into: yi)
     }
 }

@@ -134,9 +134,14 @@ public struct ParamixerFactors: Sendable {
                 for k in 0..<l { g[k, k] += ridge * trace + Double.leastNormalMagnitude }
                 guard let w = try? CholeskySolver.solve(g, rhs) else { continue }   // keep W row = 0
                 for (k, e) in range.enumerated() { chain.values[m][e] = w.elements[k] }
-                for (k, c) in cols.enumerated() {
-                    let weight = w.elements[k]
-                    for j in 0..<n { next[i, j] += weight * p[c, j] }
+                next.elements.withUnsafeMutableBufferPointer { np in
+                    p.elements.withUnsafeBufferPointer { pp in
+                        let nextRow = np.baseAddress! + i * n
+                        for (k, c) in cols.enumerated() {
+                            let weight = w.elements[k], row = pp.baseAddress! + c * n
+                            for j in 0..<n { nextRow[j] += weight * row[j] }
+                        }
+                    }
                 }
             }
             p = next

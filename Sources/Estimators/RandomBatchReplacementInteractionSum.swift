@@ -15,8 +15,8 @@ import NumericsCore
 /// Unlike RBM-1 the partners are not a partition, so the pair (i, j) is not used symmetrically and
 /// the estimate never becomes exact (nonzero variance at p = N).
 ///
-/// Cost: exactly p − 1 interactions per particle, O(N·p·d) per call; the p − 1 partner indices
-/// of a particle live in the workspace (no allocation per call).
+/// Cost: exactly p − 1 interactions per particle, O(N·p·d) per call; the partner indices of a
+/// block of 8 particles live in the workspace (no allocation per call after the first).
 /// Reference: Jin–Li–Liu, arXiv 1812.10575 (the batch lemma, here without the finite-population factor).
 public struct RandomBatchReplacementInteractionSum: InteractionSumVarianceLaw {
     public let batchSize: Int
@@ -36,19 +36,31 @@ public struct RandomBatchReplacementInteractionSum: InteractionSumVarianceLaw {
                          workspace: EstimatorWorkspace, stream: RandomStream) {
         precondition(n >= 2 && positions.count >= n * d && out.count >= n * d, "random batch with replacement: N = \(n)")
         let x = positions.baseAddress!, y = out.baseAddress!
-        let weight = 1.0 / Double(batchSize - 1), partnerCount = batchSize - 1
-        if workspace.partners.count < partnerCount { workspace.partners = [Int32](repeating: 0, count: partnerCount) }
+        let weight = 1.0 / Double(batchSize - 1), partnerCount = batchSize - 1, block = EstimatorWorkspace.targetBlock
+        if workspace.partners.count < block * partnerCount {
+            workspace.partners = [Int32](repeating: 0, count: block * partnerCount)
+        }
         workspace.partners.withUnsafeMutableBufferPointer { partners in
-            for i in 0..<n {
-                let yi = y + i * d
-                yi.update(repeating: 0, count: d)
-                // The p − 1 partners of i in draw order, then one specialised sum over them.
-                for k in 0..<partnerCount {
-                    let t = stream.uniformInt(below: n - 1)
-                    partners[k] = Int32(t < i ? t : t + 1)
+            workspace.listStarts.withUnsafeMutableBufferPointer { starts in
+                workspace.listLengths.withUnsafeMutableBufferPointer { lengths in
+                    for first in stride(from: 0, to: n, by: block) {
+                        // The p − 1 partners of each target of the block in draw order, then one
+                        // specialised sum over the block.
+                        let targets = first..<min(n, first + block)
+                        for i in targets {
+                            let t = i - first
+                            starts[t] = t * partnerCount
+                            lengths[t] = partnerCount
+                            for k in 0..<partnerCount {
+                                let r = stream.uniformInt(below: n - 1)
+                                partners[t * partnerCount + k] = Int32(r < i ? r : r + 1)
+                            }
+                        }
+                        interaction.listedSums(targets: targets, sources: partners.baseAddress!, starts: starts.baseAddress!,
+                                               lengths: lengths.baseAddress!, positions: x, dimension: d, weight: weight,
+                                               into: y)
+                    }
                 }
-                interaction.accumulateSum(target: i, sources: UnsafeBufferPointer(rebasing: partners[0..<partnerCount]),
-                                          positions: x, dimension: d, weight: weight, into: yi)
             }
         }
     }

@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -76,38 +77,48 @@ public struct RandomFeatureMap: Sendable {
     public var featureDimension: Int { kind == .positive ? count : 2 * count }
 
     /// φ of every row of x (N×d) as an N×F matrix, optionally rescaled by a common factor per row
-    /// or for the whole matrix (see ``Shift``). One GEMM plus N·F transcendental functions.
+    /// or for the whole matrix (see ``Shift``). One GEMM plus N·F transcendental functions; with a
+    /// shift every exponent is ≤ 0 and the exponentials run a row at a time through
+    /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`.
     public func features(of x: Matrix, shift: Shift = .none) -> Matrix {
         precondition(x.columns == dimension, "features: vectors of dimension \(x.columns), projections of \(dimension)")
-        let n = x.rows, m = count, f = featureDimension
+        let n = x.rows, m = count, f = featureDimension, d = x.columns
         let p = BLAS.product(x, projections, transposeB: true)   // ωᵀx, N×m
-        let norms = (0..<n).map { i in (0..<x.columns).reduce(0.0) { $0 + x[i, $1] * x[i, $1] } / 2 }
-        // Log-magnitude of each feature before the common prefactor.
-        var logs = Matrix(rows: n, columns: f)
-        for i in 0..<n {
-            for l in 0..<m {
-                switch kind {
-                case .positive: logs[i, l] = p[i, l] - norms[i]
-                case .trigonometric: logs[i, l] = norms[i]; logs[i, m + l] = norms[i]
-                case .hyperbolic: logs[i, l] = p[i, l] - norms[i]; logs[i, m + l] = -p[i, l] - norms[i]
-                }
-            }
-        }
-        var offsets = [Double](repeating: 0, count: n)
-        switch shift {
-        case .none: break
-        case .perRow: for i in 0..<n { offsets[i] = (0..<f).reduce(-Double.infinity) { max($0, logs[i, $1]) } }
-        case .global:
-            let top = logs.elements.max() ?? 0
-            for i in 0..<n { offsets[i] = top }
-        }
         let scale = kind == .hyperbolic ? 1 / (2 * Double(m)).squareRoot() : 1 / Double(m).squareRoot()
-        var out = logs
-        for i in 0..<n {
-            for l in 0..<f {
-                var value = scale * exp(logs[i, l] - offsets[i])
-                if kind == .trigonometric { value *= l < m ? sin(p[i, l]) : cos(p[i, l - m]) }
-                out[i, l] = value
+        var out = Matrix(rows: n, columns: f)
+        p.elements.withUnsafeBufferPointer { pp in
+            x.elements.withUnsafeBufferPointer { xp in
+                out.elements.withUnsafeMutableBufferPointer { op in
+                    // Log-magnitude of each feature before the common prefactor.
+                    for i in 0..<n {
+                        var norm = 0.0
+                        for c in 0..<d { norm += xp[i * d + c] * xp[i * d + c] }
+                        norm /= 2
+                        let row = op.baseAddress! + i * f, pi = pp.baseAddress! + i * m
+                        for l in 0..<m {
+                            switch kind {
+                            case .positive: row[l] = pi[l] - norm
+                            case .trigonometric: row[l] = norm; row[m + l] = norm
+                            case .hyperbolic: row[l] = pi[l] - norm; row[m + l] = -pi[l] - norm
+                            }
+                        }
+                    }
+                    let top = shift == .global ? (op.max() ?? 0) : 0
+                    for i in 0..<n {
+                        let row = op.baseAddress! + i * f, pi = pp.baseAddress! + i * m
+                        switch shift {
+                        case .none: for l in 0..<f { row[l] = exp(row[l]) }
+                        case .perRow:
+                            ShiftedExponential.exponentiate(row, count: f, shift: cnumerics_lane_max(row, f))
+                        case .global: ShiftedExponential.exponentiate(row, count: f, shift: top)
+                        }
+                        for l in 0..<f { row[l] *= scale }
+                        if kind == .trigonometric {
+                            for l in 0..<m { row[l] *= sin(pi[l]) }
+                            for l in 0..<m { row[m + l] *= cos(pi[l]) }
+                        }
+                    }
+                }
             }
         }
         return out

@@ -35,29 +35,27 @@ public struct UniformColumnInteractionSum: InteractionSumVarianceLaw {
     public func estimate(interaction: any PairInteraction, positions: UnsafeBufferPointer<Double>,
                          particles n: Int, dimension d: Int, into out: UnsafeMutableBufferPointer<Double>,
                          workspace: EstimatorWorkspace, stream: RandomStream) {
-        precondition(n >= 2 && positions.count >= n * d && out.count >= n * d && workspace.permutation.count == n,
-                     "uniform columns: N = \(n)")
-        let c = samples
-        // The shared columns go into the workspace's permutation buffer (c ≤ N), or a local array.
-        var local: [Int32] = c <= n ? [] : [Int32](repeating: 0, count: c)
-        for k in 0..<c {
-            let j = Int32(stream.uniformInt(below: n))
-            if c <= n { workspace.permutation[k] = j } else { local[k] = j }
-        }
+        precondition(n >= 2 && positions.count >= n * d && out.count >= n * d, "uniform columns: N = \(n)")
+        let c = samples, block = EstimatorWorkspace.targetBlock
+        // The shared columns go into the workspace's partner buffer (grown on first use).
+        if workspace.partners.count < c { workspace.partners = [Int32](repeating: 0, count: c) }
+        for k in 0..<c { workspace.partners[k] = Int32(stream.uniformInt(below: n)) }
         let x = positions.baseAddress!, y = out.baseAddress!
         let weight = Double(n) / (Double(c) * Double(n - 1))
-        let fill = { (columns: UnsafeBufferPointer<Int32>) in
-            for i in 0..<n {
-                let yi = y + i * d
-                yi.update(repeating: 0, count: d)
-                interaction.accumulateSum(target: i, sources: columns, positions: x, dimension: d, weight: weight, into: yi)
-            }
+        for t in 0..<block {
+            workspace.listStarts[t] = 0
+            workspace.listLengths[t] = c
         }
-        if c <= n {
-            workspace.permutation.withUnsafeBufferPointer { fill(UnsafeBufferPointer(rebasing: $0[0..<c])) }
-            for k in 0..<n { workspace.permutation[k] = Int32(k) }
-        } else {
-            local.withUnsafeBufferPointer { fill($0) }
+        workspace.partners.withUnsafeBufferPointer { columns in
+            workspace.listStarts.withUnsafeBufferPointer { starts in
+                workspace.listLengths.withUnsafeBufferPointer { lengths in
+                    for first in stride(from: 0, to: n, by: block) {
+                        interaction.listedSums(targets: first..<min(n, first + block), sources: columns.baseAddress!,
+                                               starts: starts.baseAddress!, lengths: lengths.baseAddress!, positions: x,
+                                               dimension: d, weight: weight, into: y)
+                    }
+                }
+            }
         }
     }
 

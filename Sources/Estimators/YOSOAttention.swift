@@ -52,7 +52,7 @@ public struct YOSOAttention: AttentionVarianceLaw {
         precondition(out.rows == n && out.columns == dv, "YOSO output shape")
         let q = Self.normalizedRows(inputs.queries), k = Self.normalizedRows(inputs.keys)
         var table = [Double](repeating: 0, count: (1 << bits) * dv)
-        var keyCodes = [Int](repeating: 0, count: n)
+        var keyCodes = [Int](repeating: 0, count: n), queryCodes = [Int](repeating: 0, count: n)
         var hash = YOSOHash(bits: bits, dimension: dk, stream: stream)
         for c in out.elements.indices { out.elements[c] = 0 }
         q.elements.withUnsafeBufferPointer { qp in
@@ -60,18 +60,23 @@ public struct YOSOAttention: AttentionVarianceLaw {
                 inputs.values.elements.withUnsafeBufferPointer { vp in
                     table.withUnsafeMutableBufferPointer { t in
                         out.elements.withUnsafeMutableBufferPointer { o in
-                            for h in 0..<hashes {
-                                if h > 0 { hash.redraw(stream) }
-                                for j in 0..<n {
-                                    let code = hash.code(kp.baseAddress! + j * dk)
-                                    keyCodes[j] = code
-                                    for c in 0..<dv { t[code * dv + c] += vp[j * dv + c] }
+                            keyCodes.withUnsafeMutableBufferPointer { kc in
+                                queryCodes.withUnsafeMutableBufferPointer { qc in
+                                    for h in 0..<hashes {
+                                        if h > 0 { hash.redraw(stream) }
+                                        hash.codes(kp.baseAddress!, count: n, into: kc.baseAddress!)
+                                        hash.codes(qp.baseAddress!, count: n, into: qc.baseAddress!)
+                                        for j in 0..<n {
+                                            let bucket = t.baseAddress! + kc[j] * dv, vj = vp.baseAddress! + j * dv
+                                            for c in 0..<dv { bucket[c] += vj[c] }
+                                        }
+                                        for i in 0..<n {
+                                            let bucket = t.baseAddress! + qc[i] * dv, oi = o.baseAddress! + i * dv
+                                            for c in 0..<dv { oi[c] += bucket[c] }
+                                        }
+                                        for j in 0..<n { (t.baseAddress! + kc[j] * dv).update(repeating: 0, count: dv) }
+                                    }
                                 }
-                                for i in 0..<n {
-                                    let code = hash.code(qp.baseAddress! + i * dk)
-                                    for c in 0..<dv { o[i * dv + c] += t[code * dv + c] }
-                                }
-                                for j in 0..<n { for c in 0..<dv { t[keyCodes[j] * dv + c] = 0 } }
                             }
                         }
                     }

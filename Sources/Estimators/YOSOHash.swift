@@ -1,3 +1,4 @@
+import CNumerics
 import Foundation
 import NumericsCore
 
@@ -43,6 +44,23 @@ public struct YOSOHash: Sendable {
             }
         }
         return code
+    }
+
+    /// Largest dimension of the vectorised ``codes(_:count:into:)`` (its 8-row tile, d·64 bytes, lives
+    /// on the stack); above it the codes are computed one row at a time.
+    public static let vectorCodeMaximumDimension = 512
+
+    /// codes[i] = h(xᵢ) for the n rows of x (row-major n×d): the codes of ``code(_:)-(UnsafePointer<Double>)``
+    /// bit for bit (same order and roundings of every dot product), vectorised over 8 rows
+    /// (`cnumerics_sign_codes`). O(n·τ·d).
+    public func codes(_ x: UnsafePointer<Double>, count n: Int, into codes: UnsafeMutablePointer<Int>) {
+        guard dimension <= Self.vectorCodeMaximumDimension else {
+            for i in 0..<n { codes[i] = code(x + i * dimension) }
+            return
+        }
+        hyperplanes.withUnsafeBufferPointer { r in
+            cnumerics_sign_codes(x, n, dimension, r.baseAddress!, bits, codes)
+        }
     }
 
     public func code(_ x: [Double]) -> Int {

@@ -31,10 +31,23 @@ public struct Matrix: Sendable, Equatable, Codable {
         set { elements[i * columns + j] = newValue }
     }
 
+    /// Mᵀ, copied in 32×32 tiles (both matrices stream through the cache). O(rows·columns).
     public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for i in 0..<rows { for j in 0..<columns { t[j, i] = self[i, j] } }
-        return t
+        let m = rows, n = columns, tile = 32
+        let t = elements.withUnsafeBufferPointer { source in
+            [Double](unsafeUninitializedCapacity: m * n) { target, initialized in
+                guard let a = source.baseAddress, let b = target.baseAddress else { initialized = 0; return }
+                for i0 in stride(from: 0, to: m, by: tile) {
+                    for j0 in stride(from: 0, to: n, by: tile) {
+                        for i in i0..<min(m, i0 + tile) {
+                            for j in j0..<min(n, j0 + tile) { (b + j * m + i).initialize(to: a[i * n + j]) }
+                        }
+                    }
+                }
+                initialized = m * n
+            }
+        }
+        return Matrix(rows: n, columns: m, elements: t)
     }
 }
 

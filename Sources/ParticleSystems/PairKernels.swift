@@ -46,6 +46,22 @@ public struct BoundedSmoothKernel: PairInteraction {
         cnumerics_smooth_pair_sums(positions, count, dimension, targets.lowerBound, targets.count, weight * strength, out)
     }
 
+    /// The sampled sums of a block of targets, each over its own list of sources, vectorised over 8
+    /// targets at a time (`cnumerics_smooth_listed_sums`: the lanes gather their sources). Each target's
+    /// terms, order and roundings are those of `accumulate` over its list (no fused multiply-add), so
+    /// bit-identical to the per-target path. O(Σₜ lengths[t] · d), one sqrt and div per pair.
+    public func listedSums(targets: Range<Int>, sources: UnsafePointer<Int32>, starts: UnsafePointer<Int>,
+                           lengths: UnsafePointer<Int>, positions: UnsafePointer<Double>, dimension: Int, weight: Double,
+                           into out: UnsafeMutablePointer<Double>) {
+        guard dimension >= 1, dimension <= Self.vectorSumMaximumDimension, !targets.isEmpty else {
+            listedSumsPerTarget(self, targets: targets, sources: sources, starts: starts, lengths: lengths,
+                                positions: positions, dimension: dimension, weight: weight, into: out)
+            return
+        }
+        cnumerics_smooth_listed_sums(positions, dimension, targets.lowerBound, targets.count, sources, starts, lengths,
+                                     weight * strength, out)
+    }
+
     /// Batches of p ∈ {2, 4, 8} in d ≤ 8 run 8/p at a time in one vector (`cnumerics_smooth_batch_sums`:
     /// each lane meets the rows of its own batch in order, so the sums are bit-identical to
     /// ``exactSums(targets:count:positions:dimension:weight:into:)`` per batch); batches left over

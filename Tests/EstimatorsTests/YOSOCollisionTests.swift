@@ -50,3 +50,23 @@ struct YOSOCollisionTests {
         #expect(expected > 0 && error <= 25 * expected, "Σ‖Ŷ − Y‖² = \(error), E = \(expected)")
     }
 }
+
+@Suite("YOSO hash codes")
+struct YOSOHashCodeTests {
+    @Test("the vectorised codes of many rows equal the scalar code of each row bit for bit (zero rows, n not a multiple of 8)",
+          arguments: [(1, 3, 13), (8, 8, 37), (13, 20, 9), (600, 4, 11)])
+    func vectorCodesEqualScalarCodes(dimension d: Int, bits: Int, rows n: Int) {
+        let stream = RandomStream(seed: 9_400 + UInt64(d), purpose: .estimatorDraws)
+        var x = [Double](repeating: 0, count: n * d)
+        stream.fillGaussian(&x)
+        for c in 0..<d { x[d + c] = 0 }  // a zero row: every dot product is +0, code all ones
+        let hash = YOSOHash(bits: bits, dimension: d, stream: stream)
+        var codes = [Int](repeating: -1, count: n)
+        x.withUnsafeBufferPointer { px in
+            codes.withUnsafeMutableBufferPointer { hash.codes(px.baseAddress!, count: n, into: $0.baseAddress!) }
+        }
+        let scalar = (0..<n).map { i in hash.code(Array(x[(i * d)..<((i + 1) * d)])) }
+        #expect(codes == scalar)
+        #expect(codes[1] == (1 << bits) - 1)
+    }
+}

@@ -47,6 +47,31 @@ struct AllocationFreeHotLoopTests {
         }
     }
 
+    @Test("sampled sums (random batch with replacement, Bernoulli, uniform columns with c > N) as the variance sweep draws them",
+          arguments: ["replacement", "bernoulli", "uniform-columns"])
+    func sampledSumsAllocateNothing(estimatorName: String) {
+        let n = 57, d = 2
+        let problem = ReferenceProblem.smooth.make(particles: n, dimension: d, noise: nil)
+        var x = [Double](repeating: 0, count: n * d), y = [Double](repeating: 0, count: n * d)
+        RandomStream(seed: 7, purpose: .initialCondition).fillGaussian(&x)
+        let estimator: any InteractionSumEstimator = switch estimatorName {
+        case "replacement": RandomBatchReplacementInteractionSum(batchSize: 9)
+        case "bernoulli": BernoulliInteractionSum(keepProbability: 0.3)
+        default: UniformColumnInteractionSum(samples: 2 * n)
+        }
+        let workspace = EstimatorWorkspace(particles: n), stream = RandomStream(seed: 7, purpose: .estimatorDraws)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                func evaluate() {
+                    estimator.estimate(interaction: problem.interaction, positions: px, particles: n, dimension: d, into: py,
+                                       workspace: workspace, stream: stream)
+                }
+                evaluate()
+                #expect(allocations { for _ in 0..<Self.repeats { evaluate() } } == 0)
+            }
+        }
+    }
+
     @Test("integration loop as the studies run it (Integrator.integrate over a Brownian path): Euler–Maruyama with the exact drift and with RBM-1 (p = 4, N = 1001: the leftover particle joins a batch), Heun with the exact drift",
           arguments: ["euler-exact", "euler-rbm", "heun-exact"])
     func integrationLoopAllocatesNothing(scheme: String) {

@@ -92,12 +92,61 @@ int cnumerics_smooth_batch_sums(const double *x, long batches, long p, long d, d
 void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long n, long d, long aFirst, long aEnd,
                                  long bFirst, long bEnd, double weightStrength);
 
+/// The smooth-kernel sums of targets first … first + count − 1, each over its own list of sources:
+/// y_i = Σ_k w·c·(x_i − x_j)/√(1 + ‖x_i − x_j‖²), j = sources[starts[t] + k], k = 0 … lengths[t] − 1 in
+/// that order, t = i − first, terms with j = i skipped (x row-major, d ≤ 64; weightStrength = w·c).
+/// Vectorised over 8 targets (lanes gather their sources); each target's terms, order and roundings
+/// are those of the scalar per-target loop, so the result is bit-identical to it.  Overwrites rows
+/// first … first + count − 1 of y.  O(Σ lengths · d).
+void cnumerics_smooth_listed_sums(const double *x, long d, long first, long count, const int32_t *sources,
+                                  const long *starts, const long *lengths, double weightStrength, double *y);
+
 /// xs[c·stride + i] = x[i·d + c] for i < n (row-major n×d to column layout), xs[c·stride + i] = 0 for
 /// n ≤ i < stride.  O(stride·d).
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs);
 
 /// x[i·d + c] = xs[c·stride + i] for i < n: column layout back to row-major n×d.  O(n·d).
 void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, double *x);
+
+/* ---- vectorised sum and maximum (lanesum.c) ------------------------------------ */
+
+/// Σ x[0..<n] in eight lanes (lane l adds x[l], x[l + 8], … in order), the lanes combined pairwise,
+/// then the n mod 8 trailing values in order: an order fixed by n alone, so bit-identical on every
+/// CPU; error at most (n/8 + 3 + n mod 8)·ε·Σ|x[i]| (ε = 2⁻⁵²), against (n − 1)·ε·Σ|x[i]| in order.  O(n).
+double cnumerics_lane_sum(const double *x, long n);
+
+/// max x[0..<n] in eight lanes, NaN entries skipped (−∞ when n = 0 or every entry is NaN): the value of
+/// the sequential `m = x ≥ m ? x : m` from m = −∞, except that a maximum of zero may carry either
+/// sign.  O(n).
+double cnumerics_lane_max(const double *x, long n);
+
+/* ---- weighted combination of rows (weightedrows.c) ------------------------------ */
+
+/// out[a] = Σ_b w[b]·v[r(b)·dv + a] for a < dv, r(b) = rows[b] (or b when rows is NULL), each entry
+/// summed over b = 0 … count − 1 in order from +0 with the roundings of the scalar loop (no fused
+/// multiply-add): bit-identical to it; vectorised over eight entries.  Overwrites out[0..<dv].
+/// O(count·dv).
+void cnumerics_weighted_rows(const double *w, const long *rows, long count, const double *v, long dv, double *out);
+
+/* ---- attention weights from scores (softmaxrows.c) ------------------------------ */
+
+/// For each row i < rows of the score matrix s (row-major rows×n): s_ij ← β·s_ij, m_i = max_j s_ij,
+/// s_ij ← e^{s_ij − m_i} by cnumerics_exp_nonpositive, then s_ij ← s_ij·scale_i with scale_i =
+/// 1/(cnumerics_lane_sum of the row) (softmax) or e^{m_i}/n (meanField ≠ 0).  If `transposed` is not
+/// NULL it receives the weights as an n×rows matrix; if `columnSquares` is not NULL, columnSquares[j]
+/// += s_ij² over i in increasing order.  Same roundings as the scalar loop of these steps (no fused
+/// multiply-add).  O(rows·n).
+void cnumerics_softmax_rows(double *s, long rows, long n, double beta, int meanField, double *transposed,
+                            double *columnSquares);
+
+/* ---- sign-random-projection codes (signcodes.c) ----------------------------- */
+
+/// codes[i] = Σ_b 2^{bits−1−b}·1[⟨r_b, x_i⟩ ≥ 0] for the n rows x_i of x (row-major n×d) and the `bits`
+/// hyperplanes r_b of planes (row-major bits×d), bits ≤ 62: the YOSO hash codes.  Each dot product is
+/// summed over c in increasing order from +0 with the roundings of the scalar loop (no fused
+/// multiply-add), so the codes are bit-identical to it; vectorised over 8 rows (d·64 bytes of stack).
+/// O(n·bits·d).
+void cnumerics_sign_codes(const double *x, long n, long d, const double *planes, long bits, long *codes);
 
 /* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
 
