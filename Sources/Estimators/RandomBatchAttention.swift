@@ -1,4 +1,3 @@
-import CNumerics
 import Foundation
 import NumericsCore
 
@@ -20,8 +19,8 @@ import NumericsCore
 ///
 /// **Evaluation through GEMM.** Per batch C of s tokens: its query, key and value rows are gathered
 /// into contiguous scratch, the scores come from one GEMM, S = β·Q_C·K_Cᵀ (s×s), each row's weights
-/// ωⱼ·scale (scale = 1/Σωⱼ for softmax, e^{mᵢ}/N for mean field; e^x vectorised by
-/// `cnumerics_exp_nonpositive`, within 1 ulp of libm's) overwrite it, and the outputs come from a
+/// ωⱼ·scale (scale = 1/Σωⱼ for softmax, e^{mᵢ}/N for mean field; e^{sⱼ − mᵢ} vectorised by
+/// ``ShiftedExponential``) overwrite it, and the outputs come from a
 /// second GEMM, O_C = W·V_C, scattered back to the tokens' rows. Measured against the per-row loop it
 /// replaces (N = 4096, one thread): 2–5× faster for p ≥ 4 at d = 16 and 64, even at p = 2; grouping
 /// several small batches into one larger GEMM (block-diagonal, off-diagonal blocks wasted) was no
@@ -108,8 +107,7 @@ public struct RandomBatchAttention: AttentionEstimator {
                         meanField: Bool, tokens n: Int) {
         var shift = -Double.infinity
         for j in 0..<count { shift = max(shift, row[j]) }
-        for j in 0..<count { row[j] -= shift }
-        cnumerics_exp_nonpositive(row, row, count)
+        ShiftedExponential.exponentiate(row, count: count, shift: shift)
         var total = 0.0
         for j in 0..<count {
             if j != own { row[j] *= partnerWeight }
