@@ -5,10 +5,10 @@
  */
 #include "CNumerics.h"
 
-void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d) {
-    for (long k = 0; k < count; k++) {
-        const long offset = (long)rows[k] * d;
-        __builtin_prefetch(x + offset, 0, 3);
-        __builtin_prefetch(y + offset, 1, 3);
-    }
+void cnumerics_prefetch_rows_for_reading(const double *x, const int32_t *rows, long count, long d) {
+    for (long k = 0; k < count; k++) __builtin_prefetch(x + (long)rows[k] * d, 0, 3);
+}
+
+void cnumerics_prefetch_rows_for_writing(double *y, const int32_t *rows, long count, long d) {
+    for (long k = 0; k < count; k++) __builtin_prefetch(y + (long)rows[k] * d, 1, 3);
 }

@@ -8,13 +8,19 @@ import NumericsCore
 ///     USA: oᵢ = e^{mᵢ} · (1/N) Σⱼ e^{sᵢⱼ − mᵢ} vⱼ
 ///
 /// **Algorithm** (tiled online softmax, after FlashAttention-2). Queries are processed in fixed
-/// blocks of b_q = 256 rows, keys in fixed tiles of b_k = 256. Per (query block, key tile):
+/// blocks of b_q = 512 rows, keys in fixed tiles of b_k = 256. Per (query block, key tile):
 /// S = β·Q_b·K_tᵀ (one GEMM, b_q×b_k); per row the running maximum m′ = max(m, maxⱼ sᵢⱼ), the
-/// weights e^{sᵢⱼ − m′} (vectorised exponential), the running sum ℓ ← e^{m − m′}·ℓ + Σⱼ e^{sᵢⱼ − m′}
-/// and the accumulated output rescaled by e^{m − m′}; then O_b += P·V_t (one GEMM, b_q×d_v). At
-/// the end each row is divided by ℓ (SA) or multiplied by e^{m}/N (USA). Nothing overflows unless
-/// the result does (every exponent is ≤ 0). Time O(N²(d_k + d_v)) in GEMMs plus O(N²) exponentials;
-/// memory O(b_q·b_k) per worker (512 KiB) beyond Q, K, V, O; the N×N matrix is never formed.
+/// weights e^{sᵢⱼ − m′} (vectorised exponential, one pass over the row once m exists: see
+/// `cnumerics_softmax_tile`), the running sum ℓ ← e^{m − m′}·ℓ + Σⱼ e^{sᵢⱼ − m′} and the accumulated
+/// output rescaled by e^{m − m′}; then O_b += P·V_t (one GEMM, b_q×d_v). At the end each row is
+/// divided by ℓ (SA) or multiplied by e^{m}/N (USA). Nothing overflows unless the result does
+/// (every exponent is ≤ 0). Time O(N²(d_k + d_v)) in GEMMs plus O(N²) exponentials; memory
+/// O(b_q·b_k) per worker (1 MiB) beyond Q, K, V, O; the N×N matrix is never formed.
+///
+/// **Tile sizes** (measured, d = 64, one thread): the GEMM kernel itself runs at the machine's dgemm
+/// peak; what is lost is the repacking of K_t and V_t, once per query block, and the exponentials.
+/// b_q = 512 halves the repacking against 256 (4 % faster at N = 16 384, 1–2 % at 4096) while the
+/// score tile still fits a 1 MiB L2 cache.
 ///
 /// **Threads.** Query blocks and key tiles are fixed by N alone and each row is computed entirely
 /// inside its block, tiles in increasing order, so results are bit-identical for any thread count.
@@ -38,7 +44,7 @@ public struct ExactAttention: AttentionEstimator {
     public func exactTarget(_ inputs: AttentionInputs) -> Matrix { evaluate(inputs) }
 
     /// Query rows per block.
-    public static let queryBlock = 256
+    public static let queryBlock = 512
     /// Keys per tile.
     public static let keyTile = 256
 

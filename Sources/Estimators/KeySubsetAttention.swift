@@ -7,9 +7,10 @@ import Foundation
 ///     softmax:    ôᵢ = Σ_{j∈C} ωⱼ vⱼ / Σ_{j∈C} ωⱼ
 ///     mean field: ôᵢ = (e^m / N) Σ_{j∈C} ωⱼ vⱼ
 ///
-/// The shared kernel of the subset estimators: random batches (C a batch, w = 1 or (N−1)/(s−1))
-/// and Horvitz–Thompson Bernoulli sampling (C the kept keys, w = 1/π). Max-shifted, so it
-/// overflows only when the result does. O(|C|·(d_k + d_v)).
+/// The kernel of Horvitz–Thompson Bernoulli sampling (C the kept keys, w = 1/π). Random Batch
+/// Attention computes the same form (C a batch, w = 1 or (N−1)/(s−1)) for a whole batch at once
+/// through GEMMs (``RandomBatchAttention``). Max-shifted, so it overflows only when the result
+/// does. O(|C|·(d_k + d_v)).
 struct KeySubsetAttention {
     let queries: UnsafePointer<Double>
     let keys: UnsafePointer<Double>

@@ -17,7 +17,20 @@ import NumericsCore
 /// Random Batch Method with the self term kept, and it is **unbiased** for both weightings (they
 /// coincide there).
 ///
-/// Cost O(N·p·(d_k + d_v)) time, O(N) extra memory; (p−1) + 1 scores per token.
+/// **Evaluation through GEMM.** Per batch C of s tokens: its query, key and value rows are gathered
+/// into contiguous scratch, the scores come from one GEMM, S = β·Q_C·K_Cᵀ (s×s), each row's weights
+/// ωⱼ·scale (scale = 1/Σωⱼ for softmax, e^{mᵢ}/N for mean field; e^{sⱼ − mᵢ} vectorised by
+/// ``ShiftedExponential``) overwrite it, and the outputs come from a
+/// second GEMM, O_C = W·V_C, scattered back to the tokens' rows. Measured against the per-row loop it
+/// replaces (N = 4096, one thread): 2–5× faster for p ≥ 4 at d = 16 and 64, even at p = 2; grouping
+/// several small batches into one larger GEMM (block-diagonal, off-diagonal blocks wasted) was no
+/// faster, so each batch is its own GEMM. The results differ from the loop only by rounding (summation
+/// order in the GEMMs, the exponential); the test bounds the difference by
+/// 4ε·(d_k·β·‖qᵢ‖·max‖kⱼ‖ + p + 4)·Σⱼ ωⱼ‖vⱼ‖·scale. BLAS runs on one thread (the estimator is
+/// sequential; its bits depend on no thread count).
+///
+/// Cost O(N·p·(d_k + d_v)) time (in GEMMs), O(N + p·(2d_k + 2d_v + p)) extra memory; (p−1) + 1
+/// scores per token.
 public struct RandomBatchAttention: AttentionEstimator {
     public enum Weighting: String, Codable, Sendable, CaseIterable {
         case plain, corrected
@@ -40,25 +53,44 @@ public struct RandomBatchAttention: AttentionEstimator {
     }
 
     public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        let n = inputs.tokens, dv = inputs.valueDimension
+        let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
         precondition(batchSize <= n && out.rows == n && out.columns == dv, "RBA: p = \(batchSize), N = \(n)")
         var permutation = (0..<Int32(n)).map { $0 }
         stream.shuffle(&permutation)
         let reweighted = weighting == .corrected || inputs.normalization == .meanField
-        var scores = [Double](repeating: 0, count: n)
+        let meanField = inputs.normalization == .meanField, beta = inputs.beta
+        let partition = BatchPartition(particles: n, batchSize: batchSize)
+        let largest = batchSize + 1
+        // Scratch for the largest batch: gathered Q, K, V, the outputs, the scores/weights.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: largest * (2 * dk + 2 * dv + largest))
+        defer { scratch.deallocate() }
+        let qc = scratch, kc = qc + largest * dk, vc = kc + largest * dk, oc = vc + largest * dv, w = oc + largest * dv
+        BLAS.setThreads(1)
         inputs.queries.elements.withUnsafeBufferPointer { q in
             inputs.keys.elements.withUnsafeBufferPointer { k in
                 inputs.values.elements.withUnsafeBufferPointer { v in
                     out.elements.withUnsafeMutableBufferPointer { o in
-                        scores.withUnsafeMutableBufferPointer { s in
-                            permutation.withUnsafeBufferPointer { perm in
-                                let kernel = KeySubsetAttention(inputs, queries: q.baseAddress!, keys: k.baseAddress!, values: v.baseAddress!)
-                                BatchPartition(particles: n, batchSize: batchSize).forEachBatch(of: perm) { members in
-                                    let partnerWeight = reweighted ? Double(n - 1) / Double(members.count - 1) : 1
-                                    for member in members {
-                                        kernel.row(Int(member), members: members, partnerWeight: partnerWeight,
-                                                   scores: s.baseAddress!, into: o.baseAddress! + Int(member) * dv)
-                                    }
+                        permutation.withUnsafeBufferPointer { perm in
+                            let (q, k, v, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!)
+                            partition.forEachBatch(of: perm) { members in
+                                let s = members.count
+                                for (r, member) in members.enumerated() {
+                                    let token = Int(member)
+                                    (qc + r * dk).update(from: q + token * dk, count: dk)
+                                    (kc + r * dk).update(from: k + token * dk, count: dk)
+                                    (vc + r * dv).update(from: v + token * dv, count: dv)
+                                }
+                                BLAS.gemm(m: s, n: s, k: dk, alpha: beta, qc, leadingDimension: dk, kc, leadingDimension: dk,
+                                          transposeB: true, into: w, leadingDimension: s)
+                                let partnerWeight = reweighted ? Double(n - 1) / Double(s - 1) : 1
+                                for r in 0..<s {
+                                    Self.weights(row: w + r * s, count: s, own: r, partnerWeight: partnerWeight,
+                                                 meanField: meanField, tokens: n)
+                                }
+                                BLAS.gemm(m: s, n: dv, k: s, w, leadingDimension: s, vc, leadingDimension: dv,
+                                          into: oc, leadingDimension: dv)
+                                for (r, member) in members.enumerated() {
+                                    (o + Int(member) * dv).update(from: oc + r * dv, count: dv)
                                 }
                             }
                         }
@@ -66,5 +98,22 @@ public struct RandomBatchAttention: AttentionEstimator {
                 }
             }
         }
+    }
+
+    /// Overwrites a row of a batch's scores sⱼ with its weights ωⱼ·scale: ωⱼ = e^{sⱼ − m}, m = maxⱼ sⱼ,
+    /// times `partnerWeight` unless j = `own`; scale = 1/Σωⱼ (softmax) or e^m/N (mean field). O(count).
+    @inline(__always)
+    static func weights(row: UnsafeMutablePointer<Double>, count: Int, own: Int, partnerWeight: Double,
+                        meanField: Bool, tokens n: Int) {
+        var shift = -Double.infinity
+        for j in 0..<count { shift = max(shift, row[j]) }
+        ShiftedExponential.exponentiate(row, count: count, shift: shift)
+        var total = 0.0
+        for j in 0..<count {
+            if j != own { row[j] *= partnerWeight }
+            total += row[j]
+        }
+        let scale = meanField ? exp(shift) / Double(n) : 1 / total
+        for j in 0..<count { row[j] *= scale }
     }
 }

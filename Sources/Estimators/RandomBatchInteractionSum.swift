@@ -14,7 +14,7 @@ import NumericsCore
 /// where E[1/(s−1)] = 1/(p−1) when p | N (``varianceFactor(particles:)``).
 ///
 /// **Layout.** The positions are gathered in permutation order into contiguous scratch (rows a
-/// few dozen places ahead prefetched), each batch's exact sums are computed on its contiguous
+/// few dozen places ahead prefetched; likewise the output rows in the scatter), each batch's exact sums are computed on its contiguous
 /// rows (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``, vectorised
 /// for the smooth kernel), and the results scattered back: the random accesses are two simple,
 /// independent passes the memory system can overlap, instead of dependent gathers inside the
@@ -61,7 +61,7 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
                 let xp = scratch.baseAddress!, yp = xp + n * d, rows = perm.baseAddress!
                 // Gather in permutation order; rows `lookahead` places ahead are prefetched.
                 for k in 0..<n {
-                    if k % 8 == 0 && k + lookahead < n { cnumerics_prefetch_rows(x, y, rows + k + lookahead, min(8, n - k - lookahead), d) }
+                    if k % 8 == 0 && k + lookahead < n { cnumerics_prefetch_rows_for_reading(x, rows + k + lookahead, min(8, n - k - lookahead), d) }
                     let source = x + Int(rows[k]) * d, target = xp + k * d
                     for c in 0..<d { target[c] = source[c] }
                 }
@@ -75,7 +75,10 @@ public struct RandomBatchInteractionSum: InteractionSumEstimator {
                     interaction.exactSums(targets: 0..<length, count: length, positions: xp + start * d, dimension: d,
                                           weight: 1.0 / Double(length - 1), into: yp + start * d)
                 }
+                // Scatter back; the target rows are prefetched here, not during the gather: at large N
+                // a line fetched then is evicted long before the scatter reaches it.
                 for k in 0..<n {
+                    if k % 8 == 0 && k + lookahead < n { cnumerics_prefetch_rows_for_writing(y, rows + k + lookahead, min(8, n - k - lookahead), d) }
                     let source = yp + k * d, target = y + Int(rows[k]) * d
                     for c in 0..<d { target[c] = source[c] }
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import Estimators
 import NumericsCore
 import Testing
@@ -9,13 +10,33 @@ struct ExactAttentionTests {
     @Test("blocked exact attention equals a naive O(N²) evaluation to 1e-12 relative",
           arguments: AttentionNormalization.allCases)
     func blockedEqualsNaive(normalization: AttentionNormalization) throws {
-        // N = 601: three query blocks and three key tiles of 256, the last of each partial.
+        // N = 601: two query blocks of 512 and three key tiles of 256, the last of each partial.
         for (n, d, beta) in [(37, 5, 1.0), (601, 6, 4.0)] {
             let inputs = try fixedAttentionInputs(tokens: n, dimension: d, beta: beta, normalization: normalization)
             let blocked = ExactAttention().evaluate(inputs)
             let error = relativeRowError(blocked, naiveAttention(inputs))
             #expect(error < 1e-12, "N = \(n): relative error \(error)")
         }
+    }
+
+    @Test("the one-pass tile (running maximum exceeded in the middle of a later tile) equals a naive evaluation to 1e-12",
+          arguments: AttentionNormalization.allCases)
+    func runningMaximumExceededMidTile(normalization: AttentionNormalization) {
+        // Keys rise within each 256-key tile and each tile starts 0.7 above the last, so in every
+        // later tile the first scores stay below the running maximum and the last ones exceed it:
+        // the weights computed before the crossing are rescaled to the new maximum. N = 601 ends on
+        // a partial tile of 89 keys (a padded vector tail); the crossing is near key 76 of each later tile.
+        let n = 601, tile = ExactAttention.keyTile
+        var q = Matrix(rows: n, columns: 1), k = q, v = Matrix(rows: n, columns: 2)
+        for i in 0..<n {
+            q[i, 0] = 1 + Double(i % 7) / 7
+            k[i, 0] = Double(i % tile) / Double(tile) + 0.7 * Double(i / tile)
+            v[i, 0] = sin(Double(i))
+            v[i, 1] = cos(Double(3 * i))
+        }
+        let inputs = AttentionInputs(queries: q, keys: k, values: v, beta: 6, normalization: normalization)
+        let error = relativeRowError(ExactAttention().evaluate(inputs), naiveAttention(inputs))
+        #expect(error < 1e-12, "relative error \(error)")
     }
 
     @Test("exact attention is bit-identical for any thread count")

@@ -96,8 +96,8 @@ struct AllocationFreeHotLoopTests {
     }
 
     /// The tile pass (score GEMM, online softmax, value GEMM per key tile) allocates nothing: a call
-    /// allocates only each query block's scratch, 3 buffers per block of 256 queries, however many
-    /// key tiles the block passes over (1 at N = 256, 4 at N = 1024).
+    /// allocates only each query block's scratch, 3 buffers per block of `ExactAttention.queryBlock`
+    /// queries, however many key tiles the block passes over (1 at N = 256, 4 at N = 1024).
     @Test("exact attention: 3 allocations per query block and none per key tile", arguments: [256, 1024])
     func exactAttentionTilePassAllocatesNothing(tokens n: Int) {
         let stream = RandomStream(seed: 7, purpose: .configuration)

@@ -215,7 +215,7 @@ void cnumerics_sign_codes(const double *x, long n, long d, const double *planes,
 
 /* ---- tiled online softmax (softmaxtile.c) --------------------------------- */
 
-/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), about 2 ulp, vectorised.  O(n).
+/// out[i] = e^{x[i]} for x[i] ≤ 0 (0 below −708), within 1 ulp, vectorised.  O(n).
 void cnumerics_exp_nonpositive(const double *x, double *out, long n);
 
 /// One key tile of the online softmax, for each of `rows` rows r of the score tile (row stride ld):
@@ -227,9 +227,13 @@ void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, do
 
 /* ---- software prefetch (prefetch.c) ------------------------------------------ */
 
-/// Prefetches, for each of the `count` row indices, the row (d doubles) of x for reading and of y
-/// for writing.  A hint only: no effect on any result.  O(count).
-void cnumerics_prefetch_rows(const double *x, const double *y, const int32_t *rows, long count, long d);
+/// Prefetches the row (d doubles) of x at each of the `count` row indices, for reading: for a gather
+/// whose scattered reads should not wait on each other.  A hint only.  O(count).
+void cnumerics_prefetch_rows_for_reading(const double *x, const int32_t *rows, long count, long d);
+
+/// Prefetches the row (d doubles) of y at each of the `count` row indices, for writing: for a scatter.
+/// A hint only.  O(count).
+void cnumerics_prefetch_rows_for_writing(double *y, const int32_t *rows, long count, long d);
 
 /* ---- shuffle (shuffle.c) ------------------------------------------------------ */
 
