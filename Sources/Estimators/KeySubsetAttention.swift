@@ -10,7 +10,7 @@ import Foundation
 /// The kernel of Horvitz–Thompson Bernoulli sampling (C the kept keys, w = 1/π). Random Batch
 /// Attention computes the same form (C a batch, w = 1 or (N−1)/(s−1)) for a whole batch at once
 /// through GEMMs (``RandomBatchAttention``). Max-shifted, so it overflows only when the result
-/// does. O(|C|·(d_k + d_v)).
+/// does; the e^{sⱼ − m} come from ``ShiftedExponential`` (within 3 ulp of `exp`). O(|C|·(d_k + d_v)).
 struct KeySubsetAttention {
     let queries: UnsafePointer<Double>
     let keys: UnsafePointer<Double>
@@ -47,9 +47,10 @@ struct KeySubsetAttention {
             shift = max(shift, scores[b])
         }
         row.update(repeating: 0, count: dv)
+        ShiftedExponential.exponentiate(scores, count: members.count, shift: shift)
         var total = 0.0
         for (b, member) in members.enumerated() {
-            var w = exp(scores[b] - shift)
+            var w = scores[b]
             if Int(member) != i { w *= partnerWeight }
             total += w
             let vj = values + Int(member) * dv
