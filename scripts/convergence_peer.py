@@ -187,7 +187,7 @@ def main():
     h = min(a.dt) / a.reference_refinement
     fine_steps = round(horizon / h)
     ratios = [round(dt / h) for dt in a.dt]
-    block = max(ratios)  # fine steps per coarsest step: the fine path is drawn one block at a time
+    block = math.lcm(*ratios)  # fine steps per common coarse step (every τ divides T, so fine_steps is a multiple)
     x0 = rng.standard_normal((m, n, d))
 
     # Reference at h on the fine path; every level's increments are sums of its fine increments.

@@ -29,8 +29,9 @@ import NumericsCore
 /// 4ε·(d_k·β·‖qᵢ‖·max‖kⱼ‖ + p + 4)·Σⱼ ωⱼ‖vⱼ‖·scale. BLAS runs on one thread (the estimator is
 /// sequential; its bits depend on no thread count).
 ///
-/// Cost O(N·p·(d_k + d_v)) time (in GEMMs), O(N + p·(2d_k + 2d_v + p)) extra memory; (p−1) + 1
-/// scores per token.
+/// Cost O(N·p·(d_k + d_v)) time (in GEMMs), O(N + p·(2d_k + d_v) + b·(p + d_v)) extra memory with
+/// b = min(p + 1, max(8, 2¹⁶/(p + 1))) query rows per score block (one block per batch up to p = 255);
+/// (p−1) + 1 scores per token.
 public struct RandomBatchAttention: AttentionEstimator {
     public enum Weighting: String, Codable, Sendable, CaseIterable {
         case plain, corrected
@@ -61,10 +62,12 @@ public struct RandomBatchAttention: AttentionEstimator {
         let meanField = inputs.normalization == .meanField, beta = inputs.beta
         let partition = BatchPartition(particles: n, batchSize: batchSize)
         let largest = batchSize + 1
-        // Scratch for the largest batch: gathered Q, K, V, the outputs, the scores/weights.
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: largest * (2 * dk + 2 * dv + largest))
+        let blockRows = Self.scoreBlockRows(largestBatch: largest)
+        // Scratch for the largest batch: gathered Q, K, V, and per block of query rows its outputs and
+        // scores/weights.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: largest * (2 * dk + dv) + blockRows * (dv + largest))
         defer { scratch.deallocate() }
-        let qc = scratch, kc = qc + largest * dk, vc = kc + largest * dk, oc = vc + largest * dv, w = oc + largest * dv
+        let qc = scratch, kc = qc + largest * dk, vc = kc + largest * dk, oc = vc + largest * dv, w = oc + blockRows * dv
         BLAS.setThreads(1)
         inputs.queries.elements.withUnsafeBufferPointer { q in
             inputs.keys.elements.withUnsafeBufferPointer { k in
@@ -80,17 +83,20 @@ public struct RandomBatchAttention: AttentionEstimator {
                                     (kc + r * dk).update(from: k + token * dk, count: dk)
                                     (vc + r * dv).update(from: v + token * dv, count: dv)
                                 }
-                                BLAS.gemm(m: s, n: s, k: dk, alpha: beta, qc, leadingDimension: dk, kc, leadingDimension: dk,
-                                          transposeB: true, into: w, leadingDimension: s)
                                 let partnerWeight = reweighted ? Double(n - 1) / Double(s - 1) : 1
-                                for r in 0..<s {
-                                    Self.weights(row: w + r * s, count: s, own: r, partnerWeight: partnerWeight,
-                                                 meanField: meanField, tokens: n)
-                                }
-                                BLAS.gemm(m: s, n: dv, k: s, w, leadingDimension: s, vc, leadingDimension: dv,
-                                          into: oc, leadingDimension: dv)
-                                for (r, member) in members.enumerated() {
-                                    (o + Int(member) * dv).update(from: oc + r * dv, count: dv)
+                                for first in stride(from: 0, to: s, by: blockRows) {
+                                    let rows = min(blockRows, s - first)
+                                    BLAS.gemm(m: rows, n: s, k: dk, alpha: beta, qc + first * dk, leadingDimension: dk, kc,
+                                              leadingDimension: dk, transposeB: true, into: w, leadingDimension: s)
+                                    for r in 0..<rows {
+                                        Self.weights(row: w + r * s, count: s, own: first + r, partnerWeight: partnerWeight,
+                                                     meanField: meanField, tokens: n)
+                                    }
+                                    BLAS.gemm(m: rows, n: dv, k: s, w, leadingDimension: s, vc, leadingDimension: dv,
+                                              into: oc, leadingDimension: dv)
+                                    for r in 0..<rows {
+                                        (o + Int(members[first + r]) * dv).update(from: oc + r * dv, count: dv)
+                                    }
                                 }
                             }
                         }
@@ -99,6 +105,11 @@ public struct RandomBatchAttention: AttentionEstimator {
             }
         }
     }
+
+    /// Query rows per score block: the whole batch while its s×s scores fit in 2¹⁶ doubles (p ≤ 255,
+    /// one block, two GEMMs per batch), fewer (at least 8) above, so a batch as large as N never
+    /// needs N² scores at once.
+    public static func scoreBlockRows(largestBatch: Int) -> Int { min(largestBatch, max(8, (1 << 16) / largestBatch)) }
 
     /// Overwrites a row of a batch's scores sⱼ with its weights ωⱼ·scale: ωⱼ = e^{sⱼ − m}, m = maxⱼ sⱼ,
     /// times `partnerWeight` unless j = `own`; scale = 1/Σωⱼ (softmax) or e^m/N (mean field). O(count).

@@ -68,10 +68,10 @@ public struct BoundedSmoothKernel: PairInteraction {
     /// (fewer than 8/p) and other p or d run per batch.
     public func batchSums(batches: Int, batchSize p: Int, positions: UnsafePointer<Double>, dimension d: Int,
                           weight: Double, into out: UnsafeMutablePointer<Double>) {
-        let perVector = 8 % p == 0 ? 8 / p : 1
-        let vectorised = batches / perVector * perVector
+        let perVector = 8 % p == 0 ? 8 / p : 0
+        let vectorised = perVector > 0 ? batches / perVector * perVector : 0
         var done = 0
-        if perVector > 1, vectorised > 0,
+        if vectorised > 0,
            cnumerics_smooth_batch_sums(positions, vectorised, p, d, weight * strength, out) == 1 {
             done = vectorised
         }

@@ -70,4 +70,27 @@ struct RandomBatchAttentionGEMMTests {
             }
         }
     }
+
+    @Test("batches above 255 tokens run in blocks of query rows and still equal the per-row loop within the same bound (p = 300: 2 blocks, p = N = 600: 6 blocks)")
+    func largeBatchesInScoreBlocksMatchPerRowLoop() throws {
+        let n = 600, d = 8
+        #expect(RandomBatchAttention.scoreBlockRows(largestBatch: 301) == 217)
+        #expect(RandomBatchAttention.scoreBlockRows(largestBatch: 601) == 109)
+        for normalization in AttentionNormalization.allCases {
+            let inputs = try fixedAttentionInputs(tokens: n, dimension: d, beta: 3, normalization: normalization)
+            for p in [300, 600] {
+                let estimator = RandomBatchAttention(batchSize: p, weighting: .corrected)
+                var out = Matrix(rows: n, columns: d)
+                estimator.estimate(inputs, into: &out, stream: RandomStream(seed: 23, purpose: .estimatorDraws, index: UInt32(p)))
+                let loop = perRowLoop(inputs, estimator, stream: RandomStream(seed: 23, purpose: .estimatorDraws, index: UInt32(p)))
+                var worst = 0.0
+                for i in 0..<n {
+                    let difference = (0..<d).reduce(0.0) { $0 + pow(out[i, $1] - loop.out[i, $1], 2) }.squareRoot()
+                    let bound = 4 * Double.ulpOfOne * (Double(d) * loop.scoreBound[i] + Double(p) + 4) * loop.magnitude[i]
+                    worst = max(worst, difference / bound)
+                }
+                #expect(worst <= 1, "p = \(p), \(normalization): largest difference / bound = \(worst)")
+            }
+        }
+    }
 }
