@@ -6,17 +6,10 @@
  * is exact, so its order does not matter (NaN entries are skipped, as by maxnum).
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 CNUMERICS_CLONES
 double cnumerics_lane_sum(const double *x, long n) {

@@ -8,17 +8,10 @@
  * the per-pair scalar path on every CPU, whatever the vector width.
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 CNUMERICS_CLONES
 double cnumerics_sqrt_div_throughput(const double *a, double *out, long n, double c, long repeats) {
@@ -334,8 +327,6 @@ void cnumerics_columns_to_rows(const double *xs, long n, long d, long stride, do
  * Lanes whose list has ended, and sources equal to the target, add +0 (the term's bits masked to
  * zero): a sum that starts at +0 never becomes −0 under round-to-nearest, so adding +0 leaves it
  * unchanged; a j = i term is dropped even when non-finite, as the scalar loop skips it. */
-
-typedef long v8l __attribute__((ext_vector_type(8)));
 
 /* The eight targets group … group + 7 (clamped to last); d is a literal after inlining for small d. */
 static inline __attribute__((always_inline)) void smooth_listed_group(const double *x, long d, long first, long last,

@@ -1,4 +1,5 @@
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
 
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as
@@ -36,11 +37,6 @@ typedef uint32_t philox_lanes __attribute__((ext_vector_type(16)));
 typedef uint64_t philox_lane_pairs __attribute__((ext_vector_type(8)));
 _Static_assert(CNUMERICS_PHILOX_BLOCKS == 32, "the refill below computes two groups of 16 blocks");
 
-#if defined(__x86_64__) && defined(__linux__)
-#define PHILOX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define PHILOX_CLONES
-#endif
 
 /* lo, hi = low and high words of the 32×32→64-bit products c·m, lane by lane: even lanes are
  * multiplied as the low halves of the pairs, odd lanes after a shift (one vpmuludq each), and
@@ -91,7 +87,7 @@ _Static_assert(CNUMERICS_PHILOX_BLOCKS == 32, "the refill below computes two gro
  * products, xors and key bumps, so its four words equal the scalar block bit for bit.  The words
  * are stored block after block (buffer[4k + j] = word j of block k), the order in which the
  * one-block generator emitted them. */
-PHILOX_CLONES
+CNUMERICS_CLONES
 static void philox_refill_lanes(cnumerics_philox_state *s) {
     philox_lanes a0, a1 = s->counter[1], a2 = s->counter[2], a3 = s->counter[3];
     philox_lanes b0, b1 = a1, b2 = a2, b3 = a3;

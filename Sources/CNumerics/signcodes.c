@@ -6,18 +6,10 @@
  * code equals the scalar one bit for bit, whatever the vector width.
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-typedef long v8l __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 CNUMERICS_CLONES
 void cnumerics_sign_codes(const double *x, long n, long d, const double *planes, long bits, long *codes) {

@@ -7,18 +7,11 @@
  * Contraction off: the roundings are those of the scalar loop doing the same steps.
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <math.h>
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 CNUMERICS_CLONES
 void cnumerics_softmax_rows(double *s, long rows, long n, double beta, int meanField, double *transposed,

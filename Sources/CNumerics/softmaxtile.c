@@ -5,20 +5,12 @@
  * multiply-add (contraction off), so every CPU rounds the same way.
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-typedef int64_t v8l __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 /* Full-width (512-bit) registers in the AVX-512 clone: the x86-64-v4 tuning otherwise splits the
  * eight-lane vectors into halves, doubling the instructions the out-of-order window must hold

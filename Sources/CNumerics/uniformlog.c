@@ -8,16 +8,8 @@
  * geometric skipper relies on 2^6 ulp at most (GeometricSkipper.swift).
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-typedef long v8l __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 #pragma clang fp contract(off)
 

@@ -5,17 +5,10 @@
  * the vector width.  Eight entries per vector, kept in a register across the whole sum.
  */
 #include "CNumerics.h"
+#include "vectorclones.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef double v8d __attribute__((ext_vector_type(8)));
-
-#if defined(__x86_64__) && defined(__linux__)
-#define CNUMERICS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define CNUMERICS_CLONES
-#endif
 
 CNUMERICS_CLONES
 void cnumerics_weighted_rows(const double *w, const long *rows, long count, const double *v, long dv, double *out) {
