@@ -27,6 +27,22 @@ struct AllocationFreeHotLoopTests {
         return allocation_counting_thread_allocations() - before
     }
 
+    /// Allocation calls of `repeats` estimates after a first one that grows the workspace.
+    private func steadyAllocations(_ estimator: any InteractionSumEstimator, _ interaction: any PairInteraction,
+                                   _ x: inout [Double], _ y: inout [Double], particles n: Int, dimension d: Int,
+                                   workspace: EstimatorWorkspace, stream: RandomStream) -> UInt64 {
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                func evaluate() {
+                    estimator.estimate(interaction: interaction, positions: px, particles: n, dimension: d, into: py,
+                                       workspace: workspace, stream: stream)
+                }
+                evaluate()
+                return allocations { for _ in 0..<Self.repeats { evaluate() } }
+            }
+        }
+    }
+
     @Test("the counting allocator sees an array allocation")
     func counterCountsAnAllocation() {
         let count = allocations {
@@ -43,16 +59,8 @@ struct AllocationFreeHotLoopTests {
         RandomStream(seed: 5, purpose: .initialCondition).fillGaussian(&x)
         let workspace = EstimatorWorkspace(particles: n), stream = RandomStream(seed: 5, purpose: .estimatorDraws)
         let estimator = ExactInteractionSum()
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                func evaluate() {
-                    estimator.estimate(interaction: problem.interaction, positions: px, particles: n, dimension: d, into: py,
-                                       workspace: workspace, stream: stream)
-                }
-                evaluate()
-                #expect(allocations { for _ in 0..<Self.repeats { evaluate() } } == 0)
-            }
-        }
+        #expect(steadyAllocations(estimator, problem.interaction, &x, &y, particles: n, dimension: d, workspace: workspace,
+                                  stream: stream) == 0)
     }
 
     @Test("sampled sums (random batch with replacement, Bernoulli, uniform columns with c > N) as the variance sweep draws them",
@@ -68,16 +76,8 @@ struct AllocationFreeHotLoopTests {
         default: UniformColumnInteractionSum(samples: 2 * n)
         }
         let workspace = EstimatorWorkspace(particles: n), stream = RandomStream(seed: 7, purpose: .estimatorDraws)
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                func evaluate() {
-                    estimator.estimate(interaction: problem.interaction, positions: px, particles: n, dimension: d, into: py,
-                                       workspace: workspace, stream: stream)
-                }
-                evaluate()
-                #expect(allocations { for _ in 0..<Self.repeats { evaluate() } } == 0)
-            }
-        }
+        #expect(steadyAllocations(estimator, problem.interaction, &x, &y, particles: n, dimension: d, workspace: workspace,
+                                  stream: stream) == 0)
     }
 
     @Test("integration loop as the studies run it (Integrator.integrate over a Brownian path): Euler–Maruyama with the exact drift and with RBM-1 (p = 4, N = 1001: the leftover particle joins a batch), Heun with the exact drift",

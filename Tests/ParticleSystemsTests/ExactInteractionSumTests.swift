@@ -5,14 +5,6 @@ import ParticleSystems
 
 @Suite("Exact interaction sum")
 struct ExactInteractionSumTests {
-    /// Positions of n particles in ℝᵈ, N(0, 1) with a few exact duplicates (zero separations).
-    private func positions(particles n: Int, dimension d: Int, seed: UInt64) -> [Double] {
-        var x = [Double](repeating: 0, count: n * d)
-        RandomStream(seed: seed, purpose: .initialCondition).fillGaussian(&x, scale: 1.5)
-        for c in 0..<d { x[(n - 1) * d + c] = x[c] }  // particle n − 1 sits on particle 0
-        return x
-    }
-
     private func exactSum(_ interaction: any PairInteraction, _ x: [Double], particles n: Int, dimension d: Int,
                           threads: Int) -> [Double] {
         var y = [Double](repeating: .nan, count: n * d)
@@ -66,7 +58,7 @@ struct ExactInteractionSumTests {
           arguments: [(1, 37), (2, 133), (3, 75), (7, 45), (9, 61), (12, 29), (16, 70), (64, 19), (65, 12)])
     func vectorSumIsBitIdenticalToPerPairSum(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
-        let x = positions(particles: n, dimension: d, seed: UInt64(100 + d))
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(100 + d))
         var vector = [Double](repeating: .nan, count: n * d)
         x.withUnsafeBufferPointer { px in
             vector.withUnsafeMutableBufferPointer { py in
@@ -86,7 +78,7 @@ struct ExactInteractionSumTests {
           arguments: [(1, 37), (2, 133), (2, 1100), (3, 75), (3, 517), (5, 300), (8, 70), (8, 2100), (16, 70)])
     func newtonSumIsWithinSummationBound(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
-        let x = positions(particles: n, dimension: d, seed: UInt64(200 + d))
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(200 + d))
         let newton = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
         let scalar = perPairSum(kernel, x, particles: n, dimension: d)
         let scale = absoluteTermSums(kernel, x, particles: n, dimension: d)
@@ -105,7 +97,7 @@ struct ExactInteractionSumTests {
           arguments: [(2, 2100), (3, 517), (8, 2100)])
     func exactSumIsBitIdenticalAcrossThreadCounts(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
-        let x = positions(particles: n, dimension: d, seed: 7)
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: 7)
         let one = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
         for threads in [2, 3] {
             let many = exactSum(kernel, x, particles: n, dimension: d, threads: threads)
@@ -117,7 +109,7 @@ struct ExactInteractionSumTests {
     func perTargetSumIsBitIdenticalAcrossThreadCounts() {
         let n = 517, d = 3
         let kernel = LinearKernel(coupling: 0.5)
-        let x = positions(particles: n, dimension: d, seed: 8)
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: 8)
         let one = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
         let scalar = perPairSum(kernel, x, particles: n, dimension: d)
         #expect(zip(one, scalar).allSatisfy { $0.0.bitPattern == $0.1.bitPattern })

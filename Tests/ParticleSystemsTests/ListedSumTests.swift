@@ -16,18 +16,11 @@ private struct ScalarSmoothKernel: PairInteraction {
 
 @Suite("Listed (sampled) interaction sums")
 struct ListedSumTests {
-    private func positions(particles n: Int, dimension d: Int, seed: UInt64) -> [Double] {
-        var x = [Double](repeating: 0, count: n * d)
-        RandomStream(seed: seed, purpose: .initialCondition).fillGaussian(&x, scale: 1.5)
-        for c in 0..<d { x[(n - 1) * d + c] = x[c] }  // particle n − 1 sits on particle 0
-        return x
-    }
-
     @Test("smooth kernel: the vectorised listed sums are bit-identical to the per-target scalar sums (ragged lists with repeats, self-entries and empty lists; d = 1, 2, 3, 5, 64, 65)",
           arguments: [(1, 37), (2, 133), (3, 75), (5, 21), (64, 19), (65, 12)])
     func listedSumIsBitIdenticalToPerTargetSum(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
-        let x = positions(particles: n, dimension: d, seed: UInt64(200 + d))
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(200 + d))
         let stream = RandomStream(seed: UInt64(300 + d), purpose: .estimatorDraws)
         let first = 3, targets = first..<n  // a block that starts off the lane grid and ends mid-group
         var sources: [Int32] = [], starts: [Int] = [], lengths: [Int] = []
@@ -59,7 +52,7 @@ struct ListedSumTests {
           arguments: [2, 3])
     func sampledEstimatorsAreBitIdenticalToScalarPath(dimension d: Int) {
         let n = 45
-        let x = positions(particles: n, dimension: d, seed: UInt64(400 + d))
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(400 + d))
         let estimators: [any InteractionSumEstimator] = [
             RandomBatchReplacementInteractionSum(batchSize: 5), RandomBatchReplacementInteractionSum(batchSize: 60),
             BernoulliInteractionSum(keepProbability: 0.1), BernoulliInteractionSum(keepProbability: 1),
