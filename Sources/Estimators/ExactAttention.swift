@@ -60,7 +60,7 @@ public struct ExactAttention: AttentionEstimator {
         return out
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         compute(inputs, into: &out)
     }
 

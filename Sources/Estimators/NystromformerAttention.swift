@@ -69,7 +69,7 @@ public struct NystromformerAttention: AttentionEstimator, FlopCounting {
                 Self.scores(ql, inputs.keys, beta: inputs.beta, softmax: softmax))
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens
         precondition(out.rows == n && out.columns == inputs.valueDimension, "Nyströmformer: output shape")
         let (f, a, b) = factors(inputs)

@@ -59,7 +59,7 @@ public struct ParamixerAttention: AttentionEstimator, FlopCounting {
         return ParamixerFactors.fitted(pattern: pattern, target: Self.attentionMatrix(inputs), factors: factors, ridge: ridge)
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         precondition(out.rows == inputs.tokens && out.columns == inputs.valueDimension, "Paramixer: output shape")
         out = fittedFactors(inputs).apply(inputs.values)
     }

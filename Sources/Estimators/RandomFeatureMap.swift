@@ -48,6 +48,15 @@ public struct RandomFeatureMap: Sendable {
     public init(kind: Kind, features m: Int, dimension d: Int, sampling: Sampling, stream: RandomStream) {
         precondition(m >= 1 && d >= 1, "random features: m = \(m), d = \(d)")
         var omega = Matrix(rows: m, columns: d)
+        Self.drawProjections(&omega, sampling: sampling, stream: stream)
+        self.init(kind: kind, projections: omega)
+    }
+
+    /// Overwrites the m×d projections ω with fresh ones from `stream`, the draws of
+    /// ``init(kind:features:dimension:sampling:stream:)`` (i.i.d.: in place, no allocation;
+    /// orthogonal blocks allocate the Gaussian block, its QR factor and the χ lengths).
+    public static func drawProjections(_ omega: inout Matrix, sampling: Sampling, stream: RandomStream) {
+        let m = omega.rows, d = omega.columns
         if sampling == .independent {
             omega.elements.withUnsafeMutableBufferPointer { stream.fillGaussian($0) }
         } else {
@@ -68,7 +77,6 @@ public struct RandomFeatureMap: Sendable {
                 first += rows
             }
         }
-        self.init(kind: kind, projections: omega)
     }
 
     public var count: Int { projections.rows }
@@ -81,11 +89,20 @@ public struct RandomFeatureMap: Sendable {
     /// shift every exponent is ≤ 0 and the exponentials run a row at a time through
     /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`.
     public func features(of x: Matrix, shift: Shift = .none) -> Matrix {
+        var out = Matrix(rows: x.rows, columns: featureDimension), projected = Matrix(rows: x.rows, columns: count)
+        features(of: x, shift: shift, into: &out, projected: &projected)
+        return out
+    }
+
+    /// ``features(of:shift:)`` into `out` (given the shape N×F), with `projected` (given the shape
+    /// N×m) as scratch for ωᵀx: the same values, and no allocation once both have their shapes.
+    public func features(of x: Matrix, shift: Shift = .none, into out: inout Matrix, projected p: inout Matrix) {
         precondition(x.columns == dimension, "features: vectors of dimension \(x.columns), projections of \(dimension)")
         let n = x.rows, m = count, f = featureDimension, d = x.columns
-        let p = BLAS.product(x, projections, transposeB: true)   // ωᵀx, N×m
+        AttentionWorkspace.resize(&out, rows: n, columns: f)
+        AttentionWorkspace.resize(&p, rows: n, columns: m)
+        BLAS.gemm(x, projections, transposeB: true, into: &p)   // ωᵀx, N×m
         let scale = kind == .hyperbolic ? 1 / (2 * Double(m)).squareRoot() : 1 / Double(m).squareRoot()
-        var out = Matrix(rows: n, columns: f)
         p.elements.withUnsafeBufferPointer { pp in
             x.elements.withUnsafeBufferPointer { xp in
                 out.elements.withUnsafeMutableBufferPointer { op in
@@ -121,7 +138,6 @@ public struct RandomFeatureMap: Sendable {
                 }
             }
         }
-        return out
     }
 
     /// φ(x)ᵀφ(y), the unbiased random-feature estimate of SM(x, y) = exp(xᵀy).

@@ -116,9 +116,9 @@ struct AllocationFreeHotLoopTests {
         stream.fillGaussian(&v.elements)
         let inputs = AttentionInputs(queries: q, keys: k, values: v, beta: 0.25, normalization: .softmax)
         var out = Matrix(rows: n, columns: d)
-        let exact = ExactAttention()
-        exact.estimate(inputs, into: &out, stream: stream)
-        let count = allocations { for _ in 0..<Self.repeats { exact.estimate(inputs, into: &out, stream: stream) } }
+        let exact = ExactAttention(), workspace = AttentionWorkspace()
+        exact.estimate(inputs, into: &out, workspace: workspace, stream: stream)
+        let count = allocations { for _ in 0..<Self.repeats { exact.estimate(inputs, into: &out, workspace: workspace, stream: stream) } }
         let blocks = (n + ExactAttention.queryBlock - 1) / ExactAttention.queryBlock
         #expect(count == UInt64(3 * blocks * Self.repeats))
     }
