@@ -4,17 +4,17 @@
 /// through a binary heap of the c best so far, then sorted in place by popping it: O(n log c)
 /// time and no memory beyond the c output entries (no allocation). Used for successive sampling
 /// by Efraimidis–Spirakis keys (``SkeinformerAttention``).
-enum LargestKeys {
+public enum LargestKeys {
     /// Whether index a precedes index b in the order above.
     @inline(__always)
-    static func precedes(_ a: Int, _ b: Int, keys: UnsafePointer<Double>) -> Bool {
+    public static func precedes(_ a: Int, _ b: Int, keys: UnsafePointer<Double>) -> Bool {
         let ka = keys[a], kb = keys[b]
         if ka.isNaN || kb.isNaN { return kb.isNaN && (!ka.isNaN || a < b) }
         return ka > kb || (ka == kb && a < b)
     }
 
     /// Writes the first `count` indices of 0..<n in the order above into `selected` (count ≤ n).
-    static func select(_ count: Int, of n: Int, keys: UnsafePointer<Double>, into selected: UnsafeMutablePointer<Int>) {
+    public static func select(_ count: Int, of n: Int, keys: UnsafePointer<Double>, into selected: UnsafeMutablePointer<Int>) {
         precondition(count >= 0 && count <= n, "select \(count) of \(n) keys")
         guard count > 0 else { return }
         // selected[0..<size] is a heap whose root is the last (in the order) of the indices kept.

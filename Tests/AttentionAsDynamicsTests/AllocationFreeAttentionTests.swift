@@ -15,6 +15,11 @@ private let isOptimisedBuild = true
 /// first draw (or step) grows the ``AttentionWorkspace``, then `repeats` more are counted by the
 /// tests' counting allocator (Tests/AllocationCounting) on the calling thread. Optimised builds
 /// only, as for the interaction sums (a debug build keeps temporaries the optimiser removes).
+///
+/// Every product here has both dimensions of its result above 4: OpenBLAS (0.3 on x86-64, as
+/// measured) allocates a buffer inside `cblas_dgemm` whenever the result has 4 or fewer rows or
+/// columns (e.g. d_v ≤ 4 in RBA's value product), one allocation per such call that no caller can
+/// avoid.
 @Suite("Allocation-free attention draws and dynamics steps", .enabled(if: isOptimisedBuild, "allocations are counted in release builds"))
 struct AllocationFreeAttentionTests {
     static let repeats = 10
@@ -36,18 +41,20 @@ struct AllocationFreeAttentionTests {
         return AttentionInputs(queries: q, keys: k, values: v, beta: 1, normalization: normalization)
     }
 
-    /// Allocation calls of `repeats` draws from fresh streams after one warm-up draw, and whether
-    /// the draws equal those made with a fresh workspace each time (the workspace keeps no state
-    /// that changes a result).
+    /// Allocation calls of `repeats` draws from their own keyed streams after one warm-up draw,
+    /// and whether the draws equal those made with a fresh workspace each time (the workspace keeps
+    /// no state that changes a result). The streams are made before counting: making a keyed
+    /// stream allocates its generator, once per draw in the studies, whatever the estimator.
     private func steadyDraws(_ draw: (inout Matrix, AttentionWorkspace, RandomStream) -> Void,
                              tokens n: Int, valueDimension dv: Int) -> (allocations: UInt64, reproducible: Bool) {
         let workspace = AttentionWorkspace()
         var out = Matrix(rows: n, columns: dv)
         var outputs = [Matrix](repeating: out, count: Self.repeats)
         for r in 0..<Self.repeats { outputs[r].elements[0] = 1 }  // distinct storage, written in place below
+        let streams = (0..<Self.repeats).map { RandomStream(seed: 3, purpose: .estimatorDraws, index: UInt32($0)) }
         draw(&out, workspace, RandomStream(seed: 3, purpose: .estimatorDraws, index: 999))
         let count = allocations {
-            for r in 0..<Self.repeats { draw(&outputs[r], workspace, RandomStream(seed: 3, purpose: .estimatorDraws, index: UInt32(r))) }
+            for r in 0..<Self.repeats { draw(&outputs[r], workspace, streams[r]) }
         }
         var reproducible = true
         for r in 0..<Self.repeats {
@@ -66,10 +73,10 @@ struct AllocationFreeAttentionTests {
         SkeinformerAttention(samples: 12, components: .init(pilotSampling: true, adaptiveNormalization: false, pilotReuse: true)),
         SkeinformerAttention(samples: 12, components: .init(pilotSampling: true, adaptiveNormalization: true, pilotReuse: false)),
         PerformerAttention(features: 16), PerformerAttention(features: 8, kind: .trigonometric),
-        PerformerAttention(features: 8, kind: .hyperbolic),
+        PerformerAttention(features: 8, kind: .hyperbolic), NystromformerAttention(landmarks: 9),
     ]
 
-    @Test("a draw of RBA (plain, corrected), Bernoulli, YOSO (plain, normalised), Skeinformer (and its ablations) and Performer (positive, trigonometric, hyperbolic; i.i.d. features) allocates nothing after the first, and equals a draw with a fresh workspace",
+    @Test("a draw of RBA (plain, corrected), Bernoulli, YOSO (plain, normalised), Skeinformer (and its ablations), Performer (positive, trigonometric, hyperbolic; i.i.d. features) and Nyströmformer allocates nothing after the first, and equals a draw with a fresh workspace",
           arguments: AttentionNormalization.allCases)
     func samplingDrawsAllocateNothing(normalization: AttentionNormalization) {
         let n = 101, d = 6
@@ -83,9 +90,31 @@ struct AllocationFreeAttentionTests {
         }
     }
 
+    /// Orthogonal projections come from a LAPACK QR factorisation of a d×d Gaussian block per d
+    /// features (``RandomFeatureMap/drawProjections(_:sampling:stream:)``), which allocates its
+    /// copies and work arrays; everything else of the draw reuses the workspace. So a draw
+    /// allocates a fixed number of times per block: the same for every draw, doubling with the
+    /// block count.
+    @Test("a draw of Performer with orthogonal features allocates only per QR block (the same count every draw, proportional to the blocks)")
+    func orthogonalPerformerAllocatesPerBlock() {
+        let n = 64, d = 6
+        let inputs = inputs(tokens: n, dimension: d, normalization: .softmax)
+        func perDraw(features m: Int) -> [UInt64] {
+            let estimator = PerformerAttention(features: m, sampling: .orthogonal), workspace = AttentionWorkspace()
+            var out = Matrix(rows: n, columns: d)
+            let streams = (0..<4).map { RandomStream(seed: 5, purpose: .estimatorDraws, index: UInt32($0)) }
+            estimator.estimate(inputs, into: &out, workspace: workspace, stream: RandomStream(seed: 5, purpose: .estimatorDraws, index: 99))
+            return streams.map { stream in allocations { estimator.estimate(inputs, into: &out, workspace: workspace, stream: stream) } }
+        }
+        let one = perDraw(features: d), two = perDraw(features: 2 * d)
+        #expect(one[0] > 0)
+        #expect(one.allSatisfy { $0 == one[0] })
+        #expect(two.allSatisfy { $0 == 2 * one[0] })
+    }
+
     @Test("RBA with batches above 255 tokens (scores in blocks of query rows) allocates nothing after the first draw")
     func blockedRandomBatchAllocatesNothing() {
-        let n = 600, d = 4
+        let n = 600, d = 6
         let inputs = inputs(tokens: n, dimension: d, normalization: .softmax)
         let estimator = RandomBatchAttention(batchSize: 300)
         let (count, reproducible) = steadyDraws({ out, workspace, stream in

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Estimators
+import Estimators
 import NumericsCore
 import Testing
 
