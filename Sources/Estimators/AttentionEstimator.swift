@@ -6,8 +6,12 @@ import NumericsCore
 /// object is measured statically and drives the attention dynamics.
 ///
 /// Estimators hold no mutable state; scratch space lives in the caller's ``AttentionWorkspace``
-/// (reused across draws: a draw after the first allocates nothing) and randomness comes from the
-/// caller's ``RandomStream``.
+/// and randomness comes from the caller's ``RandomStream``. With one workspace reused across
+/// draws, a draw after the first allocates nothing for RBA, the sampling schemes, Performer with
+/// i.i.d. features and Nyströmformer (tested with a counting allocator). The others still
+/// allocate per call: ``ExactAttention`` its per-query-block scratch (its blocks run in parallel),
+/// ``SoftAttention`` its landmark kernels and inverse, ``ParamixerAttention`` its least-squares fit,
+/// and orthogonal Performer features their QR factorisations.
 public protocol AttentionEstimator: Sendable {
     /// Command-line name, e.g. "exact", "rba", "rba-corrected".
     var name: String { get }
