@@ -94,11 +94,15 @@ public struct SkeinformerAttention: AttentionEstimator {
         // 1. Pilot rows: exact rows of B (softmax or mean-field) and their products with V.
         AttentionWorkspace.resize(&scratch.pilotRows, count: c)
         AttentionWorkspace.resize(&scratch.columnSquares, count: n)
-        for j in 0..<n { scratch.columnSquares[j] = 0 }
+        scratch.columnSquares.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         if computesPilot {
-            for r in 0..<c { scratch.pilotRows[r] = stream.uniformInt(below: n) }
             AttentionWorkspace.resize(&scratch.pilotQueries, rows: c, columns: dk)
-            for r in 0..<c { let i = scratch.pilotRows[r]; for a in 0..<dk { scratch.pilotQueries[r, a] = q[i * dk + a] } }
+            scratch.pilotRows.withUnsafeMutableBufferPointer { rows in
+                scratch.pilotQueries.elements.withUnsafeMutableBufferPointer { queries in
+                    for r in 0..<c { rows[r] = stream.uniformInt(below: n) }
+                    for r in 0..<c { let i = rows[r]; for a in 0..<dk { queries[r * dk + a] = q[i * dk + a] } }
+                }
+            }
             AttentionWorkspace.resize(&scratch.pilot, rows: c, columns: n)
             BLAS.gemm(scratch.pilotQueries, inputs.keys, transposeB: true, into: &scratch.pilot)
             // Rows of B (β, max shift, vectorised e^{s − m}, lane sum, scale) and, for pilot sampling,
@@ -110,23 +114,26 @@ public struct SkeinformerAttention: AttentionEstimator {
                 }
             }
         }
-        let columnSquares = scratch.columnSquares
-
         // 2. Column probabilities and c distinct columns (successive sampling).
         AttentionWorkspace.resize(&scratch.keys, count: n)
-        for j in 0..<n {
-            var weight = 1.0
-            if components.pilotSampling {
-                let column = columnSquares[j]
-                var value = 0.0
-                for a in 0..<dv { value += v[j * dv + a] * v[j * dv + a] }
-                weight = (column * value).squareRoot()
-            }
-            // Efraimidis–Spirakis: the c largest log(U)/w are a weighted sample without replacement.
-            scratch.keys[j] = weight > 0 ? log(stream.uniform()) / weight : -Double.infinity
-        }
         AttentionWorkspace.resize(&scratch.selected, count: c)
-        scratch.keys.withUnsafeBufferPointer { keys in
+        let pilotSampling = components.pilotSampling
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+            scratch.columnSquares.withUnsafeBufferPointer { columnSquares in
+                v.withUnsafeBufferPointer { v in
+                    for j in 0..<n {
+                        var weight = 1.0
+                        if pilotSampling {
+                            let column = columnSquares[j]
+                            var value = 0.0
+                            for a in 0..<dv { value += v[j * dv + a] * v[j * dv + a] }
+                            weight = (column * value).squareRoot()
+                        }
+                        // Efraimidis–Spirakis: the c largest log(U)/w are a weighted sample without replacement.
+                        keys[j] = weight > 0 ? log(stream.uniform()) / weight : -Double.infinity
+                    }
+                }
+            }
             scratch.selected.withUnsafeMutableBufferPointer { selected in
                 LargestKeys.select(c, of: n, keys: keys.baseAddress!, into: selected.baseAddress!)
             }
@@ -135,15 +142,25 @@ public struct SkeinformerAttention: AttentionEstimator {
         // 3. Scores against the selected keys (N×c) and R_{J′} pieces.
         AttentionWorkspace.resize(&scratch.selectedKeys, rows: c, columns: dk)
         if scratch.isSelected.count < n { scratch.isSelected = [Bool](repeating: false, count: n) }
-        for j in 0..<n { scratch.isSelected[j] = false }
-        for b in 0..<c {
-            let j = scratch.selected[b]
-            scratch.isSelected[j] = true
-            for a in 0..<dk { scratch.selectedKeys[b, a] = k[j * dk + a] }
-        }
         AttentionWorkspace.resize(&scratch.rest, count: dv)
-        for a in 0..<dv { scratch.rest[a] = 0 }
-        for j in 0..<n where !scratch.isSelected[j] { for a in 0..<dv { scratch.rest[a] += v[j * dv + a] } }
+        scratch.isSelected.withUnsafeMutableBufferPointer { isSelected in
+            scratch.selected.withUnsafeBufferPointer { selected in
+                scratch.selectedKeys.elements.withUnsafeMutableBufferPointer { selectedKeys in
+                    scratch.rest.withUnsafeMutableBufferPointer { rest in
+                        v.withUnsafeBufferPointer { v in
+                            for j in 0..<n { isSelected[j] = false }
+                            for b in 0..<c {
+                                let j = selected[b]
+                                isSelected[j] = true
+                                for a in 0..<dk { selectedKeys[b * dk + a] = k[j * dk + a] }
+                            }
+                            for a in 0..<dv { rest[a] = 0 }
+                            for j in 0..<n where !isSelected[j] { for a in 0..<dv { rest[a] += v[j * dv + a] } }
+                        }
+                    }
+                }
+            }
+        }
         AttentionWorkspace.resize(&scratch.scores, rows: n, columns: c)
         BLAS.gemm(inputs.queries, scratch.selectedKeys, transposeB: true, into: &scratch.scores)
         let rest = scratch.rest
@@ -191,11 +208,12 @@ public struct SkeinformerAttention: AttentionEstimator {
 
         // 5. Pilot reutilisation: exact rows B_J V.
         if components.pilotReuse {
+            let pilotRows = scratch.pilotRows
             scratch.pilot.elements.withUnsafeBufferPointer { pp in
                 v.withUnsafeBufferPointer { vp in
                     out.elements.withUnsafeMutableBufferPointer { op in
                         for r in 0..<c {
-                            let i = scratch.pilotRows[r]
+                            let i = pilotRows[r]
                             cnumerics_weighted_rows(pp.baseAddress! + r * n, nil, n, vp.baseAddress!, dv, op.baseAddress! + i * dv)
                         }
                     }

@@ -115,7 +115,10 @@ public enum VarianceSweepStudy {
             let workspace = AttentionWorkspace()
             return { r, buffer in
                 draw(&out, workspace, RandomStream(seed: seed, trajectory: key, purpose: .estimatorDraws, index: UInt32(r)))
-                buffer = out.elements
+                // Copied, not assigned: sharing out's storage would make the next draw copy it.
+                out.elements.withUnsafeBufferPointer { source in
+                    buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source.baseAddress!, count: source.count) }
+                }
             }
         }
     }
