@@ -87,7 +87,9 @@ public struct RandomFeatureMap: Sendable {
     /// φ of every row of x (N×d) as an N×F matrix, optionally rescaled by a common factor per row
     /// or for the whole matrix (see ``Shift``). One GEMM plus N·F transcendental functions; with a
     /// shift every exponent is ≤ 0 and the exponentials run a row at a time through
-    /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`.
+    /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`. Trigonometric
+    /// features take sin and cos of each angle from one glibc `sincos` call (bit-identical to `sin`
+    /// and `cos`).
     public func features(of x: Matrix, shift: Shift = .none) -> Matrix {
         var out = Matrix(rows: x.rows, columns: featureDimension), projected = Matrix(rows: x.rows, columns: count)
         features(of: x, shift: shift, into: &out, projected: &projected)
@@ -130,10 +132,7 @@ public struct RandomFeatureMap: Sendable {
                         case .global: ShiftedExponential.exponentiate(row, count: f, shift: top)
                         }
                         for l in 0..<f { row[l] *= scale }
-                        if kind == .trigonometric {
-                            for l in 0..<m { row[l] *= sin(pi[l]) }
-                            for l in 0..<m { row[m + l] *= cos(pi[l]) }
-                        }
+                        if kind == .trigonometric { cnumerics_multiply_by_sincos(pi, m, row, row + m) }
                     }
                 }
             }
