@@ -90,6 +90,22 @@ struct AllocationFreeAttentionTests {
         }
     }
 
+    @Test("a draw of Paramixer (chord, CDIL) from its fitted chain allocates nothing", arguments: ParamixerPattern.allCases)
+    func preparedParamixerDrawAllocatesNothing(pattern: ParamixerPattern) {
+        let n = 64, d = 6
+        let inputs = inputs(tokens: n, dimension: d, normalization: .softmax)
+        let estimator = ParamixerAttention(pattern: pattern, factors: 7)
+        let chain = estimator.prepare(inputs)
+        let (count, reproducible) = steadyDraws({ out, workspace, stream in
+            estimator.estimate(inputs, prepared: chain, into: &out, workspace: workspace, stream: stream)
+        }, tokens: n, valueDimension: d)
+        #expect(count == 0)
+        #expect(reproducible)
+        var direct = Matrix(rows: n, columns: d)
+        estimator.estimate(inputs, into: &direct, stream: RandomStream(seed: 1, purpose: .estimatorDraws))
+        #expect(direct.elements.elementsEqual(chain.apply(inputs.values).elements) { $0.bitPattern == $1.bitPattern })
+    }
+
     /// Orthogonal projections come from a LAPACK QR factorisation of a d×d Gaussian block per d
     /// features (``RandomFeatureMap/drawProjections(_:sampling:stream:)``), which allocates its
     /// copies and work arrays; everything else of the draw reuses the workspace. So a draw
