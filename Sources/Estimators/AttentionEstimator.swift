@@ -7,11 +7,12 @@ import NumericsCore
 ///
 /// Estimators hold no mutable state; scratch space lives in the caller's ``AttentionWorkspace``
 /// and randomness comes from the caller's ``RandomStream``. With one workspace reused across
-/// draws, a draw after the first allocates nothing for RBA, the sampling schemes, Performer with
-/// i.i.d. features and Nyströmformer (tested with a counting allocator). The others still
-/// allocate per call: ``ExactAttention`` its per-query-block scratch (its blocks run in parallel),
-/// ``SoftAttention`` its landmark kernels and inverse, ``ParamixerAttention`` its least-squares fit,
-/// and orthogonal Performer features their QR factorisations.
+/// draws, a draw after the first allocates nothing for ``ExactAttention`` on one thread, RBA, the
+/// sampling schemes, Performer with i.i.d. features, Nyströmformer and a prepared Paramixer chain
+/// (tested with a counting allocator). The others still allocate per call: parallel exact
+/// attention its per-query-block scratch, ``SoftAttention`` its landmark kernels and inverse,
+/// an unprepared Paramixer call its least-squares fit, and orthogonal Performer features their QR
+/// factorisations.
 public protocol AttentionEstimator: Sendable {
     /// Command-line name, e.g. "exact", "rba", "rba-corrected".
     var name: String { get }

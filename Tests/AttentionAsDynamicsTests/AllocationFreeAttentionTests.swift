@@ -159,14 +159,15 @@ struct AllocationFreeAttentionTests {
 
     /// One Euler step plus the retraction of the attention dynamics with RBA in the drift, as the
     /// work-precision trajectories and `rbm-bench structured` run it.
-    @Test("an attention-dynamics step with RBA allocates nothing after the first (identity and random maps, sphere and Euclidean)",
-          arguments: [(AttentionGeometry.sphere, false), (.sphere, true), (.euclidean, true)])
-    func attentionDynamicsStepAllocatesNothing(geometry: AttentionGeometry, randomMaps: Bool) throws {
+    @Test("an attention-dynamics step with RBA or exact attention allocates nothing after the first (identity and random maps, sphere and Euclidean)",
+          arguments: [(AttentionGeometry.sphere, false, false), (.sphere, true, false), (.euclidean, true, false), (.sphere, false, true)])
+    func attentionDynamicsStepAllocatesNothing(geometry: AttentionGeometry, randomMaps: Bool, exact: Bool) throws {
         let n = 130, d = 5
         let maps: AttentionMaps = randomMaps ? .random(d, stream: RandomStream(seed: 2, purpose: .configuration)) : .identity(d)
         let dynamics = AttentionDynamics(tokens: n, dimension: d, maps: maps, beta: 1, normalization: .softmax, geometry: geometry)
+        let estimator: any AttentionEstimator = exact ? ExactAttention() : RandomBatchAttention(batchSize: 16)
         // An existential, as the studies hold it.
-        let drift: any Drift = AttentionDrift(dynamics: dynamics, estimator: RandomBatchAttention(batchSize: 16))
+        let drift: any Drift = AttentionDrift(dynamics: dynamics, estimator: estimator)
         var x = try TokenSet.uniformSphere.tokens(count: n, dimension: d, stream: RandomStream(seed: 2, purpose: .initialCondition)).elements
         let workspace = IntegratorWorkspace(particles: n, dimension: d)
         let stream = RandomStream(seed: 2, purpose: .batchPartition)
