@@ -27,8 +27,8 @@ import NumericsCore
 /// the first (the measurements are in the C kernel's comment, `prefetch.c`). A cache-blocked
 /// permutation (bucket the indices with their rows by a random label, shuffle each bucket in
 /// cache, scatter back by destination range) turns these random accesses into sequential streams,
-/// but was measured slower on the machine above at every N up to 10⁶: its five sequential passes
-/// over N records cost more than the two prefetched random ones.
+/// but a C prototype of the step's passes measured it slower on the same machine at N = 10⁵ and 10⁶:
+/// its five sequential passes over N records cost more than the two prefetched random ones.
 ///
 /// Cost: O(p·N·d) per call (p−1 interactions per particle), memory O(N·d) (the scratch, reused).
 public struct RandomBatchInteractionSum: InteractionSumEstimator {
