@@ -4,15 +4,16 @@
  * memory system overlap their misses instead of serving them one at a time.  No effect on results.
  *
  * Both prefetches are read hints to the second-level cache (locality 2: prefetcht1 on x86), not to
- * the first: at N ≫ cache the passes are limited by how many misses can be in flight at once, and
- * a prefetch into L1 holds one of the few L1 miss buffers until its line arrives, while a prefetch
- * into L2 does not, so more rows are fetched concurrently.  The scatter's target rows are
- * prefetched for reading as well: on the machine measured a write prefetch (prefetchw) fills L1
- * only and was as slow as the L1 read hint, while a line read into L2 that no other core holds
- * arrives in the exclusive state, so the later store needs no further request.  Measured by
- * `rbm-bench rbm-step` (AMD EPYC, 1 MiB L2 per core, 32 MiB L3), one thread, N = 10⁶, d = 2:
- * 21.6–23.2 ns per particle with both hints to L1 (read and write), 18.2–19.0 with the gather's
- * hint to L2, 17.7–18.1 with both to L2; unchanged (≈ 13.3) at N = 10³…10⁵, where the rows are in cache.
+ * the first.  Our reading of the measurements below (not checked with hardware counters): at
+ * N ≫ cache the random passes are limited by how many misses are in flight at once, and more are
+ * when the prefetches target L2, since a prefetch into L1 holds one of the few L1 miss buffers until
+ * its line arrives; the scatter's target rows take the same read hint instead of a write hint
+ * (prefetchw), as a line no other core holds is read in the exclusive state and the later store
+ * needs no second request.  Measured by `rbm-bench rbm-step` (AMD EPYC, 1 MiB L2 per core,
+ * 32 MiB L3, one thread, d = 2), medians of 7 alternating runs at N = 10⁶: 21.8 ns per particle with
+ * the L1 read hint and the write hint, 18.8 with the gather's hint to L2, 18.1 with both read hints
+ * to L2; unchanged (≈ 13.3) at N = 10³…10⁵, where the rows are in cache.  Hints only: no effect on
+ * results.
  */
 #include "CNumerics.h"
 
