@@ -5,7 +5,11 @@
  *
  * Floating-point contraction is off in this file: every kernel performs exactly the roundings
  * of the scalar Swift code it replaces (no fused multiply-add), so results are bit-identical to
- * the per-pair scalar path on every CPU, whatever the vector width.
+ * the per-pair scalar path on every CPU, whatever the vector width.  The one exception, the
+ * fused Newton's-third-law kernel (cnumerics_smooth_block_pair_fused), rounds its multiply-adds
+ * once by explicit fused multiply-add (__builtin_elementwise_fma: an instruction in the AVX-512
+ * and AVX2 clones, libm's correctly rounded fma() in the baseline clone), so it too gives the
+ * same bits on every CPU.
  */
 #include "CNumerics.h"
 #include "vectorclones.h"
@@ -297,6 +301,128 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
         default: return;
         }
     }
+}
+
+/* ---- Newton's third law with fused multiply-add, any d (used above d = 8) --------------------
+ * The same 8×8 tiles, rotations, masking and column layout as cnumerics_smooth_block_pair, but in
+ * two passes per tile so that no vector array of length d lives in registers (at d = 16 the four
+ * arrays xa, ya, xb, yb would need 64 vector registers; spilled, the kernel ran slower than the
+ * per-target sums): pass 1 runs over the coordinates and forms the 8 rotations' ‖z‖² chains,
+ * ‖z‖² = fma(z_c, z_c, ‖z‖²) for c = 0 … d − 1 (z_c = x_a,c − x_b,c recomputed in pass 2 with the
+ * same rounding); then the 8 scales s = w·c/√(1 + ‖z‖²) (independent square roots and divisions);
+ * pass 2 runs over the coordinates again, y_a,c ← fma(s, z_c, y_a,c) and y_b,c ← fma(−s, z_c, y_b,c)
+ * rotation by rotation.  fma(−s, z, y) = fl(y − s·z) is what particle b's own fused sum would add
+ * (its z is fl(x_b − x_a) = −fl(x_a − x_b)), so every particle receives, in another order, the fused
+ * terms of its per-target fused sum.  About 3 fused multiply-adds, 2 subtractions and 3 lane
+ * rotations per coordinate and unordered pair of a tile, against 6·d operations per ordered pair of
+ * the per-target sums (no fused multiply-add). */
+
+/* scale[r] ← the scale of rotation r (lane k of a with lane k + r of b) of the tile (a, b), masked. */
+static inline __attribute__((always_inline)) void fused_tile_scales(const double *xs, long stride, long n, long d, long a,
+                                                                    long b, double weightStrength, v8d *scale) {
+    v8d norm2[8];
+    for (int r = 0; r < 8; r++) norm2[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            const v8d z = xa - xb;
+            norm2[r] = __builtin_elementwise_fma(z, z, norm2[r]);
+            xb = ROTATE8(xb);
+        }
+    }
+    for (int r = 0; r < 8; r++) scale[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm2[r]);
+    if (a + 8 > n || b + 8 > n) {
+        v8d validA, validB;
+        VALID_LANES(validA, a, n);
+        VALID_LANES(validB, b, n);
+        for (int r = 0; r < 8; r++) {
+            scale[r] = scale[r] * (validA * validB);
+            validB = ROTATE8(validB);
+        }
+    }
+}
+
+/* Group a against itself: rotations 1 … 7, each ordered pair once, only lane k updated. */
+static inline __attribute__((always_inline)) void fused_self_tile(const double *xs, double *ys, long stride, long n,
+                                                                  long d, long a, double weightStrength) {
+    v8d norm2[8], scale[8];
+    for (int r = 1; r < 8; r++) norm2[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        xb = xa;
+        for (int r = 1; r < 8; r++) {
+            xb = ROTATE8(xb);
+            const v8d z = xa - xb;
+            norm2[r] = __builtin_elementwise_fma(z, z, norm2[r]);
+        }
+    }
+    v8d validA, validB;
+    VALID_LANES(validA, a, n);
+    validB = validA;
+    for (int r = 1; r < 8; r++) {
+        validB = ROTATE8(validB);
+        scale[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm2[r]);
+        if (a + 8 > n) scale[r] = scale[r] * (validA * validB);
+    }
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb, ya;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&ya, ys + c * stride + a, 64);
+        xb = xa;
+        for (int r = 1; r < 8; r++) {
+            xb = ROTATE8(xb);
+            ya = __builtin_elementwise_fma(scale[r], xa - xb, ya);
+        }
+        memcpy(ys + c * stride + a, &ya, 64);
+    }
+}
+
+/* The block pair with fused multiply-adds (both clones and the baseline entry point inline it). */
+static inline __attribute__((always_inline)) void smooth_block_pair_fused(const double *xs, double *ys, long stride,
+                                                                          long n, long d, long aFirst, long aEnd,
+                                                                          long bFirst, long bEnd,
+                                                                          double weightStrength) {
+    const int diagonal = aFirst == bFirst;
+    for (long a = aFirst; a < aEnd; a += 8) {
+        if (diagonal) fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
+        for (long b = diagonal ? a + 8 : bFirst; b < bEnd; b += 8) {
+            v8d scale[8];
+            fused_tile_scales(xs, stride, n, d, a, b, weightStrength, scale);
+            for (long c = 0; c < d; c++) {
+                v8d xa, xb, ya, yb;
+                memcpy(&xa, xs + c * stride + a, 64);
+                memcpy(&xb, xs + c * stride + b, 64);
+                memcpy(&ya, ys + c * stride + a, 64);
+                memcpy(&yb, ys + c * stride + b, 64);
+                for (int r = 0; r < 8; r++) {
+                    const v8d z = xa - xb;
+                    ya = __builtin_elementwise_fma(scale[r], z, ya);
+                    yb = __builtin_elementwise_fma(-scale[r], z, yb);
+                    xb = ROTATE8(xb);
+                    yb = ROTATE8(yb);
+                }
+                memcpy(ys + c * stride + a, &ya, 64);
+                memcpy(ys + c * stride + b, &yb, 64);
+            }
+        }
+    }
+}
+
+CNUMERICS_CLONES
+void cnumerics_smooth_block_pair_fused(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                       long aEnd, long bFirst, long bEnd, double weightStrength) {
+    if (d < 1) return;
+    smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
+}
+
+/* Not cloned: compiled for the baseline instruction set only (the default clone's code, fma() from libm). */
+void cnumerics_smooth_block_pair_fused_baseline(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                                long aEnd, long bFirst, long bEnd, double weightStrength) {
+    if (d < 1) return;
+    smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
 }
 
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs) {

@@ -42,7 +42,9 @@ public protocol PairInteraction: Sendable {
                    weight: Double, into out: UnsafeMutablePointer<Double>)
     /// The vectorised Newton's-third-law kernel of an antisymmetric interaction, k(xⱼ, xᵢ) = −k(xᵢ, xⱼ)
     /// bit for bit, in `dimension`; nil (the default) if the interaction has none, and then
-    /// ``ExactInteractionSum`` sums per target.
+    /// ``ExactInteractionSum`` sums per target. Its arithmetic may differ from `accumulate` (e.g. fused
+    /// multiply-adds) if the conforming type documents the bound on the difference; it must give the
+    /// same bits on every CPU.
     func antisymmetricBlockPairKernel(dimension: Int) -> AntisymmetricBlockPairKernel?
 }
 
