@@ -306,16 +306,16 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
 /* ---- Newton's third law with fused multiply-add, any d (used above d = 8) --------------------
  * The same 8×8 tiles, rotations, masking and column layout as cnumerics_smooth_block_pair, but in
  * two passes per tile so that no vector array of length d lives in registers (at d = 16 the four
- * arrays xa, ya, xb, yb would need 64 vector registers; spilled, the kernel ran slower than the
+ * arrays xa, ya, xb, yb would need 64 vector registers; spilled, that kernel ran slower than the
  * per-target sums): pass 1 runs over the coordinates and forms the 8 rotations' ‖z‖² chains,
- * ‖z‖² = fma(z_c, z_c, ‖z‖²) for c = 0 … d − 1 (z_c = x_a,c − x_b,c recomputed in pass 2 with the
- * same rounding); then the 8 scales s = w·c/√(1 + ‖z‖²) (independent square roots and divisions);
- * pass 2 runs over the coordinates again, y_a,c ← fma(s, z_c, y_a,c) and y_b,c ← fma(−s, z_c, y_b,c)
- * rotation by rotation.  fma(−s, z, y) = fl(y − s·z) is what particle b's own fused sum would add
- * (its z is fl(x_b − x_a) = −fl(x_a − x_b)), so every particle receives, in another order, the fused
- * terms of its per-target fused sum.  About 3 fused multiply-adds, 2 subtractions and 3 lane
- * rotations per coordinate and unordered pair of a tile, against 6·d operations per ordered pair of
- * the per-target sums (no fused multiply-add). */
+ * ‖z‖² = fma(z_c, z_c, ‖z‖²) for c = 0 … d − 1 from +0 (z_c = fl(x_a,c − x_b,c), recomputed in pass 2
+ * with the same rounding); then the 8 scales s = w·c/√(1 + ‖z‖²) (independent square roots and
+ * divisions); pass 2 runs over the coordinates again, y_a,c ← fma(s, z_c, y_a,c) and
+ * y_b,c ← fma(s, fl(x_b,c − x_a,c), y_b,c) rotation by rotation.  fl(x_b − x_a) = −fl(x_a − x_b), and
+ * ‖z‖² is the same from either side, so each particle receives, in another order, exactly the fused
+ * terms of its own fused per-target sum.  Two a-groups share each b-group's rotations (a double tile):
+ * per coordinate and double tile 16 fused multiply-adds and 16 subtractions for the ‖z‖² chains,
+ * 32 and 32 for the sums, and 23 lane rotations, for 128 unordered pairs. */
 
 /* scale[r] ← the scale of rotation r (lane k of a with lane k + r of b) of the tile (a, b), masked. */
 static inline __attribute__((always_inline)) void fused_tile_scales(const double *xs, long stride, long n, long d, long a,
@@ -341,6 +341,83 @@ static inline __attribute__((always_inline)) void fused_tile_scales(const double
             scale[r] = scale[r] * (validA * validB);
             validB = ROTATE8(validB);
         }
+    }
+}
+
+/* Group a against group b ≠ a. */
+static inline __attribute__((always_inline)) void fused_tile(const double *xs, double *ys, long stride, long n, long d,
+                                                             long a, long b, double weightStrength) {
+    v8d scale[8];
+    fused_tile_scales(xs, stride, n, d, a, b, weightStrength, scale);
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb, ya, yb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        memcpy(&ya, ys + c * stride + a, 64);
+        memcpy(&yb, ys + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            ya = __builtin_elementwise_fma(scale[r], xa - xb, ya);
+            yb = __builtin_elementwise_fma(scale[r], xb - xa, yb);
+            xb = ROTATE8(xb);
+            yb = ROTATE8(yb);
+        }
+        memcpy(ys + c * stride + a, &ya, 64);
+        memcpy(ys + c * stride + b, &yb, 64);
+    }
+}
+
+/* Groups a and a + 8 against group b (b ∉ {a, a + 8}): the rotations of x_b and y_b serve both; in
+ * each rotation y_b receives group a's term, then group a + 8's. */
+static inline __attribute__((always_inline)) void fused_double_tile(const double *xs, double *ys, long stride, long n,
+                                                                    long d, long a, long b, double weightStrength) {
+    v8d norm0[8], norm1[8], scale0[8], scale1[8];
+    for (int r = 0; r < 8; r++) norm0[r] = norm1[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa0, xa1, xb;
+        memcpy(&xa0, xs + c * stride + a, 64);
+        memcpy(&xa1, xs + c * stride + a + 8, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            const v8d z0 = xa0 - xb, z1 = xa1 - xb;
+            norm0[r] = __builtin_elementwise_fma(z0, z0, norm0[r]);
+            norm1[r] = __builtin_elementwise_fma(z1, z1, norm1[r]);
+            xb = ROTATE8(xb);
+        }
+    }
+    for (int r = 0; r < 8; r++) {
+        scale0[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm0[r]);
+        scale1[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm1[r]);
+    }
+    if (a + 16 > n || b + 8 > n) {
+        v8d valid0, valid1, validB;
+        VALID_LANES(valid0, a, n);
+        VALID_LANES(valid1, a + 8, n);
+        VALID_LANES(validB, b, n);
+        for (int r = 0; r < 8; r++) {
+            scale0[r] = scale0[r] * (valid0 * validB);
+            scale1[r] = scale1[r] * (valid1 * validB);
+            validB = ROTATE8(validB);
+        }
+    }
+    for (long c = 0; c < d; c++) {
+        v8d xa0, xa1, xb, ya0, ya1, yb;
+        memcpy(&xa0, xs + c * stride + a, 64);
+        memcpy(&xa1, xs + c * stride + a + 8, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        memcpy(&ya0, ys + c * stride + a, 64);
+        memcpy(&ya1, ys + c * stride + a + 8, 64);
+        memcpy(&yb, ys + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            ya0 = __builtin_elementwise_fma(scale0[r], xa0 - xb, ya0);
+            ya1 = __builtin_elementwise_fma(scale1[r], xa1 - xb, ya1);
+            yb = __builtin_elementwise_fma(scale0[r], xb - xa0, yb);
+            yb = __builtin_elementwise_fma(scale1[r], xb - xa1, yb);
+            xb = ROTATE8(xb);
+            yb = ROTATE8(yb);
+        }
+        memcpy(ys + c * stride + a, &ya0, 64);
+        memcpy(ys + c * stride + a + 8, &ya1, 64);
+        memcpy(ys + c * stride + b, &yb, 64);
     }
 }
 
@@ -380,34 +457,32 @@ static inline __attribute__((always_inline)) void fused_self_tile(const double *
     }
 }
 
-/* The block pair with fused multiply-adds (both clones and the baseline entry point inline it). */
+/* The block pair with fused multiply-adds (the clones and the baseline entry point inline it): the
+ * a-groups two at a time (a trailing odd one alone); on the diagonal each pair of groups first meets
+ * itself (two self tiles and the tile between them), then the groups after it. */
 static inline __attribute__((always_inline)) void smooth_block_pair_fused(const double *xs, double *ys, long stride,
                                                                           long n, long d, long aFirst, long aEnd,
                                                                           long bFirst, long bEnd,
                                                                           double weightStrength) {
     const int diagonal = aFirst == bFirst;
-    for (long a = aFirst; a < aEnd; a += 8) {
-        if (diagonal) fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
-        for (long b = diagonal ? a + 8 : bFirst; b < bEnd; b += 8) {
-            v8d scale[8];
-            fused_tile_scales(xs, stride, n, d, a, b, weightStrength, scale);
-            for (long c = 0; c < d; c++) {
-                v8d xa, xb, ya, yb;
-                memcpy(&xa, xs + c * stride + a, 64);
-                memcpy(&xb, xs + c * stride + b, 64);
-                memcpy(&ya, ys + c * stride + a, 64);
-                memcpy(&yb, ys + c * stride + b, 64);
-                for (int r = 0; r < 8; r++) {
-                    const v8d z = xa - xb;
-                    ya = __builtin_elementwise_fma(scale[r], z, ya);
-                    yb = __builtin_elementwise_fma(-scale[r], z, yb);
-                    xb = ROTATE8(xb);
-                    yb = ROTATE8(yb);
-                }
-                memcpy(ys + c * stride + a, &ya, 64);
-                memcpy(ys + c * stride + b, &yb, 64);
-            }
+    long a = aFirst;
+    for (; a + 16 <= aEnd; a += 16) {
+        long first = bFirst;
+        if (diagonal) {
+            fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
+            fused_self_tile(xs, ys, stride, n, d, a + 8, weightStrength);
+            fused_tile(xs, ys, stride, n, d, a, a + 8, weightStrength);
+            first = a + 16;
         }
+        for (long b = first; b < bEnd; b += 8) fused_double_tile(xs, ys, stride, n, d, a, b, weightStrength);
+    }
+    for (; a < aEnd; a += 8) {
+        long first = bFirst;
+        if (diagonal) {
+            fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
+            first = a + 8;
+        }
+        for (long b = first; b < bEnd; b += 8) fused_tile(xs, ys, stride, n, d, a, b, weightStrength);
     }
 }
 
