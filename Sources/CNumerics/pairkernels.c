@@ -311,11 +311,12 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
  * ‖z‖² = fma(z_c, z_c, ‖z‖²) for c = 0 … d − 1 from +0 (z_c = fl(x_a,c − x_b,c), recomputed in pass 2
  * with the same rounding); then the 8 scales s = w·c/√(1 + ‖z‖²) (independent square roots and
  * divisions); pass 2 runs over the coordinates again, y_a,c ← fma(s, z_c, y_a,c) and
- * y_b,c ← fma(s, fl(x_b,c − x_a,c), y_b,c) rotation by rotation.  fl(x_b − x_a) = −fl(x_a − x_b), and
- * ‖z‖² is the same from either side, so each particle receives, in another order, exactly the fused
- * terms of its own fused per-target sum.  Two a-groups share each b-group's rotations (a double tile):
- * per coordinate and double tile 16 fused multiply-adds and 16 subtractions for the ‖z‖² chains,
- * 32 and 32 for the sums, and 23 lane rotations, for 128 unordered pairs. */
+ * y_b,c ← fma(s, −z_c, y_b,c) rotation by rotation (one negated multiply-add instruction).  −z_c is
+ * fl(x_b,c − x_a,c), and ‖z‖² is the same from either side, so each particle receives, in another
+ * order, exactly the fused terms of its own fused per-target sum.  Two a-groups share each b-group's
+ * rotations (a double tile): per coordinate and double tile 16 fused multiply-adds and 16
+ * subtractions for the ‖z‖² chains, 32 and 16 for the sums, and 23 lane rotations, for 128 unordered
+ * pairs. */
 
 /* scale[r] ← the scale of rotation r (lane k of a with lane k + r of b) of the tile (a, b), masked. */
 static inline __attribute__((always_inline)) void fused_tile_scales(const double *xs, long stride, long n, long d, long a,
@@ -356,8 +357,9 @@ static inline __attribute__((always_inline)) void fused_tile(const double *xs, d
         memcpy(&ya, ys + c * stride + a, 64);
         memcpy(&yb, ys + c * stride + b, 64);
         for (int r = 0; r < 8; r++) {
-            ya = __builtin_elementwise_fma(scale[r], xa - xb, ya);
-            yb = __builtin_elementwise_fma(scale[r], xb - xa, yb);
+            const v8d z = xa - xb;
+            ya = __builtin_elementwise_fma(scale[r], z, ya);
+            yb = __builtin_elementwise_fma(scale[r], -z, yb);
             xb = ROTATE8(xb);
             yb = ROTATE8(yb);
         }
@@ -408,10 +410,11 @@ static inline __attribute__((always_inline)) void fused_double_tile(const double
         memcpy(&ya1, ys + c * stride + a + 8, 64);
         memcpy(&yb, ys + c * stride + b, 64);
         for (int r = 0; r < 8; r++) {
-            ya0 = __builtin_elementwise_fma(scale0[r], xa0 - xb, ya0);
-            ya1 = __builtin_elementwise_fma(scale1[r], xa1 - xb, ya1);
-            yb = __builtin_elementwise_fma(scale0[r], xb - xa0, yb);
-            yb = __builtin_elementwise_fma(scale1[r], xb - xa1, yb);
+            const v8d z0 = xa0 - xb, z1 = xa1 - xb;
+            ya0 = __builtin_elementwise_fma(scale0[r], z0, ya0);
+            ya1 = __builtin_elementwise_fma(scale1[r], z1, ya1);
+            yb = __builtin_elementwise_fma(scale0[r], -z0, yb);
+            yb = __builtin_elementwise_fma(scale1[r], -z1, yb);
             xb = ROTATE8(xb);
             yb = ROTATE8(yb);
         }

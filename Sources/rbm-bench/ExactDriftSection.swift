@@ -10,9 +10,9 @@ import ParticleSystems
 /// `fractionOfLimit`) are d = 3. The exact sum uses Newton's third law (one c/√(1+a) per unordered
 /// pair, so up to 2 ordered pairs per unit of the limit: a fraction of up to 2). At d = 16 arithmetic
 /// rather than the square root and division bounds a pair: the fused kernel that runs above d = 8
-/// spends about 3 fused multiply-adds, 2 subtractions and 3 lane rotations per coordinate and unordered
-/// pair (about 8·d vector operations per 16 ordered pairs), against 6·d per 8 ordered pairs of the
-/// per-target sums without fused multiply-add.
+/// spends per coordinate and vector of 8 unordered pairs about 3 fused multiply-adds, 2 subtractions
+/// and 1.5 lane rotations (about 6.5·d vector operations per 16 ordered pairs), against 6·d per 8
+/// ordered pairs of the per-target sums without fused multiply-add.
 ///
 /// `newtonSpeedup.dD` compares, on one thread in the same run, the exact sum with the per-target
 /// sums it replaced (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``,
