@@ -368,6 +368,37 @@ static inline __attribute__((always_inline)) void fused_tile(const double *xs, d
     }
 }
 
+/* Pass 2 of a double tile for coordinates c … c + width − 1 (width 1 or 2, a literal after inlining). */
+static inline __attribute__((always_inline)) void fused_double_tile_sums(const double *xs, double *ys, long stride,
+                                                                         long c, int width, long a, long b,
+                                                                         const v8d *scale0, const v8d *scale1) {
+    v8d xa0[2], xa1[2], xb[2], ya0[2], ya1[2], yb[2];
+    for (int u = 0; u < width; u++) {
+        memcpy(&xa0[u], xs + (c + u) * stride + a, 64);
+        memcpy(&xa1[u], xs + (c + u) * stride + a + 8, 64);
+        memcpy(&xb[u], xs + (c + u) * stride + b, 64);
+        memcpy(&ya0[u], ys + (c + u) * stride + a, 64);
+        memcpy(&ya1[u], ys + (c + u) * stride + a + 8, 64);
+        memcpy(&yb[u], ys + (c + u) * stride + b, 64);
+    }
+    for (int r = 0; r < 8; r++) {
+        for (int u = 0; u < width; u++) {
+            const v8d z0 = xa0[u] - xb[u], z1 = xa1[u] - xb[u];
+            ya0[u] = __builtin_elementwise_fma(scale0[r], z0, ya0[u]);
+            ya1[u] = __builtin_elementwise_fma(scale1[r], z1, ya1[u]);
+            yb[u] = __builtin_elementwise_fma(scale0[r], -z0, yb[u]);
+            yb[u] = __builtin_elementwise_fma(scale1[r], -z1, yb[u]);
+            xb[u] = ROTATE8(xb[u]);
+            yb[u] = ROTATE8(yb[u]);
+        }
+    }
+    for (int u = 0; u < width; u++) {
+        memcpy(ys + (c + u) * stride + a, &ya0[u], 64);
+        memcpy(ys + (c + u) * stride + a + 8, &ya1[u], 64);
+        memcpy(ys + (c + u) * stride + b, &yb[u], 64);
+    }
+}
+
 /* Groups a and a + 8 against group b (b ∉ {a, a + 8}): the rotations of x_b and y_b serve both; in
  * each rotation y_b receives group a's term, then group a + 8's. */
 static inline __attribute__((always_inline)) void fused_double_tile(const double *xs, double *ys, long stride, long n,
@@ -401,27 +432,12 @@ static inline __attribute__((always_inline)) void fused_double_tile(const double
             validB = ROTATE8(validB);
         }
     }
-    for (long c = 0; c < d; c++) {
-        v8d xa0, xa1, xb, ya0, ya1, yb;
-        memcpy(&xa0, xs + c * stride + a, 64);
-        memcpy(&xa1, xs + c * stride + a + 8, 64);
-        memcpy(&xb, xs + c * stride + b, 64);
-        memcpy(&ya0, ys + c * stride + a, 64);
-        memcpy(&ya1, ys + c * stride + a + 8, 64);
-        memcpy(&yb, ys + c * stride + b, 64);
-        for (int r = 0; r < 8; r++) {
-            const v8d z0 = xa0 - xb, z1 = xa1 - xb;
-            ya0 = __builtin_elementwise_fma(scale0[r], z0, ya0);
-            ya1 = __builtin_elementwise_fma(scale1[r], z1, ya1);
-            yb = __builtin_elementwise_fma(scale0[r], -z0, yb);
-            yb = __builtin_elementwise_fma(scale1[r], -z1, yb);
-            xb = ROTATE8(xb);
-            yb = ROTATE8(yb);
-        }
-        memcpy(ys + c * stride + a, &ya0, 64);
-        memcpy(ys + c * stride + a + 8, &ya1, 64);
-        memcpy(ys + c * stride + b, &yb, 64);
-    }
+    /* Two coordinates at a time (then a last odd one): y_b's chain of 16 multiply-adds and 8 rotations
+     * per coordinate is long, and two chains side by side keep the vector units busy.  Each
+     * coordinate's operations and order are those of the one-at-a-time loop. */
+    long c = 0;
+    for (; c + 2 <= d; c += 2) fused_double_tile_sums(xs, ys, stride, c, 2, a, b, scale0, scale1);
+    if (c < d) fused_double_tile_sums(xs, ys, stride, c, 1, a, b, scale0, scale1);
 }
 
 /* Group a against itself: rotations 1 … 7, each ordered pair once, only lane k updated. */
