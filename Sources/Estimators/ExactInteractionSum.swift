@@ -43,11 +43,12 @@ public struct ExactInteractionSum: InteractionSumEstimator {
     /// most 32 blocks: 32 rounds of 16 pairs).
     public static func blockPairSize(particles n: Int) -> Int { max(256, (n + 255) / 256 * 8) }
 
-    /// Distance in doubles between the columns of the column layout, for `padded` = N rounded up to a
-    /// multiple of 8: `padded` below 512, else the least stride ≥ `padded` that is 8 (64 bytes) more than
-    /// a multiple of 512 (4 KiB). Columns a multiple of 4 KiB apart map coordinate c of a particle to
-    /// the same L1 set for every c (at N = 16 384, d = 16 that halved the speed of the two-pass fused
-    /// kernel); the skew spreads them. Layout only: no result depends on it. O(1).
+    /// Distance in doubles between the columns of the column layout of a kernel that
+    /// ``AntisymmetricBlockPairKernel/skewsColumns``, for `padded` = N rounded up to a multiple of 8:
+    /// `padded` below 512, else the least stride ≥ `padded` that is 8 (64 bytes) more than a multiple of
+    /// 512 (4 KiB). Columns a multiple of 4 KiB apart map coordinate c of a particle to the same L1 set
+    /// for every c (at N = 4096, d = 16 that halved the speed of the two-pass fused kernel); the skew
+    /// spreads them. Other kernels use `padded`. Layout only: no result depends on it. O(1).
     public static func columnStride(paddedParticles padded: Int) -> Int {
         padded < 512 ? padded : (padded + 503) / 512 * 512 + 8
     }
@@ -76,7 +77,7 @@ public struct ExactInteractionSum: InteractionSumEstimator {
     private func blockPairSums(_ kernel: AntisymmetricBlockPairKernel, positions x: UnsafePointer<Double>,
                                particles n: Int, dimension d: Int, weight: Double, into y: UnsafeMutablePointer<Double>,
                                workspace: EstimatorWorkspace) {
-        let padded = (n + 7) / 8 * 8, stride = Self.columnStride(paddedParticles: padded)
+        let padded = (n + 7) / 8 * 8, stride = kernel.skewsColumns ? Self.columnStride(paddedParticles: padded) : padded
         let size = Self.blockPairSize(particles: n), blocks = (padded + size - 1) / size
         if workspace.columns.count < 2 * d * stride { workspace.columns = [Double](repeating: 0, count: 2 * d * stride) }
         let weightStrength = weight * kernel.strength

@@ -106,7 +106,7 @@ public struct BoundedSmoothKernel: PairInteraction {
         if dimension <= Self.blockPairMaximumDimension {
             return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair)
         }
-        return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair_fused)
+        return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair_fused, skewsColumns: true)
     }
 }
 
