@@ -21,6 +21,15 @@ import NumericsCore
 /// kernel. Each particle's partners are summed in batch order, as before, so results are unchanged
 /// bit for bit.
 ///
+/// **Scaling.** Once the rows no longer fit in cache (N·d·8 bytes beyond a few MiB) the gather and
+/// the scatter are limited by how many row misses can be in flight at once, not by bandwidth: both
+/// prefetch into the second-level cache, which keeps more misses in flight than prefetching into
+/// the first (the measurements are in the C kernel's comment, `prefetch.c`). A cache-blocked
+/// permutation (bucket the indices with their rows by a random label, shuffle each bucket in
+/// cache, scatter back by destination range) turns these random accesses into sequential streams,
+/// but a C prototype of the step's passes measured it slower on the same machine at N = 10⁵ and 10⁶:
+/// its five sequential passes over N records cost more than the two prefetched random ones.
+///
 /// Cost: O(p·N·d) per call (p−1 interactions per particle), memory O(N·d) (the scratch, reused).
 public struct RandomBatchInteractionSum: InteractionSumEstimator {
     public let batchSize: Int

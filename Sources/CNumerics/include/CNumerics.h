@@ -247,12 +247,12 @@ void cnumerics_softmax_tile(double *scores, long rows, long columns, long ld, do
 
 /* ---- software prefetch (prefetch.c) ------------------------------------------ */
 
-/// Prefetches the row (d doubles) of x at each of the `count` row indices, for reading: for a gather
-/// whose scattered reads should not wait on each other.  A hint only.  O(count).
+/// Prefetches the row (d doubles) of x at each of the `count` row indices into the second-level cache,
+/// for a gather whose scattered reads should not wait on each other.  A hint only.  O(count).
 void cnumerics_prefetch_rows_for_reading(const double *x, const int32_t *rows, long count, long d);
 
-/// Prefetches the row (d doubles) of y at each of the `count` row indices, for writing: for a scatter.
-/// A hint only.  O(count).
+/// Prefetches the row (d doubles) of y at each of the `count` row indices into the second-level cache,
+/// for a scatter (a read hint: see prefetch.c for why not a write hint).  A hint only.  O(count).
 void cnumerics_prefetch_rows_for_writing(double *y, const int32_t *rows, long count, long d);
 
 /* ---- shuffle (shuffle.c) ------------------------------------------------------ */
