@@ -5,7 +5,11 @@
  *
  * Floating-point contraction is off in this file: every kernel performs exactly the roundings
  * of the scalar Swift code it replaces (no fused multiply-add), so results are bit-identical to
- * the per-pair scalar path on every CPU, whatever the vector width.
+ * the per-pair scalar path on every CPU, whatever the vector width.  The one exception, the
+ * fused Newton's-third-law kernel (cnumerics_smooth_block_pair_fused), rounds its multiply-adds
+ * once by explicit fused multiply-add (__builtin_elementwise_fma: an instruction in the AVX-512
+ * and AVX2 clones, libm's correctly rounded fma() in the baseline clone), so it too gives the
+ * same bits on every CPU.
  */
 #include "CNumerics.h"
 #include "vectorclones.h"
@@ -297,6 +301,222 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
         default: return;
         }
     }
+}
+
+/* ---- Newton's third law with fused multiply-add, any d (used above d = 8) --------------------
+ * The same 8×8 tiles, rotations, masking and column layout as cnumerics_smooth_block_pair, but in
+ * two passes per tile so that no vector array of length d lives in registers (at d = 16 the four
+ * arrays xa, ya, xb, yb would need 64 vector registers; spilled, that kernel ran slower than the
+ * per-target sums): pass 1 runs over the coordinates and forms the 8 rotations' ‖z‖² chains,
+ * ‖z‖² = fma(z_c, z_c, ‖z‖²) for c = 0 … d − 1 from +0 (z_c = fl(x_a,c − x_b,c), recomputed in pass 2
+ * with the same rounding); then the 8 scales s = w·c/√(1 + ‖z‖²) (independent square roots and
+ * divisions); pass 2 runs over the coordinates again, y_a,c ← fma(s, z_c, y_a,c) and
+ * y_b,c ← fma(s, −z_c, y_b,c) rotation by rotation (one negated multiply-add instruction).  −z_c is
+ * fl(x_b,c − x_a,c), and ‖z‖² is the same from either side, so each particle receives, in another
+ * order, exactly the fused terms of its own fused per-target sum.  Two a-groups share each b-group's
+ * rotations (a double tile): per coordinate and double tile 16 fused multiply-adds and 16
+ * subtractions for the ‖z‖² chains, 32 and 16 for the sums, and 23 lane rotations, for 128 unordered
+ * pairs. */
+
+/* scale[r] ← the scale of rotation r (lane k of a with lane k + r of b) of the tile (a, b), masked. */
+static inline __attribute__((always_inline)) void fused_tile_scales(const double *xs, long stride, long n, long d, long a,
+                                                                    long b, double weightStrength, v8d *scale) {
+    v8d norm2[8];
+    for (int r = 0; r < 8; r++) norm2[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            const v8d z = xa - xb;
+            norm2[r] = __builtin_elementwise_fma(z, z, norm2[r]);
+            xb = ROTATE8(xb);
+        }
+    }
+    for (int r = 0; r < 8; r++) scale[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm2[r]);
+    if (a + 8 > n || b + 8 > n) {
+        v8d validA, validB;
+        VALID_LANES(validA, a, n);
+        VALID_LANES(validB, b, n);
+        for (int r = 0; r < 8; r++) {
+            scale[r] = scale[r] * (validA * validB);
+            validB = ROTATE8(validB);
+        }
+    }
+}
+
+/* Group a against group b ≠ a. */
+static inline __attribute__((always_inline)) void fused_tile(const double *xs, double *ys, long stride, long n, long d,
+                                                             long a, long b, double weightStrength) {
+    v8d scale[8];
+    fused_tile_scales(xs, stride, n, d, a, b, weightStrength, scale);
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb, ya, yb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        memcpy(&ya, ys + c * stride + a, 64);
+        memcpy(&yb, ys + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            const v8d z = xa - xb;
+            ya = __builtin_elementwise_fma(scale[r], z, ya);
+            yb = __builtin_elementwise_fma(scale[r], -z, yb);
+            xb = ROTATE8(xb);
+            yb = ROTATE8(yb);
+        }
+        memcpy(ys + c * stride + a, &ya, 64);
+        memcpy(ys + c * stride + b, &yb, 64);
+    }
+}
+
+/* Pass 2 of a double tile for coordinates c … c + width − 1 (width 1 or 2, a literal after inlining). */
+static inline __attribute__((always_inline)) void fused_double_tile_sums(const double *xs, double *ys, long stride,
+                                                                         long c, int width, long a, long b,
+                                                                         const v8d *scale0, const v8d *scale1) {
+    v8d xa0[2], xa1[2], xb[2], ya0[2], ya1[2], yb[2];
+    for (int u = 0; u < width; u++) {
+        memcpy(&xa0[u], xs + (c + u) * stride + a, 64);
+        memcpy(&xa1[u], xs + (c + u) * stride + a + 8, 64);
+        memcpy(&xb[u], xs + (c + u) * stride + b, 64);
+        memcpy(&ya0[u], ys + (c + u) * stride + a, 64);
+        memcpy(&ya1[u], ys + (c + u) * stride + a + 8, 64);
+        memcpy(&yb[u], ys + (c + u) * stride + b, 64);
+    }
+    for (int r = 0; r < 8; r++) {
+        for (int u = 0; u < width; u++) {
+            const v8d z0 = xa0[u] - xb[u], z1 = xa1[u] - xb[u];
+            ya0[u] = __builtin_elementwise_fma(scale0[r], z0, ya0[u]);
+            ya1[u] = __builtin_elementwise_fma(scale1[r], z1, ya1[u]);
+            yb[u] = __builtin_elementwise_fma(scale0[r], -z0, yb[u]);
+            yb[u] = __builtin_elementwise_fma(scale1[r], -z1, yb[u]);
+            xb[u] = ROTATE8(xb[u]);
+            yb[u] = ROTATE8(yb[u]);
+        }
+    }
+    for (int u = 0; u < width; u++) {
+        memcpy(ys + (c + u) * stride + a, &ya0[u], 64);
+        memcpy(ys + (c + u) * stride + a + 8, &ya1[u], 64);
+        memcpy(ys + (c + u) * stride + b, &yb[u], 64);
+    }
+}
+
+/* Groups a and a + 8 against group b (b ∉ {a, a + 8}): the rotations of x_b and y_b serve both; in
+ * each rotation y_b receives group a's term, then group a + 8's. */
+static inline __attribute__((always_inline)) void fused_double_tile(const double *xs, double *ys, long stride, long n,
+                                                                    long d, long a, long b, double weightStrength) {
+    v8d norm0[8], norm1[8], scale0[8], scale1[8];
+    for (int r = 0; r < 8; r++) norm0[r] = norm1[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa0, xa1, xb;
+        memcpy(&xa0, xs + c * stride + a, 64);
+        memcpy(&xa1, xs + c * stride + a + 8, 64);
+        memcpy(&xb, xs + c * stride + b, 64);
+        for (int r = 0; r < 8; r++) {
+            const v8d z0 = xa0 - xb, z1 = xa1 - xb;
+            norm0[r] = __builtin_elementwise_fma(z0, z0, norm0[r]);
+            norm1[r] = __builtin_elementwise_fma(z1, z1, norm1[r]);
+            xb = ROTATE8(xb);
+        }
+    }
+    for (int r = 0; r < 8; r++) {
+        scale0[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm0[r]);
+        scale1[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm1[r]);
+    }
+    if (a + 16 > n || b + 8 > n) {
+        v8d valid0, valid1, validB;
+        VALID_LANES(valid0, a, n);
+        VALID_LANES(valid1, a + 8, n);
+        VALID_LANES(validB, b, n);
+        for (int r = 0; r < 8; r++) {
+            scale0[r] = scale0[r] * (valid0 * validB);
+            scale1[r] = scale1[r] * (valid1 * validB);
+            validB = ROTATE8(validB);
+        }
+    }
+    /* Two coordinates at a time (then a last odd one): y_b's chain of 16 multiply-adds and 8 rotations
+     * per coordinate is long, and two chains side by side keep the vector units busy.  Each
+     * coordinate's operations and order are those of the one-at-a-time loop. */
+    long c = 0;
+    for (; c + 2 <= d; c += 2) fused_double_tile_sums(xs, ys, stride, c, 2, a, b, scale0, scale1);
+    if (c < d) fused_double_tile_sums(xs, ys, stride, c, 1, a, b, scale0, scale1);
+}
+
+/* Group a against itself: rotations 1 … 7, each ordered pair once, only lane k updated. */
+static inline __attribute__((always_inline)) void fused_self_tile(const double *xs, double *ys, long stride, long n,
+                                                                  long d, long a, double weightStrength) {
+    v8d norm2[8], scale[8];
+    for (int r = 1; r < 8; r++) norm2[r] = 0;
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb;
+        memcpy(&xa, xs + c * stride + a, 64);
+        xb = xa;
+        for (int r = 1; r < 8; r++) {
+            xb = ROTATE8(xb);
+            const v8d z = xa - xb;
+            norm2[r] = __builtin_elementwise_fma(z, z, norm2[r]);
+        }
+    }
+    v8d validA, validB;
+    VALID_LANES(validA, a, n);
+    validB = validA;
+    for (int r = 1; r < 8; r++) {
+        validB = ROTATE8(validB);
+        scale[r] = weightStrength / __builtin_elementwise_sqrt(1 + norm2[r]);
+        if (a + 8 > n) scale[r] = scale[r] * (validA * validB);
+    }
+    for (long c = 0; c < d; c++) {
+        v8d xa, xb, ya;
+        memcpy(&xa, xs + c * stride + a, 64);
+        memcpy(&ya, ys + c * stride + a, 64);
+        xb = xa;
+        for (int r = 1; r < 8; r++) {
+            xb = ROTATE8(xb);
+            ya = __builtin_elementwise_fma(scale[r], xa - xb, ya);
+        }
+        memcpy(ys + c * stride + a, &ya, 64);
+    }
+}
+
+/* The block pair with fused multiply-adds (the clones and the baseline entry point inline it): the
+ * a-groups two at a time (a trailing odd one alone); on the diagonal each pair of groups first meets
+ * itself (two self tiles and the tile between them), then the groups after it. */
+static inline __attribute__((always_inline)) void smooth_block_pair_fused(const double *xs, double *ys, long stride,
+                                                                          long n, long d, long aFirst, long aEnd,
+                                                                          long bFirst, long bEnd,
+                                                                          double weightStrength) {
+    const int diagonal = aFirst == bFirst;
+    long a = aFirst;
+    for (; a + 16 <= aEnd; a += 16) {
+        long first = bFirst;
+        if (diagonal) {
+            fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
+            fused_self_tile(xs, ys, stride, n, d, a + 8, weightStrength);
+            fused_tile(xs, ys, stride, n, d, a, a + 8, weightStrength);
+            first = a + 16;
+        }
+        for (long b = first; b < bEnd; b += 8) fused_double_tile(xs, ys, stride, n, d, a, b, weightStrength);
+    }
+    for (; a < aEnd; a += 8) {
+        long first = bFirst;
+        if (diagonal) {
+            fused_self_tile(xs, ys, stride, n, d, a, weightStrength);
+            first = a + 8;
+        }
+        for (long b = first; b < bEnd; b += 8) fused_tile(xs, ys, stride, n, d, a, b, weightStrength);
+    }
+}
+
+CNUMERICS_CLONES
+void cnumerics_smooth_block_pair_fused(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                       long aEnd, long bFirst, long bEnd, double weightStrength) {
+    if (d < 1) return;
+    smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
+}
+
+/* Not cloned: compiled for the baseline instruction set only (the default clone's code, fma() from libm). */
+void cnumerics_smooth_block_pair_fused_baseline(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                                long aEnd, long bFirst, long bEnd, double weightStrength) {
+    if (d < 1) return;
+    smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
 }
 
 void cnumerics_rows_to_columns(const double *x, long n, long d, long stride, double *xs) {

@@ -11,10 +11,13 @@ import NumericsCore
 /// itself, then the block pairs run in the rounds of a round-robin tournament (circle method), whose
 /// pairs are disjoint, so a round's pairs run in parallel without sharing a block and each particle
 /// receives its partial sums in an order fixed by N alone: results are bit-identical for any thread
-/// count. Every term is the one the per-target path adds, only their order differs, so (Higham,
-/// *Accuracy and Stability of Numerical Algorithms*, §4.2: any summation order of m terms errs by at
-/// most γ_{m−1} Σ|terms|, γ_m = m·u/(1 − m·u), u = 2⁻⁵³) the two paths differ per coordinate by at
-/// most 2γ_{N−2}·Σ_{j≠i}|weight·k(xᵢ, xⱼ)|.
+/// count. When every term is the one the per-target path adds (the kernel keeps `accumulate`'s
+/// roundings), only their order differs, so (Higham, *Accuracy and Stability of Numerical
+/// Algorithms*, §4.2: any summation order of m terms errs by at most γ_{m−1} Σ|terms|,
+/// γ_m = m·u/(1 − m·u), u = 2⁻⁵³) the two paths differ per coordinate by at most
+/// 2γ_{N−2}·Σ_{j≠i}|weight·k(xᵢ, xⱼ)|. A kernel may instead round with fused multiply-adds (the
+/// smooth kernel above d = 8, see ``PairInteraction/antisymmetricBlockPairKernel(dimension:)``); its
+/// own bound then applies, and results are still bit-identical for any thread count.
 ///
 /// **Other kernels** run per target, parallel over blocks of 64 targets when `threads > 1`, each
 /// target's sum over j in increasing order
@@ -40,6 +43,16 @@ public struct ExactInteractionSum: InteractionSumEstimator {
     /// most 32 blocks: 32 rounds of 16 pairs).
     public static func blockPairSize(particles n: Int) -> Int { max(256, (n + 255) / 256 * 8) }
 
+    /// Distance in doubles between the columns of the column layout of a kernel that
+    /// ``AntisymmetricBlockPairKernel/skewsColumns``, for `padded` = N rounded up to a multiple of 8:
+    /// `padded` below 512, else the least stride ≥ `padded` that is 8 (64 bytes) more than a multiple of
+    /// 512 (4 KiB). Columns a multiple of 4 KiB apart map coordinate c of a particle to the same L1 set
+    /// for every c (at N = 4096, d = 16 that halved the speed of the two-pass fused kernel); the skew
+    /// spreads them. Other kernels use `padded`. Layout only: no result depends on it. O(1).
+    public static func columnStride(paddedParticles padded: Int) -> Int {
+        padded < 512 ? padded : (padded + 503) / 512 * 512 + 8
+    }
+
     public func estimate(interaction: any PairInteraction, positions: UnsafeBufferPointer<Double>,
                          particles n: Int, dimension d: Int, into out: UnsafeMutableBufferPointer<Double>,
                          workspace: EstimatorWorkspace, stream: RandomStream) {
@@ -64,12 +77,16 @@ public struct ExactInteractionSum: InteractionSumEstimator {
     private func blockPairSums(_ kernel: AntisymmetricBlockPairKernel, positions x: UnsafePointer<Double>,
                                particles n: Int, dimension d: Int, weight: Double, into y: UnsafeMutablePointer<Double>,
                                workspace: EstimatorWorkspace) {
-        let stride = (n + 7) / 8 * 8
-        let size = Self.blockPairSize(particles: n), blocks = (stride + size - 1) / size
-        if workspace.columns.count < 2 * d * stride { workspace.columns = [Double](repeating: 0, count: 2 * d * stride) }
+        let padded = (n + 7) / 8 * 8, stride = kernel.skewsColumns ? Self.columnStride(paddedParticles: padded) : padded
+        let size = Self.blockPairSize(particles: n), blocks = (padded + size - 1) / size
+        // 8 spare doubles: the columns start on a 64-byte boundary, so no 8-lane load spans two cache
+        // lines (an array's storage is only 16-byte aligned; misaligned, the fused kernel ran 6% slower).
+        let needed = 2 * d * stride + 8
+        if workspace.columns.count < needed { workspace.columns = [Double](repeating: 0, count: needed) }
         let weightStrength = weight * kernel.strength
         workspace.columns.withUnsafeMutableBufferPointer { scratch in
-            let xs = scratch.baseAddress!, ys = xs + d * stride
+            let misalignment = Int(bitPattern: scratch.baseAddress!) % 64 / MemoryLayout<Double>.stride
+            let xs = scratch.baseAddress! + (8 - misalignment) % 8, ys = xs + d * stride
             cnumerics_rows_to_columns(x, n, d, stride, xs)
             ys.update(repeating: 0, count: d * stride)
             // The pairs of one parallelForEach touch disjoint blocks: the diagonal pass one block each,
@@ -77,8 +94,8 @@ public struct ExactInteractionSum: InteractionSumEstimator {
             let columns = (xs: SharedInput(UnsafeBufferPointer(start: xs, count: d * stride)),
                            ys: DisjointOutput(UnsafeMutableBufferPointer(start: ys, count: d * stride)))
             @Sendable func pair(_ a: Int, _ b: Int) {
-                kernel.function(columns.xs.pointer, columns.ys.pointer, stride, n, d, a * size, min(stride, (a + 1) * size), b * size,
-                                min(stride, (b + 1) * size), weightStrength)
+                kernel.function(columns.xs.pointer, columns.ys.pointer, stride, n, d, a * size, min(padded, (a + 1) * size), b * size,
+                                min(padded, (b + 1) * size), weightStrength)
             }
             parallelForEach(blocks, threads: threads) { pair($0, $0) }
             // Circle method over m = blocks rounded up to even (block m − 1 is a bye when blocks is odd):

@@ -42,7 +42,9 @@ public protocol PairInteraction: Sendable {
                    weight: Double, into out: UnsafeMutablePointer<Double>)
     /// The vectorised Newton's-third-law kernel of an antisymmetric interaction, k(xⱼ, xᵢ) = −k(xᵢ, xⱼ)
     /// bit for bit, in `dimension`; nil (the default) if the interaction has none, and then
-    /// ``ExactInteractionSum`` sums per target.
+    /// ``ExactInteractionSum`` sums per target. Its arithmetic may differ from `accumulate` (e.g. fused
+    /// multiply-adds) if the conforming type documents the bound on the difference; it must give the
+    /// same bits on every CPU.
     func antisymmetricBlockPairKernel(dimension: Int) -> AntisymmetricBlockPairKernel?
 }
 
@@ -56,10 +58,16 @@ public struct AntisymmetricBlockPairKernel: Sendable {
     /// The factor of the sum's weight w the kernel receives (w·strength).
     public let strength: Double
     public let function: Function
+    /// Whether the columns should not lie a multiple of 4 KiB apart
+    /// (``ExactInteractionSum/columnStride(paddedParticles:)``): for kernels that re-read a tile's d
+    /// columns from memory (the two-pass fused kernel); kernels holding a tile in registers read each
+    /// column once per tile and ran about 2% slower skewed (d = 2, 3, N = 16 384). Layout only.
+    public let skewsColumns: Bool
 
-    public init(strength: Double, function: Function) {
+    public init(strength: Double, function: Function, skewsColumns: Bool = false) {
         self.strength = strength
         self.function = function
+        self.skewsColumns = skewsColumns
     }
 }
 

@@ -81,15 +81,32 @@ public struct BoundedSmoothKernel: PairInteraction {
         }
     }
 
-    /// Largest dimension of Newton's-third-law kernel: its 8×8 tiles keep 4·d vectors in registers,
-    /// which pays up to d = 8 (measured by `rbm-bench exact-drift`); above it the per-target sums run.
+    /// Largest dimension of the Newton's-third-law kernel with the roundings of `accumulate`
+    /// (`cnumerics_smooth_block_pair`): its 8×8 tiles keep 4·d vectors in registers, which pays up to
+    /// d = 8 (measured by `rbm-bench exact-drift`). Above it the fused kernel runs.
     public static let blockPairMaximumDimension = 8
 
-    /// K(−z) = −K(z) bit for bit, so the exact sum may evaluate each pair once
-    /// (`cnumerics_smooth_block_pair`, vectorised 8×8 tiles), for d ≤ ``blockPairMaximumDimension``.
+    /// K(−z) = −K(z) bit for bit, so the exact sum may evaluate each pair once (vectorised 8×8 tiles):
+    /// for d ≤ ``blockPairMaximumDimension`` with the roundings of `accumulate`
+    /// (`cnumerics_smooth_block_pair`: only the order of each particle's terms differs); above it with
+    /// fused multiply-adds (`cnumerics_smooth_block_pair_fused`: ‖z‖² = fma(z_c, z_c, ‖z‖²), each term
+    /// added as y ← fma(s, ±z_c, y), s = w·c/√(1+‖z‖²)): per coordinate and vector of 8 unordered pairs
+    /// about 3 fused multiply-adds, 2 subtractions and 1.5 lane rotations, against 6 operations per
+    /// coordinate and vector of 8 ordered pairs of the per-target sums. The fused sums are the same
+    /// bits on every CPU (explicit fma, libm's in the baseline clone) and for any thread count, and
+    /// differ from the per-pair sums by at most 2(γ_{N−1} + γ_{d+4})·Σ_{j≠i}|tᵢⱼ| per coordinate to
+    /// first order in u (tᵢⱼ the per-pair terms, γ_m = m·u/(1 − m·u), u = 2⁻⁵³): both round each scale
+    /// within γ_{d+4} of the exact one and sum N − 1 terms (Higham, *Accuracy and Stability of
+    /// Numerical Algorithms*, §3.1, §4.2). The per-target sums
+    /// (``exactSums(targets:count:positions:dimension:weight:into:)``, batches, listed sums) stay
+    /// unfused, bit-identical to `accumulate`: a different path. O(N²·d) for the whole sum, one square
+    /// root and division per unordered pair.
     public func antisymmetricBlockPairKernel(dimension: Int) -> AntisymmetricBlockPairKernel? {
-        guard dimension >= 1, dimension <= Self.blockPairMaximumDimension else { return nil }
-        return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair)
+        guard dimension >= 1 else { return nil }
+        if dimension <= Self.blockPairMaximumDimension {
+            return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair)
+        }
+        return AntisymmetricBlockPairKernel(strength: strength, function: cnumerics_smooth_block_pair_fused, skewsColumns: true)
     }
 }
 

@@ -7,16 +7,17 @@ import ParticleSystems
 /// (4096 under quick), as a fraction of the c/√(1+a) throughput measured on the same thread count
 /// immediately before and after it (interleaved; the larger of the two, and the best of the
 /// drift's repeats: the least-disturbed runs, since a busy machine lowers either). The headline figures (`pairsPerSecond.threadsT`,
-/// `fractionOfLimit`) are d = 3. At d ≤ 8 the exact sum uses Newton's third law (one c/√(1+a) per
-/// unordered pair, so up to 2 ordered pairs per unit of the limit: a fraction of up to 2); at d = 16
-/// the per-target sums run, and arithmetic (about 6·d vector operations per 8 ordered pairs, no fused
-/// multiply-add) rather than the square root and division bounds a pair: about half of this limit at
-/// two vector operations per cycle.
+/// `fractionOfLimit`) are d = 3. The exact sum uses Newton's third law (one c/√(1+a) per unordered
+/// pair, so up to 2 ordered pairs per unit of the limit: a fraction of up to 2). At d = 16 arithmetic
+/// rather than the square root and division bounds a pair: the fused kernel that runs above d = 8
+/// spends per coordinate and vector of 8 unordered pairs about 3 fused multiply-adds, 2 subtractions
+/// and 1.5 lane rotations (about 6.5·d vector operations per 16 ordered pairs), against 6·d per 8
+/// ordered pairs of the per-target sums without fused multiply-add.
 ///
 /// `newtonSpeedup.dD` compares, on one thread in the same run, the exact sum with the per-target
 /// sums it replaced (``PairInteraction/exactSums(targets:count:positions:dimension:weight:into:)``,
-/// every ordered pair evaluated): 1 at d = 16, where the per-target sums still run. `…n64.d2` does
-/// the same at the size of the default studies (N = 64, d = 2), timing 2000 evaluations at a time.
+/// every ordered pair evaluated, no fused multiply-add). `…n64.d2` does the same at the size of the
+/// default studies (N = 64, d = 2), timing 2000 evaluations at a time.
 enum ExactDriftSection {
     static let headlineDimension = 3
 

@@ -74,8 +74,8 @@ struct ExactInteractionSumTests {
 
     /// Newton's third law adds the same terms in another order: per coordinate
     /// |y − y_perPair| ≤ 2γ_{N−2}·Σ_{j≠i}|terms|, γ_m = m·u/(1 − m·u), u = 2⁻⁵³ (Higham §4.2).
-    @Test("smooth kernel: the Newton's-third-law exact sum is within 2γ_{N−2}·Σ|terms| of the per-pair sum (d = 1, 2, 3, 5, 8; one to nine blocks; d = 16 sums per target)",
-          arguments: [(1, 37), (2, 133), (2, 1100), (3, 75), (3, 517), (5, 300), (8, 70), (8, 2100), (16, 70)])
+    @Test("smooth kernel: the Newton's-third-law exact sum is within 2γ_{N−2}·Σ|terms| of the per-pair sum (d = 1, 2, 3, 5, 8; one to nine blocks)",
+          arguments: [(1, 37), (2, 133), (2, 1100), (3, 75), (3, 517), (5, 300), (8, 70), (8, 2100)])
     func newtonSumIsWithinSummationBound(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
         let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(200 + d))
@@ -93,8 +93,35 @@ struct ExactInteractionSumTests {
         #expect(newton.allSatisfy { $0.isFinite })
     }
 
-    @Test("exact sum is bit-identical for 1, 2 and 3 threads (smooth, d = 2, 3, 8; N = 517, 2100 span 3 and 9 blocks)",
-          arguments: [(2, 2100), (3, 517), (8, 2100)])
+    /// Above d = 8 the Newton kernel fuses its multiply-adds: both paths round each scale
+    /// s = w·c/√(1+‖z‖²) within γ_{d+4}·s of the exact value (‖z‖² within γ_d, then 1 +, √ and ÷) and
+    /// sum N − 1 terms s·z (the per-pair path rounds each product, then adds; the fused path rounds
+    /// each multiply-add once), each within γ_{N−1}·Σ|s·z|, so per coordinate
+    /// |y_fused − y_perPair| ≤ 2(γ_{N−1} + γ_{d+4})(1 + γ_{d+4})/((1 − u)(1 − γ_{d+4}))·Σ_{j≠i}|tᵢⱼ|,
+    /// tᵢⱼ the per-pair terms (Higham §3.1, §4.2).
+    @Test("smooth kernel: the fused Newton's-third-law exact sum (d > 8) is within 2(γ_{N−1} + γ_{d+4})·Σ|terms| of the per-pair sum (d = 9, 12, 16, 33; one and three blocks; N = 600 with skewed column stride)",
+          arguments: [(9, 61), (12, 29), (16, 70), (16, 517), (9, 600), (33, 40)])
+    func fusedNewtonSumIsWithinRoundingBound(dimension d: Int, particles n: Int) {
+        let kernel = BoundedSmoothKernel(strength: 0.25)
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(300 + d))
+        let fused = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        let scalar = perPairSum(kernel, x, particles: n, dimension: d)
+        let scale = absoluteTermSums(kernel, x, particles: n, dimension: d)
+        let u: Double = 0x1p-53
+        func gamma(_ m: Int) -> Double { Double(m) * u / (1 - Double(m) * u) }
+        let bound = 2 * (gamma(n - 1) + gamma(d + 4)) * (1 + gamma(d + 4)) / ((1 - u) * (1 - gamma(d + 4)))
+        var worst = 0.0, differing = 0
+        for k in 0..<(n * d) where fused[k] != scalar[k] {
+            differing += 1
+            worst = max(worst, abs(fused[k] - scalar[k]) / (bound * scale[k]))
+        }
+        #expect(worst <= 1, "largest difference is \(worst) of the bound")
+        #expect(differing > 0, "the fused sums should round differently somewhere (no coordinate differs)")
+        #expect(fused.allSatisfy { $0.isFinite })
+    }
+
+    @Test("exact sum is bit-identical for 1, 2 and 3 threads (smooth, d = 2, 3, 8 and fused d = 9, 12, 16; N = 517, 1100, 2100 span 3, 5 and 9 blocks)",
+          arguments: [(2, 2100), (3, 517), (8, 2100), (9, 517), (12, 517), (16, 1100)])
     func exactSumIsBitIdenticalAcrossThreadCounts(dimension d: Int, particles n: Int) {
         let kernel = BoundedSmoothKernel(strength: 0.25)
         let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: 7)

@@ -157,6 +157,26 @@ int cnumerics_smooth_batch_sums(const double *x, long batches, long p, long d, d
 void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long n, long d, long aFirst, long aEnd,
                                  long bFirst, long bEnd, double weightStrength);
 
+/// Newton's third law for the smooth kernel with fused multiply-adds, any d ≥ 1 (d < 1: no effect):
+/// the arguments, layout, masking and 8×8 tiles of cnumerics_smooth_block_pair, but
+/// ‖z‖² = fma(z_c, z_c, ‖z‖²) over c = 0 … d − 1 from +0, z = fl(x_i − x_j), and the pair's terms added
+/// as y_i,c ← fma(s, fl(x_i,c − x_j,c), y_i,c) and y_j,c ← fma(s, fl(x_j,c − x_i,c), y_j,c),
+/// s = w·c/√(1 + ‖z‖²): each particle receives the terms of its own fused per-target sum, one rounding
+/// per multiply-add, in an order fixed by the arguments alone.  Every clone (AVX-512, AVX2, baseline
+/// with libm fma) gives the same bits.  Against the unfused per-pair sums each coordinate differs by at
+/// most 2(γ_{N−1} + γ_{d+4})·Σ_{j≠i}|t_ij| to first order in u (t_ij the unfused terms,
+/// γ_m = m·u/(1 − m·u), u = 2⁻⁵³).  Two passes over the coordinates per tile (the ‖z‖² chains, then the
+/// sums), two a-groups per b-group, so no d-long vector array lives in registers.
+/// O((aEnd − aFirst)·(bEnd − bFirst)·d).
+void cnumerics_smooth_block_pair_fused(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                       long aEnd, long bFirst, long bEnd, double weightStrength);
+
+/// cnumerics_smooth_block_pair_fused compiled for the baseline x86-64 instruction set only (no
+/// target clones; fma() from libm): the ISA-independence test compares its bits with the clone the
+/// loader picked.  Same contract and result.
+void cnumerics_smooth_block_pair_fused_baseline(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                                long aEnd, long bFirst, long bEnd, double weightStrength);
+
 /// The smooth-kernel sums of targets first … first + count − 1, each over its own list of sources:
 /// y_i = Σ_k w·c·(x_i − x_j)/√(1 + ‖x_i − x_j‖²), j = sources[starts[t] + k], k = 0 … lengths[t] − 1 in
 /// that order, t = i − first, terms with j = i skipped (x row-major, d ≤ 64; weightStrength = w·c).
