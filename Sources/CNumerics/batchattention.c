@@ -125,6 +125,18 @@ CNUMERICS_WIDE void batch_attention(const double *q, const double *k, const doub
     memset(vb + size * dv, 0, 8 * sizeof(double));
     for (long b = 0; b < batches; b++) {
         const int32_t *batch = members + b * size;
+        if (b + 1 < batches) /* the next batch's rows, every cache line, into L2 (see prefetch.c) */
+            for (long j = 0; j < size; j++) {
+                const long token = batch[size + j];
+                for (long c = 0; c < dk; c += 8) {
+                    __builtin_prefetch(q + token * dk + c, 0, 2);
+                    __builtin_prefetch(k + token * dk + c, 0, 2);
+                }
+                for (long c = 0; c < dv; c += 8) {
+                    __builtin_prefetch(v + token * dv + c, 0, 2);
+                    __builtin_prefetch(out + token * dv + c, 0, 2);
+                }
+            }
         for (long j = 0; j < size; j++) {
             const double *key = k + (long)batch[j] * dk;
             for (long c = 0; c < dk; c++) kt[c * lanes + j] = key[c];
