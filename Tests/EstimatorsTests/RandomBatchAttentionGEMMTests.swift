@@ -4,9 +4,10 @@ import NumericsCore
 import Testing
 import TestSupport
 
-/// Random Batch Attention evaluated through grouped GEMMs against the textbook per-row loop over
-/// the same permutation (the evaluation RBA had before the GEMMs).
-@Suite("Random Batch Attention through GEMM")
+/// Random Batch Attention evaluated through the fused batch kernel (batch sizes 8…256) and through
+/// per-batch GEMMs (the others) against the textbook per-row loop over the same permutation (the
+/// evaluation RBA had before both).
+@Suite("Random Batch Attention through the batch kernel and GEMM")
 struct RandomBatchAttentionGEMMTests {
     /// Per token i in batch C (same permutation as the estimator draws): sequential dot products,
     /// libm's exp, ωⱼ = (j = i ? 1 : w)·e^{sⱼ − m}, ô = scale·Σ ωⱼ vⱼ; also A = scale·Σ ωⱼ‖vⱼ‖ (the
@@ -46,13 +47,17 @@ struct RandomBatchAttentionGEMMTests {
         return (out, magnitude, scoreBound)
     }
 
-    @Test("grouped-GEMM RBA equals the per-row loop within 4ε·(d_k·β·‖q‖·max‖k‖ + p + 4) of the terms' size",
-          arguments: AttentionNormalization.allCases)
-    func gemmEvaluationMatchesPerRowLoop(normalization: AttentionNormalization) throws {
-        // N = 203: p = 7 divides it; p = 2 leaves a leftover that joins the last batch; the others a short batch.
-        let n = 203, d = 12
+    @Test("RBA (batch kernel for 8 ≤ s ≤ 256, GEMMs otherwise) equals the per-row loop within 4ε·(d_k·β·‖q‖·max‖k‖ + p + 4) of the terms' size",
+          arguments: AttentionNormalization.allCases, [3, 12, 20])
+    func batchedEvaluationMatchesPerRowLoop(normalization: AttentionNormalization, d: Int) throws {
+        // N = 203: p = 7 divides it (GEMMs); p = 2 and p = 101 leave a leftover that joins the last
+        // batch (p = 101: a kernel run of one batch of 101, then one of 102); p = 8 a short batch of 3
+        // (kernel, then GEMMs); the others a short batch. d = 3, 12, 20: value columns in a partial
+        // vector, one full vector and a partial one, a pair of vectors and a partial one.
+        let n = 203
         let inputs = try fixedAttentionInputs(tokens: n, dimension: d, beta: 3, normalization: normalization)
-        for p in [2, 3, 7, 16, 33, 40, 97] {
+        #expect(!RandomBatchAttention.kernelBatchSizes.contains(7) && RandomBatchAttention.kernelBatchSizes.contains(8))
+        for p in [2, 3, 7, 8, 16, 33, 40, 97, 101] {
             for weighting in RandomBatchAttention.Weighting.allCases {
                 let estimator = RandomBatchAttention(batchSize: p, weighting: weighting)
                 var out = Matrix(rows: n, columns: d)

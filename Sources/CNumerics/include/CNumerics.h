@@ -213,6 +213,28 @@ double cnumerics_lane_max(const double *x, long n);
 /// O(count·dv).
 void cnumerics_weighted_rows(const double *w, const long *rows, long count, const double *v, long dv, double *out);
 
+/* ---- Random Batch Attention for a run of batches (batchattention.c) -------------- */
+
+/// For each of `batches` batches of `size` tokens (batch b: token indices members[b·size …
+/// b·size + size − 1]) and each token i of it: s_j = β·Σ_c q_ic k_jc over the batch's tokens j
+/// (c = 0 … dk − 1 in order from +0 by fused multiply-adds), m = max_j s_j,
+/// ω_j = e^{s_j − m}·(j = i ? 1 : partnerWeight) (the exponential of cnumerics_exp_nonpositive),
+/// out row i = scale·Σ_j ω_j v_j (j in batch order from +0 by fused multiply-adds), scale =
+/// 1/Σ_j ω_j (summed in eight lanes) or e^m/tokens (meanField ≠ 0).  q, k: row-major tokens×dk;
+/// v, out: tokens×dv.  scratch: at least L·(dk + 4) + size·dv + 8 doubles, L = size rounded up to a
+/// multiple of 8.  Same roundings in every clone (fused multiply-adds are libm's fma() in the
+/// baseline one).  O(batches·size·(size·(dk + dv))).
+void cnumerics_batch_attention(const double *q, const double *k, const double *v, long dk, long dv,
+                               const int32_t *members, long batches, long size, double beta, double partnerWeight,
+                               int meanField, long tokens, double *scratch, double *out);
+
+/// cnumerics_batch_attention compiled for the baseline x86-64 instruction set only (no target
+/// clones; fma() from libm): the ISA-independence test compares its bits with the clone the loader
+/// picked.  Same contract and result.
+void cnumerics_batch_attention_baseline(const double *q, const double *k, const double *v, long dk, long dv,
+                                        const int32_t *members, long batches, long size, double beta,
+                                        double partnerWeight, int meanField, long tokens, double *scratch, double *out);
+
 /* ---- attention weights from scores (softmaxrows.c) ------------------------------ */
 
 /// For each row i < rows of the score matrix s (row-major rows×n): s_ij ← β·s_ij, m_i = max_j s_ij,
