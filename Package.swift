@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "NumericsCoreTests", dependencies: ["CNumerics", "NumericsCore"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["CNumerics", "NumericsCore", "Estimators", "TestSupport"]),
         .testTarget(name: "ParticleSystemsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AllocationCounting"]),
-        .testTarget(name: "AttentionAsDynamicsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AttentionAsDynamics"]),
+        .testTarget(name: "AttentionAsDynamicsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "AttentionAsDynamics", "AllocationCounting"]),
         .testTarget(name: "StudiesTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Studies", "Reports", "TestSupport"]),
         .testTarget(name: "ClaimsTests", dependencies: ["NumericsCore", "Estimators", "ParticleSystems", "Studies", "Claims", "TestSupport"]),

@@ -46,7 +46,17 @@ public struct AttentionDynamics: Sendable {
 /// ``AttentionEstimator``: ``ExactAttention`` for the reference, ``RandomBatchAttention`` for RBA.
 /// Cost per evaluation: the estimator's plus O(N·d²) for the projections. Deterministic dynamics
 /// (σ = 0); on the sphere every step is followed by renormalisation of each token (a retraction).
+/// The tokens, their attention inputs, the output and the estimator's scratch live in the
+/// trajectory's workspace (``EstimatorWorkspace/attention``): after the first evaluation an
+/// evaluation allocates nothing beyond what the estimator itself allocates.
 public struct AttentionDrift: Drift {
+    /// The tokens as a matrix, their attention inputs and the attention output, reused across steps.
+    final class Scratch {
+        var tokens = Matrix(rows: 0, columns: 0)
+        var inputs: AttentionInputs?
+        var output = Matrix(rows: 0, columns: 0)
+    }
+
     public let dynamics: AttentionDynamics
     public let estimator: any AttentionEstimator
 
@@ -61,10 +71,26 @@ public struct AttentionDrift: Drift {
 
     public func evaluate(_ positions: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
                          workspace: EstimatorWorkspace, stream: RandomStream) {
-        let inputs = dynamics.inputs(positions)
-        var output = Matrix(rows: dynamics.tokens, columns: dynamics.dimension)
-        estimator.estimate(inputs, into: &output, stream: stream)
-        for k in 0..<output.elements.count { out[k] = output.elements[k] }
+        let n = dynamics.tokens, d = dynamics.dimension
+        let scratch = workspace.attention.scratch { Scratch() }
+        AttentionWorkspace.resize(&scratch.tokens, rows: n, columns: d)
+        scratch.tokens.elements.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: positions.baseAddress!, count: n * d) }
+        if scratch.inputs?.tokens == n && scratch.inputs?.keyDimension == d && scratch.inputs?.valueDimension == d {
+            // Overwritten in place (no copy of the inputs is held, so their storage stays unique).
+            scratch.inputs!.beta = dynamics.beta
+            scratch.inputs!.normalization = dynamics.normalization
+            dynamics.maps.update(&scratch.inputs!, tokens: scratch.tokens)
+        } else {
+            // Distinct storage for Q, K and V (identity maps would share X's), so later steps overwrite in place.
+            var inputs = AttentionInputs(queries: Matrix(rows: n, columns: d), keys: Matrix(rows: n, columns: d),
+                                         values: Matrix(rows: n, columns: d), beta: dynamics.beta,
+                                         normalization: dynamics.normalization)
+            dynamics.maps.update(&inputs, tokens: scratch.tokens)
+            scratch.inputs = inputs
+        }
+        AttentionWorkspace.resize(&scratch.output, rows: n, columns: d)
+        estimator.estimate(scratch.inputs!, into: &scratch.output, workspace: workspace.attention, stream: stream)
+        scratch.output.elements.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: n * d) }
         if dynamics.geometry == .sphere { Sphere.projectToTangent(out, at: positions, dimension: dynamics.dimension) }
     }
 

@@ -62,4 +62,26 @@ public struct AttentionMaps: Sendable, Equatable {
         }
         return AttentionInputs(tokens: x, query: m.query, key: m.key, value: m.value, beta: beta, normalization: normalization)
     }
+
+    /// Overwrites the queries, keys and values of `inputs` (already N×d each) with those of tokens
+    /// X, the values ``inputs(tokens:beta:normalization:)`` computes (the same GEMMs; copies of X
+    /// for the identity maps), without allocating.
+    public func update(_ inputs: inout AttentionInputs, tokens x: Matrix) {
+        precondition(x.columns == dimension && inputs.tokens == x.rows && inputs.keyDimension == dimension
+                     && inputs.valueDimension == dimension, "attention inputs of shape \(inputs.tokens)×\(inputs.keyDimension) for tokens \(x.rows)×\(x.columns)")
+        guard let m = matrices else {
+            func copy(into target: inout Matrix) {
+                target.elements.withUnsafeMutableBufferPointer { t in
+                    x.elements.withUnsafeBufferPointer { t.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                }
+            }
+            copy(into: &inputs.queries)
+            copy(into: &inputs.keys)
+            copy(into: &inputs.values)
+            return
+        }
+        BLAS.gemm(x, m.query, transposeB: true, into: &inputs.queries)
+        BLAS.gemm(x, m.key, transposeB: true, into: &inputs.keys)
+        BLAS.gemm(x, m.value, transposeB: true, into: &inputs.values)
+    }
 }

@@ -5,7 +5,14 @@ import NumericsCore
 /// structured approximations. The attention analogue of ``InteractionSumEstimator``: the same
 /// object is measured statically and drives the attention dynamics.
 ///
-/// Estimators hold no mutable state; randomness comes from the caller's ``RandomStream``.
+/// Estimators hold no mutable state; scratch space lives in the caller's ``AttentionWorkspace``
+/// and randomness comes from the caller's ``RandomStream``. With one workspace reused across
+/// draws, a draw after the first allocates nothing for ``ExactAttention`` on one thread, RBA, the
+/// sampling schemes, Performer with i.i.d. features, Nyströmformer and a prepared Paramixer chain
+/// (tested with a counting allocator). The others still allocate per call: parallel exact
+/// attention its per-query-block scratch, ``SoftAttention`` its landmark kernels and inverse,
+/// an unprepared Paramixer call its least-squares fit, and orthogonal Performer features their QR
+/// factorisations.
 public protocol AttentionEstimator: Sendable {
     /// Command-line name, e.g. "exact", "rba", "rba-corrected".
     var name: String { get }
@@ -15,8 +22,8 @@ public protocol AttentionEstimator: Sendable {
     func isUnbiased(for normalization: AttentionNormalization) -> Bool
     /// Expected number of query–key score evaluations per token per call (N for exact attention).
     func expectedCost(tokens: Int) -> Double
-    /// Writes Ô (N×d_v) into `out`, overwriting it.
-    func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream)
+    /// Writes Ô (N×d_v) into `out`, overwriting it, with scratch from `workspace`.
+    func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream)
     /// The quantity this estimator approximates, computed exactly. Defaults to softmax or
     /// mean-field attention (``ExactAttention``); estimators of a different kernel (e.g. YOSO's
     /// collision kernel, SOFT's Gaussian kernel) override it.
@@ -25,6 +32,12 @@ public protocol AttentionEstimator: Sendable {
 
 extension AttentionEstimator {
     public func exactTarget(_ inputs: AttentionInputs) -> Matrix { ExactAttention().evaluate(inputs) }
+
+    /// Writes Ô into `out` with a fresh workspace (allocates the scratch on every call: loops that
+    /// draw repeatedly keep an ``AttentionWorkspace`` and pass it instead).
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+        estimate(inputs, into: &out, workspace: AttentionWorkspace(), stream: stream)
+    }
 
     /// Ô as a new matrix.
     public func estimate(_ inputs: AttentionInputs, stream: RandomStream) -> Matrix {

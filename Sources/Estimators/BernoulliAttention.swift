@@ -31,17 +31,26 @@ public struct BernoulliAttention: AttentionVarianceLaw {
     public func isUnbiased(for normalization: AttentionNormalization) -> Bool { normalization == .meanField }
     public func expectedCost(tokens n: Int) -> Double { 1 + keepProbability * Double(n - 1) }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    /// The kept keys of a row and their scores (N entries each), kept in an ``AttentionWorkspace``.
+    final class Scratch {
+        var kept: [Int] = []
+        var scores: [Double] = []
+    }
+
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens, dv = inputs.valueDimension
         precondition(out.rows == n && out.columns == dv, "Bernoulli attention output shape")
         let weight = 1 / keepProbability
         var skipper = GeometricSkipper(keepProbability: keepProbability)
-        var kept = [Int](repeating: 0, count: n), scores = [Double](repeating: 0, count: n)
+        let scratch = workspace.scratch { Scratch() }
+        AttentionWorkspace.resize(&scratch.kept, count: n)
+        AttentionWorkspace.resize(&scratch.scores, count: n)
         inputs.queries.elements.withUnsafeBufferPointer { q in
             inputs.keys.elements.withUnsafeBufferPointer { k in
                 inputs.values.elements.withUnsafeBufferPointer { v in
                     out.elements.withUnsafeMutableBufferPointer { o in
-                        kept.withUnsafeMutableBufferPointer { kept in
+                        scratch.kept.withUnsafeMutableBufferPointer { kept in
+                          scratch.scores.withUnsafeMutableBufferPointer { scores in
                             let kernel = KeySubsetAttention(inputs, queries: q.baseAddress!, keys: k.baseAddress!, values: v.baseAddress!)
                             for i in 0..<n {
                                 // Kept keys: the self term first, then the Bernoulli partners.
@@ -53,8 +62,9 @@ public struct BernoulliAttention: AttentionVarianceLaw {
                                     t += 1 + skipper.next(stream)
                                 }
                                 kernel.row(i, members: UnsafeBufferPointer(rebasing: kept[0..<count]), partnerWeight: weight,
-                                           scores: &scores, into: o.baseAddress! + i * dv)
+                                           scores: scores.baseAddress!, into: o.baseAddress! + i * dv)
                             }
+                          }
                         }
                     }
                 }

@@ -20,12 +20,15 @@ extension ColumnSamplingAttention {
     public func isUnbiased(for normalization: AttentionNormalization) -> Bool { true }
     public func expectedCost(tokens n: Int) -> Double { Double(samples) }
 
-    public func estimate(_ inputs: AttentionInputs, prepared: ColumnSamplingPlan, into out: inout Matrix, stream: RandomStream) {
+    /// One draw from the prepared plan; needs no scratch (allocates nothing).
+    public func estimate(_ inputs: AttentionInputs, prepared: ColumnSamplingPlan, into out: inout Matrix,
+                         workspace: AttentionWorkspace, stream: RandomStream) {
         prepared.estimate(inputs, samples: samples, into: &out, stream: stream)
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        estimate(inputs, prepared: prepare(inputs), into: &out, stream: stream)
+    /// Prepares the plan (O(N²·d), allocating) and draws once: loops draw from one preparation.
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        estimate(inputs, prepared: prepare(inputs), into: &out, workspace: workspace, stream: stream)
     }
 
     public func theoreticalMeanSquaredError(_ inputs: AttentionInputs) -> [Double]? {

@@ -34,6 +34,54 @@ public struct CubicPseudoInverseIteration: Sendable, Codable, Equatable {
     /// Z_K ≈ A⁺.
     public func pseudoInverse(of a: Matrix) -> Matrix { run(a, recordResiduals: false).inverse }
 
+    /// The m×m buffers of ``pseudoInverse(of:into:scratch:)``.
+    public struct Scratch: Sendable {
+        var x = Matrix(rows: 0, columns: 0), y = Matrix(rows: 0, columns: 0)
+        var t = Matrix(rows: 0, columns: 0), next = Matrix(rows: 0, columns: 0)
+        public init() {}
+    }
+
+    /// Z_K ≈ A⁺ into `z`, the matrix of ``pseudoInverse(of:)`` (the same operations in the same
+    /// order), with no allocation once `z` and `scratch` hold m×m matrices.
+    public func pseudoInverse(of a: Matrix, into z: inout Matrix, scratch: inout Scratch) {
+        precondition(a.rows == a.columns, "the cubic iteration needs a square matrix")
+        let m = a.rows
+        AttentionWorkspace.resize(&scratch.x, rows: m, columns: m)
+        AttentionWorkspace.resize(&scratch.y, rows: m, columns: m)
+        AttentionWorkspace.resize(&scratch.t, rows: m, columns: m)
+        AttentionWorkspace.resize(&scratch.next, rows: m, columns: m)
+        AttentionWorkspace.resize(&z, rows: m, columns: m)
+        // Z₀ = Aᵀ/(‖A‖₁‖A‖_∞), with the sums and maxima of initialGuess (Array.max keeps the first
+        // of equal values and skips a later NaN).
+        var rowSum = 0.0, columnSum = 0.0
+        for i in 0..<m {
+            var sum = 0.0
+            for j in 0..<m { sum += abs(a[i, j]) }
+            if i == 0 || rowSum < sum { rowSum = sum }
+        }
+        for j in 0..<m {
+            var sum = 0.0
+            for i in 0..<m { sum += abs(a[i, j]) }
+            if j == 0 || columnSum < sum { columnSum = sum }
+        }
+        let scale = rowSum * columnSum > 0 ? 1 / (rowSum * columnSum) : 0
+        for i in 0..<m { for j in 0..<m { z[j, i] = a[i, j] } }
+        for e in 0..<(m * m) { z.elements[e] *= scale }
+        for _ in 0..<iterations {
+            BLAS.gemm(a, z, into: &scratch.x)                                   // X = AZ
+            for e in 0..<(m * m) { scratch.y.elements[e] = -scratch.x.elements[e] }
+            for i in 0..<m { scratch.y[i, i] += 7 }                             // 7I − X
+            for e in 0..<(m * m) { scratch.t.elements[e] = 0 }
+            for i in 0..<m { scratch.t[i, i] = 15 }
+            BLAS.gemm(scratch.x, scratch.y, alpha: -1, beta: 1, into: &scratch.t)   // 15I − X(7I − X)
+            for e in 0..<(m * m) { scratch.y.elements[e] = 0 }
+            for i in 0..<m { scratch.y[i, i] = 13 }
+            BLAS.gemm(scratch.x, scratch.t, alpha: -1, beta: 1, into: &scratch.y)   // 13I − X(15I − X(7I − X))
+            BLAS.gemm(z, scratch.y, alpha: 0.25, into: &scratch.next)
+            swap(&z, &scratch.next)
+        }
+    }
+
     /// Z_K and, if asked, for k = 0…K the residuals ‖I − AZ_k‖₂ (spectral norm by SVD) and the
     /// relative Penrose residuals ‖AZ_kA − A‖_F/‖A‖_F.
     public func run(_ a: Matrix, recordResiduals: Bool) -> (inverse: Matrix, residuals: [Double], penrose: [Double]) {

@@ -56,15 +56,23 @@ public struct ExactAttention: AttentionEstimator {
 
     public func evaluate(_ inputs: AttentionInputs) -> Matrix {
         var out = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
-        compute(inputs, into: &out)
+        compute(inputs, into: &out, workspace: AttentionWorkspace())
         return out
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        compute(inputs, into: &out)
+    /// On one worker (one thread, or a single query block) the score tile and row statistics live
+    /// in `workspace` and a call allocates nothing once it holds them; parallel workers allocate
+    /// their own per block.
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        compute(inputs, into: &out, workspace: workspace)
     }
 
-    private func compute(_ inputs: AttentionInputs, into out: inout Matrix) {
+    /// One worker's score tile (b_q×b_k) and its rows' running maxima and sums (b_q each).
+    final class Scratch {
+        var tile: [Double] = []
+    }
+
+    private func compute(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace) {
         let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
         precondition(out.rows == n && out.columns == dv, "output \(out.rows)×\(out.columns) for N = \(n), d_v = \(dv)")
         let block = Self.queryBlock, tile = Self.keyTile
@@ -77,13 +85,10 @@ public struct ExactAttention: AttentionEstimator {
                     out.elements.withUnsafeMutableBufferPointer { o in
                         // Every block reads Q, K, V and writes only its own rows of the output.
                         let shared = (q: SharedInput(q), k: SharedInput(k), v: SharedInput(v), o: DisjointOutput(o))
-                        parallelForEach(blocks, threads: threads) { b in
+                        @Sendable func run(block b: Int, scores: UnsafeMutablePointer<Double>, rowMax: UnsafeMutablePointer<Double>,
+                                           rowSum: UnsafeMutablePointer<Double>) {
                             let (q, k, v, o) = (shared.q.pointer, shared.k.pointer, shared.v.pointer, shared.o.pointer)
                             let first = b * block, rows = min(block, n - first)
-                            let scores = UnsafeMutablePointer<Double>.allocate(capacity: block * tile)
-                            let rowMax = UnsafeMutablePointer<Double>.allocate(capacity: block)
-                            let rowSum = UnsafeMutablePointer<Double>.allocate(capacity: block)
-                            defer { scores.deallocate(); rowMax.deallocate(); rowSum.deallocate() }
                             rowMax.initialize(repeating: -.infinity, count: rows)
                             rowSum.initialize(repeating: 0, count: rows)
                             let ob = o + first * dv
@@ -100,6 +105,24 @@ public struct ExactAttention: AttentionEstimator {
                                 let scale = meanField ? exp(rowMax[r]) / Double(n) : 1 / rowSum[r]
                                 let row = ob + r * dv
                                 for c in 0..<dv { row[c] *= scale }
+                            }
+                        }
+                        if min(threads, blocks) == 1 {
+                            let scratch = workspace.scratch { Scratch() }
+                            AttentionWorkspace.resize(&scratch.tile, count: block * tile + 2 * block)
+                            scratch.tile.withUnsafeMutableBufferPointer { t in
+                                let scores = t.baseAddress!
+                                for b in 0..<blocks {
+                                    run(block: b, scores: scores, rowMax: scores + block * tile, rowSum: scores + block * tile + block)
+                                }
+                            }
+                        } else {
+                            parallelForEach(blocks, threads: threads) { b in
+                                let scores = UnsafeMutablePointer<Double>.allocate(capacity: block * tile)
+                                let rowMax = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                                let rowSum = UnsafeMutablePointer<Double>.allocate(capacity: block)
+                                defer { scores.deallocate(); rowMax.deallocate(); rowSum.deallocate() }
+                                run(block: b, scores: scores, rowMax: rowMax, rowSum: rowSum)
                             }
                         }
                     }

@@ -39,6 +39,10 @@ public final class EstimatorWorkspace {
     public var listStarts = [Int](repeating: 0, count: EstimatorWorkspace.targetBlock)
     public var listLengths = [Int](repeating: 0, count: EstimatorWorkspace.targetBlock)
 
+    /// Scratch for attention estimators (and the attention drift's inputs and output) when the
+    /// particles are tokens: made when an attention drift first uses it (particle systems never do).
+    public private(set) lazy var attention = AttentionWorkspace()
+
     /// Targets per call of `listedSums` in the sampled estimators: one vector of lanes.
     public static let targetBlock = 8
 

@@ -37,6 +37,25 @@ public enum LandmarkSelection: String, Codable, Sendable, CaseIterable {
         Self.landmarks(of: x, count: m, indices: indices(rows: x.rows, count: m, stream: stream))
     }
 
+    /// The segment-mean landmarks of ``landmarks(of:count:indices:)`` (indices nil) into `out`
+    /// (given the shape m×d; the same values, no allocation once it has it).
+    public static func segmentMeans(of x: Matrix, count m: Int, into out: inout Matrix) {
+        precondition(m >= 1 && m <= x.rows, "landmarks m = \(m) must be in [1, N = \(x.rows)]")
+        let d = x.columns, n = x.rows
+        AttentionWorkspace.resize(&out, rows: m, columns: d)
+        out.elements.withUnsafeMutableBufferPointer { o in
+            x.elements.withUnsafeBufferPointer { e in
+                for s in 0..<m {
+                    let row = o.baseAddress! + s * d, range = (s * n / m)..<((s + 1) * n / m)
+                    row.update(repeating: 0, count: d)
+                    for i in range { for c in 0..<d { row[c] += e[i * d + c] } }
+                    let scale = 1 / Double(range.count)
+                    for c in 0..<d { row[c] *= scale }
+                }
+            }
+        }
+    }
+
     /// The landmarks for already selected `indices` (nil: segment means).
     public static func landmarks(of x: Matrix, count m: Int, indices: [Int]?) -> Matrix {
         let d = x.columns

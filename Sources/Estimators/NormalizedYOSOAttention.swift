@@ -22,8 +22,8 @@ public struct NormalizedYOSOAttention: AttentionEstimator {
         YOSOAttention.normalizedRows(YOSOAttention.expectedAttention(inputs, bits: base.bits))
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        base.estimate(inputs, into: &out, stream: stream)
-        out = YOSOAttention.normalizedRows(out)
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        base.estimate(inputs, into: &out, workspace: workspace, stream: stream)
+        YOSOAttention.normalizeRows(&out)
     }
 }

@@ -39,6 +39,13 @@ public struct NystromformerAttention: AttentionEstimator, FlopCounting {
     /// exp(β·a·bᵀ) with rows softmax-normalised (max-shifted), or unnormalised for mean-field.
     static func scores(_ a: Matrix, _ b: Matrix, beta: Double, softmax: Bool) -> Matrix {
         var s = Matrix(rows: a.rows, columns: b.rows)
+        scores(a, b, beta: beta, softmax: softmax, into: &s)
+        return s
+    }
+
+    /// ``scores(_:_:beta:softmax:)`` into `s` (no allocation once it has the shape).
+    static func scores(_ a: Matrix, _ b: Matrix, beta: Double, softmax: Bool, into s: inout Matrix) {
+        AttentionWorkspace.resize(&s, rows: a.rows, columns: b.rows)
         BLAS.gemm(a, b, transposeB: true, alpha: beta, into: &s)
         let c = s.columns
         s.elements.withUnsafeMutableBufferPointer { e in
@@ -54,7 +61,6 @@ public struct NystromformerAttention: AttentionEstimator, FlopCounting {
                 }
             }
         }
-        return s
     }
 
     /// F (N×m), A (m×m) and B (m×N) for these inputs.
@@ -69,13 +75,34 @@ public struct NystromformerAttention: AttentionEstimator, FlopCounting {
                 Self.scores(ql, inputs.keys, beta: inputs.beta, softmax: softmax))
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        let n = inputs.tokens
-        precondition(out.rows == n && out.columns == inputs.valueDimension, "Nyströmformer: output shape")
-        let (f, a, b) = factors(inputs)
-        let z = pseudoInverse.pseudoInverse(of: a)
-        let bv = BLAS.product(b, inputs.values)
-        let zbv = BLAS.product(z, bv)
-        BLAS.gemm(f, zbv, alpha: inputs.normalization == .softmax ? 1 : 1 / Double(n), into: &out)
+    /// Landmarks, the three kernels, the pseudo-inverse and the two small products, kept in an
+    /// ``AttentionWorkspace`` between calls.
+    final class Scratch {
+        var queryLandmarks = Matrix(rows: 0, columns: 0), keyLandmarks = Matrix(rows: 0, columns: 0)
+        var f = Matrix(rows: 0, columns: 0), a = Matrix(rows: 0, columns: 0), b = Matrix(rows: 0, columns: 0)
+        var z = Matrix(rows: 0, columns: 0)
+        var iteration = CubicPseudoInverseIteration.Scratch()
+        var bv = Matrix(rows: 0, columns: 0), zbv = Matrix(rows: 0, columns: 0)
+    }
+
+    /// The values of ``factors(_:)`` and ``CubicPseudoInverseIteration/pseudoInverse(of:)``, computed
+    /// in the workspace: no allocation once it holds buffers of these shapes.
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        let n = inputs.tokens, m = landmarks, dv = inputs.valueDimension
+        precondition(out.rows == n && out.columns == dv, "Nyströmformer: output shape")
+        precondition(m <= n, "Nyströmformer: m = \(m) landmarks for N = \(n) tokens")
+        let softmax = inputs.normalization == .softmax
+        let s = workspace.scratch { Scratch() }
+        LandmarkSelection.segmentMeans(of: inputs.queries, count: m, into: &s.queryLandmarks)
+        LandmarkSelection.segmentMeans(of: inputs.keys, count: m, into: &s.keyLandmarks)
+        Self.scores(inputs.queries, s.keyLandmarks, beta: inputs.beta, softmax: softmax, into: &s.f)
+        Self.scores(s.queryLandmarks, s.keyLandmarks, beta: inputs.beta, softmax: softmax, into: &s.a)
+        Self.scores(s.queryLandmarks, inputs.keys, beta: inputs.beta, softmax: softmax, into: &s.b)
+        pseudoInverse.pseudoInverse(of: s.a, into: &s.z, scratch: &s.iteration)
+        AttentionWorkspace.resize(&s.bv, rows: m, columns: dv)
+        AttentionWorkspace.resize(&s.zbv, rows: m, columns: dv)
+        BLAS.gemm(s.b, inputs.values, into: &s.bv)
+        BLAS.gemm(s.z, s.bv, into: &s.zbv)
+        BLAS.gemm(s.f, s.zbv, alpha: softmax ? 1 : 1 / Double(n), into: &out)
     }
 }

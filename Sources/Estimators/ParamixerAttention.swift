@@ -19,7 +19,7 @@ import NumericsCore
 /// N ≥ 2 (the patterns wrap modulo N and the fit is well posed), so no caller can crash on it.
 /// With random MLP values (``ParamixerFactors/randomMLP(pattern:tokens:factors:hidden:stream:)``)
 /// Paramixer is a different model, not an estimator of attention, so it is not offered here.
-public struct ParamixerAttention: AttentionEstimator, FlopCounting {
+public struct ParamixerAttention: PreparedAttentionEstimator, FlopCounting {
     public let pattern: ParamixerPattern
     public let factors: Int
     public let ridge: Double
@@ -59,8 +59,26 @@ public struct ParamixerAttention: AttentionEstimator, FlopCounting {
         return ParamixerFactors.fitted(pattern: pattern, target: Self.attentionMatrix(inputs), factors: factors, ridge: ridge)
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    /// The fit depends on the inputs alone (the estimator is deterministic): a static study fits
+    /// once per configuration and then only applies the chain.
+    public func prepare(_ inputs: AttentionInputs) -> ParamixerFactors { fittedFactors(inputs) }
+
+    /// The scratch of the chain's intermediate products, kept in an ``AttentionWorkspace``.
+    final class Scratch {
+        var product = Matrix(rows: 0, columns: 0)
+    }
+
+    /// Applies the fitted chain to V: O(nnz·d_v), no allocation once `workspace` holds an N×d_v buffer.
+    public func estimate(_ inputs: AttentionInputs, prepared: ParamixerFactors, into out: inout Matrix,
+                         workspace: AttentionWorkspace, stream: RandomStream) {
         precondition(out.rows == inputs.tokens && out.columns == inputs.valueDimension, "Paramixer: output shape")
-        out = fittedFactors(inputs).apply(inputs.values)
+        let scratch = workspace.scratch { Scratch() }
+        prepared.apply(inputs.values, into: &out, scratch: &scratch.product)
+    }
+
+    /// Fits the chain (O(F·N²·L²), allocating) and applies it: each call refits, so the measured
+    /// time of a call includes the fit.
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        estimate(inputs, prepared: prepare(inputs), into: &out, workspace: workspace, stream: stream)
     }
 }

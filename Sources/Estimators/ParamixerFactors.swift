@@ -43,29 +43,48 @@ public struct ParamixerFactors: Sendable {
 
     /// (I + W_F)…(I + W₁)·V, O(Σ nnz · d_v).
     public func apply(_ v: Matrix) -> Matrix {
+        var out = Matrix(rows: v.rows, columns: v.columns), scratch = out
+        apply(v, into: &out, scratch: &scratch)
+        return out
+    }
+
+    /// (I + W_F)…(I + W₁)·V into `out`, with `scratch` for the intermediate products (both given
+    /// V's shape; no allocation once they have it). Factor m reads the previous product (V itself
+    /// for m = 1) and writes the other buffer, so that the last factor writes `out`. O(Σ nnz · d_v).
+    public func apply(_ v: Matrix, into out: inout Matrix, scratch: inout Matrix) {
         precondition(v.rows == tokens, "Paramixer: \(v.rows) rows for N = \(tokens)")
         let dv = v.columns
-        var current = v, next = v
-        for m in 0..<factorCount {
+        AttentionWorkspace.resize(&out, rows: tokens, columns: dv)
+        AttentionWorkspace.resize(&scratch, rows: tokens, columns: dv)
+        func mix(factor m: Int, from x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
             columns[m].withUnsafeBufferPointer { cols in
                 values[m].withUnsafeBufferPointer { w in
-                    current.elements.withUnsafeBufferPointer { x in
-                        next.elements.withUnsafeMutableBufferPointer { y in
-                            for i in 0..<tokens {
-                                let row = y.baseAddress! + i * dv
-                                for c in 0..<dv { row[c] = x[i * dv + c] }
-                                for e in offsets[m][i]..<offsets[m][i + 1] {
-                                    let weight = w[e], source = x.baseAddress! + Int(cols[e]) * dv
-                                    for c in 0..<dv { row[c] += weight * source[c] }
-                                }
+                    offsets[m].withUnsafeBufferPointer { offsets in
+                        for i in 0..<tokens {
+                            let row = y + i * dv
+                            for c in 0..<dv { row[c] = x[i * dv + c] }
+                            for e in offsets[i]..<offsets[i + 1] {
+                                let weight = w[e], source = x + Int(cols[e]) * dv
+                                for c in 0..<dv { row[c] += weight * source[c] }
                             }
                         }
                     }
                 }
             }
-            swap(&current, &next)
         }
-        return current
+        v.elements.withUnsafeBufferPointer { vp in
+            out.elements.withUnsafeMutableBufferPointer { op in
+                scratch.elements.withUnsafeMutableBufferPointer { sp in
+                    // Factor m (0-based) writes `out` when F − 1 − m is even.
+                    var source = vp.baseAddress!
+                    for m in 0..<factorCount {
+                        let target = (factorCount - 1 - m) % 2 == 0 ? op.baseAddress! : sp.baseAddress!
+                        mix(factor: m, from: source, into: target)
+                        source = UnsafePointer(target)
+                    }
+                }
+            }
+        }
     }
 
     /// The dense N×N product (I + W_F)…(I + W₁) (for checks at small N).

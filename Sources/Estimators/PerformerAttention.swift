@@ -39,25 +39,62 @@ public struct PerformerAttention: AttentionEstimator, FlopCounting {
         return 2 * (2 * n * m * dk + n * f) + 2 * n * f * (dv + 1) * 2
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
-        let n = inputs.tokens, dv = inputs.valueDimension
+    /// The projections, scaled queries and keys, their features, [V | 1] and the two products, kept
+    /// in an ``AttentionWorkspace`` between draws.
+    final class Scratch {
+        var projections = Matrix(rows: 0, columns: 0)
+        var queries = Matrix(rows: 0, columns: 0)
+        var keys = Matrix(rows: 0, columns: 0)
+        var projected = Matrix(rows: 0, columns: 0)
+        var queryFeatures = Matrix(rows: 0, columns: 0)
+        var keyFeatures = Matrix(rows: 0, columns: 0)
+        var valuesAndOne = Matrix(rows: 0, columns: 0)
+        var keysValues = Matrix(rows: 0, columns: 0)
+        var product = Matrix(rows: 0, columns: 0)
+    }
+
+    /// Allocates nothing once `workspace` holds buffers of these shapes, except with orthogonal
+    /// projections (each block's QR factorisation allocates; see
+    /// ``RandomFeatureMap/drawProjections(_:sampling:stream:)``).
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
+        let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension, f = featureDimension
         precondition(out.rows == n && out.columns == dv, "Performer: output shape")
-        let map = RandomFeatureMap(kind: kind, features: features, dimension: inputs.keyDimension, sampling: sampling, stream: stream)
+        let scratch = workspace.scratch { Scratch() }
+        AttentionWorkspace.resize(&scratch.projections, rows: features, columns: dk)
+        RandomFeatureMap.drawProjections(&scratch.projections, sampling: sampling, stream: stream)
+        let map = RandomFeatureMap(kind: kind, projections: scratch.projections)
         let root = inputs.beta.squareRoot()
-        var q = inputs.queries, k = inputs.keys
-        for e in q.elements.indices { q.elements[e] *= root }
-        for e in k.elements.indices { k.elements[e] *= root }
+        Self.scale(inputs.queries, by: root, into: &scratch.queries)
+        Self.scale(inputs.keys, by: root, into: &scratch.keys)
         let softmax = inputs.normalization == .softmax
-        let phiQ = map.features(of: q, shift: softmax ? .perRow : .none)
-        let phiK = map.features(of: k, shift: softmax ? .global : .none)
+        map.features(of: scratch.queries, shift: softmax ? .perRow : .none, into: &scratch.queryFeatures, projected: &scratch.projected)
+        map.features(of: scratch.keys, shift: softmax ? .global : .none, into: &scratch.keyFeatures, projected: &scratch.projected)
         // [V | 1] so that the normaliser comes out of the same GEMMs.
-        var v1 = Matrix(rows: n, columns: dv + 1, repeating: 1)
-        for i in 0..<n { for c in 0..<dv { v1[i, c] = inputs.values[i, c] } }
-        let kv = BLAS.product(phiK, transposeA: true, v1)   // F×(d_v+1)
-        let qkv = BLAS.product(phiQ, kv)                  // N×(d_v+1)
+        AttentionWorkspace.resize(&scratch.valuesAndOne, rows: n, columns: dv + 1)
+        scratch.valuesAndOne.elements.withUnsafeMutableBufferPointer { v1 in
+            inputs.values.elements.withUnsafeBufferPointer { v in
+                for i in 0..<n {
+                    for c in 0..<dv { v1[i * (dv + 1) + c] = v[i * dv + c] }
+                    v1[i * (dv + 1) + dv] = 1
+                }
+            }
+        }
+        AttentionWorkspace.resize(&scratch.keysValues, rows: f, columns: dv + 1)
+        AttentionWorkspace.resize(&scratch.product, rows: n, columns: dv + 1)
+        BLAS.gemm(scratch.keyFeatures, transposeA: true, scratch.valuesAndOne, into: &scratch.keysValues)   // F×(d_v+1)
+        BLAS.gemm(scratch.queryFeatures, scratch.keysValues, into: &scratch.product)                        // N×(d_v+1)
+        let qkv = scratch.product
         for i in 0..<n {
             let scale = softmax ? 1 / qkv[i, dv] : 1 / Double(n)
             for c in 0..<dv { out[i, c] = qkv[i, c] * scale }
+        }
+    }
+
+    /// `out` ← s·x entrywise (given x's shape).
+    static func scale(_ x: Matrix, by s: Double, into out: inout Matrix) {
+        AttentionWorkspace.resize(&out, rows: x.rows, columns: x.columns)
+        out.elements.withUnsafeMutableBufferPointer { o in
+            x.elements.withUnsafeBufferPointer { e in for k in 0..<e.count { o[k] = e[k] * s } }
         }
     }
 }

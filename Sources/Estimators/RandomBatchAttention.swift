@@ -53,11 +53,21 @@ public struct RandomBatchAttention: AttentionEstimator {
         BatchPartition(particles: n, batchSize: batchSize).expectedPartners + 1
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    /// The permutation and the gathered rows, scores and outputs of a batch, kept in an
+    /// ``AttentionWorkspace`` between draws.
+    final class Scratch {
+        var permutation: [Int32] = []
+        var rows: [Double] = []
+    }
+
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
         precondition(batchSize <= n && out.rows == n && out.columns == dv, "RBA: p = \(batchSize), N = \(n)")
-        var permutation = (0..<Int32(n)).map { $0 }
-        stream.shuffle(&permutation)
+        let scratchSpace = workspace.scratch { Scratch() }
+        if scratchSpace.permutation.count != n { scratchSpace.permutation = [Int32](repeating: 0, count: n) }
+        // The shuffle starts from the identity every draw (the permutation depends on nothing else).
+        scratchSpace.permutation.withUnsafeMutableBufferPointer { for i in 0..<n { $0[i] = Int32(i) } }
+        stream.shuffle(&scratchSpace.permutation)
         let reweighted = weighting == .corrected || inputs.normalization == .meanField
         let meanField = inputs.normalization == .meanField, beta = inputs.beta
         let partition = BatchPartition(particles: n, batchSize: batchSize)
@@ -65,37 +75,38 @@ public struct RandomBatchAttention: AttentionEstimator {
         let blockRows = Self.scoreBlockRows(largestBatch: largest)
         // Scratch for the largest batch: gathered Q, K, V, and per block of query rows its outputs and
         // scores/weights.
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: largest * (2 * dk + dv) + blockRows * (dv + largest))
-        defer { scratch.deallocate() }
-        let qc = scratch, kc = qc + largest * dk, vc = kc + largest * dk, oc = vc + largest * dv, w = oc + blockRows * dv
-        BLAS.setThreads(1)
-        inputs.queries.elements.withUnsafeBufferPointer { q in
-            inputs.keys.elements.withUnsafeBufferPointer { k in
-                inputs.values.elements.withUnsafeBufferPointer { v in
-                    out.elements.withUnsafeMutableBufferPointer { o in
-                        permutation.withUnsafeBufferPointer { perm in
-                            let (q, k, v, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!)
-                            partition.forEachBatch(of: perm) { members in
-                                let s = members.count
-                                for (r, member) in members.enumerated() {
-                                    let token = Int(member)
-                                    (qc + r * dk).update(from: q + token * dk, count: dk)
-                                    (kc + r * dk).update(from: k + token * dk, count: dk)
-                                    (vc + r * dv).update(from: v + token * dv, count: dv)
-                                }
-                                let partnerWeight = reweighted ? Double(n - 1) / Double(s - 1) : 1
-                                for first in stride(from: 0, to: s, by: blockRows) {
-                                    let rows = min(blockRows, s - first)
-                                    BLAS.gemm(m: rows, n: s, k: dk, alpha: beta, qc + first * dk, leadingDimension: dk, kc,
-                                              leadingDimension: dk, transposeB: true, into: w, leadingDimension: s)
-                                    for r in 0..<rows {
-                                        Self.weights(row: w + r * s, count: s, own: first + r, partnerWeight: partnerWeight,
-                                                     meanField: meanField, tokens: n)
+        AttentionWorkspace.resize(&scratchSpace.rows, count: largest * (2 * dk + dv) + blockRows * (dv + largest))
+        scratchSpace.rows.withUnsafeMutableBufferPointer { scratch in
+            let qc = scratch.baseAddress!, kc = qc + largest * dk, vc = kc + largest * dk, oc = vc + largest * dv, w = oc + blockRows * dv
+            BLAS.setThreads(1)
+            inputs.queries.elements.withUnsafeBufferPointer { q in
+                inputs.keys.elements.withUnsafeBufferPointer { k in
+                    inputs.values.elements.withUnsafeBufferPointer { v in
+                        out.elements.withUnsafeMutableBufferPointer { o in
+                            scratchSpace.permutation.withUnsafeBufferPointer { perm in
+                                let (q, k, v, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!)
+                                partition.forEachBatch(of: perm) { members in
+                                    let s = members.count
+                                    for (r, member) in members.enumerated() {
+                                        let token = Int(member)
+                                        (qc + r * dk).update(from: q + token * dk, count: dk)
+                                        (kc + r * dk).update(from: k + token * dk, count: dk)
+                                        (vc + r * dv).update(from: v + token * dv, count: dv)
                                     }
-                                    BLAS.gemm(m: rows, n: dv, k: s, w, leadingDimension: s, vc, leadingDimension: dv,
-                                              into: oc, leadingDimension: dv)
-                                    for r in 0..<rows {
-                                        (o + Int(members[first + r]) * dv).update(from: oc + r * dv, count: dv)
+                                    let partnerWeight = reweighted ? Double(n - 1) / Double(s - 1) : 1
+                                    for first in stride(from: 0, to: s, by: blockRows) {
+                                        let rows = min(blockRows, s - first)
+                                        BLAS.gemm(m: rows, n: s, k: dk, alpha: beta, qc + first * dk, leadingDimension: dk, kc,
+                                                  leadingDimension: dk, transposeB: true, into: w, leadingDimension: s)
+                                        for r in 0..<rows {
+                                            Self.weights(row: w + r * s, count: s, own: first + r, partnerWeight: partnerWeight,
+                                                         meanField: meanField, tokens: n)
+                                        }
+                                        BLAS.gemm(m: rows, n: dv, k: s, w, leadingDimension: s, vc, leadingDimension: dv,
+                                                  into: oc, leadingDimension: dv)
+                                        for r in 0..<rows {
+                                            (o + Int(members[first + r]) * dv).update(from: oc + r * dv, count: dv)
+                                        }
                                     }
                                 }
                             }

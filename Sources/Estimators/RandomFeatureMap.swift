@@ -48,6 +48,15 @@ public struct RandomFeatureMap: Sendable {
     public init(kind: Kind, features m: Int, dimension d: Int, sampling: Sampling, stream: RandomStream) {
         precondition(m >= 1 && d >= 1, "random features: m = \(m), d = \(d)")
         var omega = Matrix(rows: m, columns: d)
+        Self.drawProjections(&omega, sampling: sampling, stream: stream)
+        self.init(kind: kind, projections: omega)
+    }
+
+    /// Overwrites the m×d projections ω with fresh ones from `stream`, the draws of
+    /// ``init(kind:features:dimension:sampling:stream:)`` (i.i.d.: in place, no allocation;
+    /// orthogonal blocks allocate the Gaussian block, its QR factor and the χ lengths).
+    public static func drawProjections(_ omega: inout Matrix, sampling: Sampling, stream: RandomStream) {
+        let m = omega.rows, d = omega.columns
         if sampling == .independent {
             omega.elements.withUnsafeMutableBufferPointer { stream.fillGaussian($0) }
         } else {
@@ -68,7 +77,6 @@ public struct RandomFeatureMap: Sendable {
                 first += rows
             }
         }
-        self.init(kind: kind, projections: omega)
     }
 
     public var count: Int { projections.rows }
@@ -79,13 +87,24 @@ public struct RandomFeatureMap: Sendable {
     /// φ of every row of x (N×d) as an N×F matrix, optionally rescaled by a common factor per row
     /// or for the whole matrix (see ``Shift``). One GEMM plus N·F transcendental functions; with a
     /// shift every exponent is ≤ 0 and the exponentials run a row at a time through
-    /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`.
+    /// ``ShiftedExponential`` (within 2 ulp of `exp`), without one through `exp`. Trigonometric
+    /// features take sin and cos of each angle from one glibc `sincos` call (bit-identical to `sin`
+    /// and `cos`).
     public func features(of x: Matrix, shift: Shift = .none) -> Matrix {
+        var out = Matrix(rows: x.rows, columns: featureDimension), projected = Matrix(rows: x.rows, columns: count)
+        features(of: x, shift: shift, into: &out, projected: &projected)
+        return out
+    }
+
+    /// ``features(of:shift:)`` into `out` (given the shape N×F), with `projected` (given the shape
+    /// N×m) as scratch for ωᵀx: the same values, and no allocation once both have their shapes.
+    public func features(of x: Matrix, shift: Shift = .none, into out: inout Matrix, projected p: inout Matrix) {
         precondition(x.columns == dimension, "features: vectors of dimension \(x.columns), projections of \(dimension)")
         let n = x.rows, m = count, f = featureDimension, d = x.columns
-        let p = BLAS.product(x, projections, transposeB: true)   // ωᵀx, N×m
+        AttentionWorkspace.resize(&out, rows: n, columns: f)
+        AttentionWorkspace.resize(&p, rows: n, columns: m)
+        BLAS.gemm(x, projections, transposeB: true, into: &p)   // ωᵀx, N×m
         let scale = kind == .hyperbolic ? 1 / (2 * Double(m)).squareRoot() : 1 / Double(m).squareRoot()
-        var out = Matrix(rows: n, columns: f)
         p.elements.withUnsafeBufferPointer { pp in
             x.elements.withUnsafeBufferPointer { xp in
                 out.elements.withUnsafeMutableBufferPointer { op in
@@ -113,15 +132,11 @@ public struct RandomFeatureMap: Sendable {
                         case .global: ShiftedExponential.exponentiate(row, count: f, shift: top)
                         }
                         for l in 0..<f { row[l] *= scale }
-                        if kind == .trigonometric {
-                            for l in 0..<m { row[l] *= sin(pi[l]) }
-                            for l in 0..<m { row[m + l] *= cos(pi[l]) }
-                        }
+                        if kind == .trigonometric { cnumerics_multiply_by_sincos(pi, m, row, row + m) }
                     }
                 }
             }
         }
-        return out
     }
 
     /// φ(x)ᵀφ(y), the unbiased random-feature estimate of SM(x, y) = exp(xᵀy).

@@ -68,65 +68,111 @@ public struct SkeinformerAttention: AttentionEstimator {
 
     public func expectedCost(tokens n: Int) -> Double { Double(samples) * (computesPilot ? 2 : 1) }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    /// Every buffer of a draw (pilot rows and their weights, column keys, the selected columns,
+    /// their keys and scores), kept in an ``AttentionWorkspace`` between draws.
+    final class Scratch {
+        var pilotRows: [Int] = []
+        var pilotQueries = Matrix(rows: 0, columns: 0)
+        var pilot = Matrix(rows: 0, columns: 0)
+        var columnSquares: [Double] = []
+        var keys: [Double] = []
+        var selected: [Int] = []
+        var selectedKeys = Matrix(rows: 0, columns: 0)
+        var isSelected: [Bool] = []
+        var rest: [Double] = []
+        var scores = Matrix(rows: 0, columns: 0)
+        var weights: [Double] = []
+    }
+
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension, c = samples
         precondition(c <= n && out.rows == n && out.columns == dv, "Skeinformer: c = \(c), N = \(n)")
         let meanField = inputs.normalization == .meanField
         let q = inputs.queries.elements, k = inputs.keys.elements, v = inputs.values.elements
+        let scratch = workspace.scratch { Scratch() }
 
         // 1. Pilot rows: exact rows of B (softmax or mean-field) and their products with V.
-        var pilotRows: [Int] = []
-        var pilot = Matrix(rows: 0, columns: n)
-        var columnSquares = [Double](repeating: 0, count: components.pilotSampling ? n : 0)
+        AttentionWorkspace.resize(&scratch.pilotRows, count: c)
+        AttentionWorkspace.resize(&scratch.columnSquares, count: n)
+        scratch.columnSquares.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         if computesPilot {
-            pilotRows = (0..<c).map { _ in stream.uniformInt(below: n) }
-            var queries = Matrix(rows: c, columns: dk)
-            for (r, i) in pilotRows.enumerated() { for a in 0..<dk { queries[r, a] = q[i * dk + a] } }
-            pilot = BLAS.product(queries, inputs.keys, transposeB: true)
+            AttentionWorkspace.resize(&scratch.pilotQueries, rows: c, columns: dk)
+            scratch.pilotRows.withUnsafeMutableBufferPointer { rows in
+                scratch.pilotQueries.elements.withUnsafeMutableBufferPointer { queries in
+                    for r in 0..<c { rows[r] = stream.uniformInt(below: n) }
+                    for r in 0..<c { let i = rows[r]; for a in 0..<dk { queries[r * dk + a] = q[i * dk + a] } }
+                }
+            }
+            AttentionWorkspace.resize(&scratch.pilot, rows: c, columns: n)
+            BLAS.gemm(scratch.pilotQueries, inputs.keys, transposeB: true, into: &scratch.pilot)
             // Rows of B (β, max shift, vectorised e^{s − m}, lane sum, scale) and, for pilot sampling,
             // ‖B_J⁽ʲ⁾‖², each column's squares added over the pilot rows in order.
-            pilot.elements.withUnsafeMutableBufferPointer { pp in
-                columnSquares.withUnsafeMutableBufferPointer { squares in
+            scratch.pilot.elements.withUnsafeMutableBufferPointer { pp in
+                scratch.columnSquares.withUnsafeMutableBufferPointer { squares in
                     cnumerics_softmax_rows(pp.baseAddress!, c, n, inputs.beta, meanField ? 1 : 0, nil,
                                            components.pilotSampling ? squares.baseAddress : nil)
                 }
             }
         }
-
         // 2. Column probabilities and c distinct columns (successive sampling).
-        var keys = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            var weight = 1.0
-            if components.pilotSampling {
-                let column = columnSquares[j]
-                var value = 0.0
-                for a in 0..<dv { value += v[j * dv + a] * v[j * dv + a] }
-                weight = (column * value).squareRoot()
+        AttentionWorkspace.resize(&scratch.keys, count: n)
+        AttentionWorkspace.resize(&scratch.selected, count: c)
+        let pilotSampling = components.pilotSampling
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+            scratch.columnSquares.withUnsafeBufferPointer { columnSquares in
+                v.withUnsafeBufferPointer { v in
+                    for j in 0..<n {
+                        var weight = 1.0
+                        if pilotSampling {
+                            let column = columnSquares[j]
+                            var value = 0.0
+                            for a in 0..<dv { value += v[j * dv + a] * v[j * dv + a] }
+                            weight = (column * value).squareRoot()
+                        }
+                        // Efraimidis–Spirakis: the c largest log(U)/w are a weighted sample without replacement.
+                        keys[j] = weight > 0 ? log(stream.uniform()) / weight : -Double.infinity
+                    }
+                }
             }
-            // Efraimidis–Spirakis: the c largest log(U)/w are a weighted sample without replacement.
-            keys[j] = weight > 0 ? log(stream.uniform()) / weight : -Double.infinity
+            scratch.selected.withUnsafeMutableBufferPointer { selected in
+                LargestKeys.select(c, of: n, keys: keys.baseAddress!, into: selected.baseAddress!)
+            }
         }
-        let selected = (0..<n).sorted { keys[$0] > keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }.prefix(c).map { $0 }
 
         // 3. Scores against the selected keys (N×c) and R_{J′} pieces.
-        var selectedKeys = Matrix(rows: c, columns: dk)
-        var isSelected = [Bool](repeating: false, count: n)
-        for (b, j) in selected.enumerated() {
-            isSelected[j] = true
-            for a in 0..<dk { selectedKeys[b, a] = k[j * dk + a] }
+        AttentionWorkspace.resize(&scratch.selectedKeys, rows: c, columns: dk)
+        if scratch.isSelected.count < n { scratch.isSelected = [Bool](repeating: false, count: n) }
+        AttentionWorkspace.resize(&scratch.rest, count: dv)
+        scratch.isSelected.withUnsafeMutableBufferPointer { isSelected in
+            scratch.selected.withUnsafeBufferPointer { selected in
+                scratch.selectedKeys.elements.withUnsafeMutableBufferPointer { selectedKeys in
+                    scratch.rest.withUnsafeMutableBufferPointer { rest in
+                        v.withUnsafeBufferPointer { v in
+                            for j in 0..<n { isSelected[j] = false }
+                            for b in 0..<c {
+                                let j = selected[b]
+                                isSelected[j] = true
+                                for a in 0..<dk { selectedKeys[b * dk + a] = k[j * dk + a] }
+                            }
+                            for a in 0..<dv { rest[a] = 0 }
+                            for j in 0..<n where !isSelected[j] { for a in 0..<dv { rest[a] += v[j * dv + a] } }
+                        }
+                    }
+                }
+            }
         }
-        var rest = [Double](repeating: 0, count: dv)
-        for j in 0..<n where !isSelected[j] { for a in 0..<dv { rest[a] += v[j * dv + a] } }
-        let scores = BLAS.product(inputs.queries, selectedKeys, transposeB: true)
+        AttentionWorkspace.resize(&scratch.scores, rows: n, columns: c)
+        BLAS.gemm(inputs.queries, scratch.selectedKeys, transposeB: true, into: &scratch.scores)
+        let rest = scratch.rest
 
         // 4. Row normalisation.
         let adaptive = components.adaptiveNormalization
-        var weights = [Double](repeating: 0, count: c)
-        scores.elements.withUnsafeBufferPointer { sp in
+        AttentionWorkspace.resize(&scratch.weights, count: c)
+        scratch.scores.elements.withUnsafeBufferPointer { sp in
             out.elements.withUnsafeMutableBufferPointer { op in
-                weights.withUnsafeMutableBufferPointer { wp in
+                scratch.weights.withUnsafeMutableBufferPointer { wp in
                   v.withUnsafeBufferPointer { vp in
-                   selected.withUnsafeBufferPointer { selectedRows in
+                   scratch.selected.withUnsafeBufferPointer { selectedRows in
                     let w = wp.baseAddress!
                     for i in 0..<n {
                         let si = sp.baseAddress! + i * c, oi = op.baseAddress! + i * dv
@@ -162,10 +208,12 @@ public struct SkeinformerAttention: AttentionEstimator {
 
         // 5. Pilot reutilisation: exact rows B_J V.
         if components.pilotReuse {
-            pilot.elements.withUnsafeBufferPointer { pp in
+            let pilotRows = scratch.pilotRows
+            scratch.pilot.elements.withUnsafeBufferPointer { pp in
                 v.withUnsafeBufferPointer { vp in
                     out.elements.withUnsafeMutableBufferPointer { op in
-                        for (r, i) in pilotRows.enumerated() {
+                        for r in 0..<c {
+                            let i = pilotRows[r]
                             cnumerics_weighted_rows(pp.baseAddress! + r * n, nil, n, vp.baseAddress!, dv, op.baseAddress! + i * dv)
                         }
                     }

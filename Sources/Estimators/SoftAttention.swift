@@ -128,7 +128,7 @@ public struct SoftAttention: AttentionEstimator, FlopCounting {
         return BLAS.product(BLAS.product(k1, inv), k1, transposeB: true)
     }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens
         precondition(out.rows == n && out.columns == inputs.valueDimension, "SOFT: output shape")
         let (k1, k2) = factors(inputs, stream: stream)

@@ -47,25 +47,45 @@ public struct YOSOAttention: AttentionVarianceLaw {
     /// YOSO-E, O(N²(d_k + d_v)).
     public func exactTarget(_ inputs: AttentionInputs) -> Matrix { YOSOAttention.expectedAttention(inputs, bits: bits) }
 
-    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, stream: RandomStream) {
+    /// The normalised queries and keys, the bucket table, the codes and the hash, kept in an
+    /// ``AttentionWorkspace`` between draws. The table is all zeros between draws (every draw
+    /// clears the buckets it filled).
+    final class Scratch {
+        var queries = Matrix(rows: 0, columns: 0)
+        var keys = Matrix(rows: 0, columns: 0)
+        var table: [Double] = []
+        var keyCodes: [Int] = []
+        var queryCodes: [Int] = []
+        var hash: YOSOHash?
+    }
+
+    public func estimate(_ inputs: AttentionInputs, into out: inout Matrix, workspace: AttentionWorkspace, stream: RandomStream) {
         let n = inputs.tokens, dk = inputs.keyDimension, dv = inputs.valueDimension
         precondition(out.rows == n && out.columns == dv, "YOSO output shape")
-        let q = Self.normalizedRows(inputs.queries), k = Self.normalizedRows(inputs.keys)
-        var table = [Double](repeating: 0, count: (1 << bits) * dv)
-        var keyCodes = [Int](repeating: 0, count: n), queryCodes = [Int](repeating: 0, count: n)
-        var hash = YOSOHash(bits: bits, dimension: dk, stream: stream)
+        let scratch = workspace.scratch { Scratch() }
+        Self.normalizeRows(of: inputs.queries, into: &scratch.queries)
+        Self.normalizeRows(of: inputs.keys, into: &scratch.keys)
+        AttentionWorkspace.resize(&scratch.table, count: (1 << bits) * dv)
+        AttentionWorkspace.resize(&scratch.keyCodes, count: n)
+        AttentionWorkspace.resize(&scratch.queryCodes, count: n)
+        // The first hash is drawn as YOSOHash.init draws it (the same Gaussians in the same order).
+        if scratch.hash?.bits == bits && scratch.hash?.dimension == dk {  // (no copy of the hash: redrawn in place)
+            scratch.hash!.redraw(stream)
+        } else {
+            scratch.hash = YOSOHash(bits: bits, dimension: dk, stream: stream)
+        }
         for c in out.elements.indices { out.elements[c] = 0 }
-        q.elements.withUnsafeBufferPointer { qp in
-            k.elements.withUnsafeBufferPointer { kp in
+        scratch.queries.elements.withUnsafeBufferPointer { qp in
+            scratch.keys.elements.withUnsafeBufferPointer { kp in
                 inputs.values.elements.withUnsafeBufferPointer { vp in
-                    table.withUnsafeMutableBufferPointer { t in
+                    scratch.table.withUnsafeMutableBufferPointer { t in
                         out.elements.withUnsafeMutableBufferPointer { o in
-                            keyCodes.withUnsafeMutableBufferPointer { kc in
-                                queryCodes.withUnsafeMutableBufferPointer { qc in
+                            scratch.keyCodes.withUnsafeMutableBufferPointer { kc in
+                                scratch.queryCodes.withUnsafeMutableBufferPointer { qc in
                                     for h in 0..<hashes {
-                                        if h > 0 { hash.redraw(stream) }
-                                        hash.codes(kp.baseAddress!, count: n, into: kc.baseAddress!)
-                                        hash.codes(qp.baseAddress!, count: n, into: qc.baseAddress!)
+                                        if h > 0 { scratch.hash!.redraw(stream) }
+                                        scratch.hash!.codes(kp.baseAddress!, count: n, into: kc.baseAddress!)
+                                        scratch.hash!.codes(qp.baseAddress!, count: n, into: qc.baseAddress!)
                                         for j in 0..<n {
                                             let bucket = t.baseAddress! + kc[j] * dv, vj = vp.baseAddress! + j * dv
                                             for c in 0..<dv { bucket[c] += vj[c] }
@@ -128,14 +148,34 @@ public struct YOSOAttention: AttentionVarianceLaw {
     /// Rows scaled to unit ℓ2 norm (zero rows unchanged). O(N·d).
     public static func normalizedRows(_ m: Matrix) -> Matrix {
         var out = m
-        for i in 0..<m.rows {
-            var norm2 = 0.0
-            for c in 0..<m.columns { norm2 += m[i, c] * m[i, c] }
-            guard norm2 > 0 else { continue }
-            let scale = 1 / norm2.squareRoot()
-            for c in 0..<m.columns { out[i, c] *= scale }
-        }
+        normalizeRows(&out)
         return out
+    }
+
+    /// Scales every row of `m` to unit ℓ2 norm in place (zero rows unchanged): each row's norm is
+    /// taken before the row is scaled, so the result equals ``normalizedRows(_:)``. O(N·d).
+    public static func normalizeRows(_ m: inout Matrix) {
+        let d = m.columns
+        m.elements.withUnsafeMutableBufferPointer { e in
+            for i in 0..<m.rows {
+                let row = e.baseAddress! + i * d
+                var norm2 = 0.0
+                for c in 0..<d { norm2 += row[c] * row[c] }
+                guard norm2 > 0 else { continue }
+                let scale = 1 / norm2.squareRoot()
+                for c in 0..<d { row[c] *= scale }
+            }
+        }
+    }
+
+    /// `out` ← the rows of `m` scaled to unit ℓ2 norm (``normalizedRows(_:)`` without a new matrix
+    /// once `out` has m's shape). O(N·d).
+    static func normalizeRows(of m: Matrix, into out: inout Matrix) {
+        AttentionWorkspace.resize(&out, rows: m.rows, columns: m.columns)
+        out.elements.withUnsafeMutableBufferPointer { o in
+            m.elements.withUnsafeBufferPointer { o.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        normalizeRows(&out)
     }
 
     /// θᵢⱼ = arccos⟨aᵢ, bⱼ⟩ for unit rows (clamped; exactly 0 for identical rows).

@@ -44,9 +44,10 @@ public enum AttentionBias {
                     let (sums, squares, counts) = (DisjointOutput(sums), DisjointOutput(squares), DisjointOutput(counts))
                     parallelForEach(groups, threads: threads) { g in
                         var out = Matrix(rows: exact.rows, columns: exact.columns)
+                        let workspace = AttentionWorkspace()
                         for draw in stride(from: g, to: draws, by: groups) {
                             let stream = RandomStream(seed: seed, trajectory: UInt64(draw), purpose: .estimatorDraws, index: streamIndex)
-                            estimator.estimate(inputs, into: &out, stream: stream)
+                            estimator.estimate(inputs, into: &out, workspace: workspace, stream: stream)
                             for e in 0..<entries {
                                 let value = out.elements[e]
                                 sums[g][e] += value

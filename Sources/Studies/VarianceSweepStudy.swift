@@ -101,7 +101,8 @@ public enum VarianceSweepStudy {
     }
 
     /// Measures an attention estimator at fixed inputs with draws from (seed, key, estimatorDraws, r);
-    /// prepares once when the estimator supports it (``PreparedAttentionEstimator``). `theoreticalVariance`
+    /// prepares once when the estimator supports it (``PreparedAttentionEstimator``), and each worker
+    /// thread draws into one output matrix with one ``AttentionWorkspace`` (no allocation per draw). `theoreticalVariance`
     /// is the closed-form Σᵢ E‖Ôᵢ − Oᵢ‖² for the zero-bias test, when one exists.
     public static func measureAttention(_ estimator: any AttentionEstimator, _ inputs: AttentionInputs, draws: Int,
                                         threads: Int, seed: UInt64, key: UInt64,
@@ -111,21 +112,30 @@ public enum VarianceSweepStudy {
         return EstimatorDrawStatistics.measure(target: target, rows: inputs.tokens, draws: draws, threads: threads,
                                                theoreticalVariance: theoreticalVariance) {
             var out = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
+            let workspace = AttentionWorkspace()
             return { r, buffer in
-                draw(&out, RandomStream(seed: seed, trajectory: key, purpose: .estimatorDraws, index: UInt32(r)))
-                buffer = out.elements
+                draw(&out, workspace, RandomStream(seed: seed, trajectory: key, purpose: .estimatorDraws, index: UInt32(r)))
+                // Copied, not assigned: sharing out's storage would make the next draw copy it.
+                out.elements.withUnsafeBufferPointer { source in
+                    buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source.baseAddress!, count: source.count) }
+                }
             }
         }
     }
 
-    static func drawer(_ estimator: any AttentionEstimator, _ inputs: AttentionInputs) -> @Sendable (inout Matrix, RandomStream) -> Void {
+    /// One draw into a matrix with a workspace, from the preparation when the estimator has one.
+    typealias Drawer = @Sendable (inout Matrix, AttentionWorkspace, RandomStream) -> Void
+
+    static func drawer(_ estimator: any AttentionEstimator, _ inputs: AttentionInputs) -> Drawer {
         if let prepared = estimator as? any PreparedAttentionEstimator { return preparedDrawer(prepared, inputs) }
-        return { out, stream in estimator.estimate(inputs, into: &out, stream: stream) }
+        return { out, workspace, stream in estimator.estimate(inputs, into: &out, workspace: workspace, stream: stream) }
     }
 
-    static func preparedDrawer<E: PreparedAttentionEstimator>(_ estimator: E, _ inputs: AttentionInputs) -> @Sendable (inout Matrix, RandomStream) -> Void {
+    static func preparedDrawer<E: PreparedAttentionEstimator>(_ estimator: E, _ inputs: AttentionInputs) -> Drawer {
         let preparation = estimator.prepare(inputs)
-        return { out, stream in estimator.estimate(inputs, prepared: preparation, into: &out, stream: stream) }
+        return { out, workspace, stream in
+            estimator.estimate(inputs, prepared: preparation, into: &out, workspace: workspace, stream: stream)
+        }
     }
 
     /// One fixed particle configuration with its exact sum and term moments.

@@ -123,7 +123,8 @@ public enum WorkPrecisionStudy {
             let estimator = task.entry.make(task.size)
             let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draws), purpose: .estimatorDraws, index: task.streamIndex)
             var out = Matrix(rows: n, columns: inputs.valueDimension)
-            let seconds = medianSeconds(repeats: c.repeats) { estimator.estimate(inputs, into: &out, stream: stream) }
+            let workspace = AttentionWorkspace()
+            let seconds = medianSeconds(repeats: c.repeats) { estimator.estimate(inputs, into: &out, workspace: workspace, stream: stream) }
             let m = measured[t]!
             rows.append(WorkPrecisionRow(estimator: task.entry.name, size: task.size, sizeName: task.entry.sizeName, random: m.random,
                                          target: targets[task.entry.name]!.label, error: m.frobenius,
@@ -208,9 +209,11 @@ public enum WorkPrecisionStudy {
         var frobenius = RunningMoments(), spectral = RunningMoments()
         var first: [Double] = []
         var random = true
+        var output = Matrix(rows: inputs.tokens, columns: inputs.valueDimension)
+        let workspace = AttentionWorkspace()
         for draw in 0..<draws {
             let stream = RandomStream(seed: seed, trajectory: task.sizeKey | UInt64(draw), purpose: .estimatorDraws, index: task.streamIndex)
-            let output = estimator.estimate(inputs, stream: stream)
+            estimator.estimate(inputs, into: &output, workspace: workspace, stream: stream)
             if draw == 0 { first = output.elements }
             if draw == 1 && output.elements == first { random = false; break }
             var difference = output

@@ -31,18 +31,19 @@ enum SamplingSection {
             ]
             for estimator in estimators {
                 let name = "\(prefix).\(estimator.name)"
+                let workspace = AttentionWorkspace()
                 var perDraw: Double
                 if let prepared = estimator as? any PreparedAttentionEstimator {
                     func time<E: PreparedAttentionEstimator>(_ e: E) -> (draw: Double, prepare: Double) {
                         var preparation = e.prepare(inputs)
                         let prepare = seconds { preparation = e.prepare(inputs) }
-                        return (timings(repeats: scale.repeats(5)) { e.estimate(inputs, prepared: preparation, into: &out, stream: draws) }.median, prepare)
+                        return (timings(repeats: scale.repeats(5)) { e.estimate(inputs, prepared: preparation, into: &out, workspace: workspace, stream: draws) }.median, prepare)
                     }
                     let (draw, prepare) = time(prepared)
                     perDraw = draw
                     figures.append(BenchFigure("\(name).prepareOverExact", prepare / exact, "fraction"))
                 } else {
-                    perDraw = timings(repeats: scale.repeats(5)) { estimator.estimate(inputs, into: &out, stream: draws) }.median
+                    perDraw = timings(repeats: scale.repeats(5)) { estimator.estimate(inputs, into: &out, workspace: workspace, stream: draws) }.median
                 }
                 figures.append(BenchFigure("\(name).drawsPerSecond", 1 / perDraw, "draws/s"))
                 figures.append(BenchFigure("\(name).drawOverExact", perDraw / exact, "fraction"))

@@ -34,7 +34,10 @@ enum StructuredSection {
                 let estimator = make(n)
                 let stream = RandomStream(seed: 5, purpose: .estimatorDraws)
                 var out = Matrix(rows: n, columns: 16)
-                times.append(timings(repeats: scale.repeats(n <= 1024 ? 5 : 3)) { estimator.estimate(inputs, into: &out, stream: stream) }.median)
+                let workspace = AttentionWorkspace()
+                times.append(timings(repeats: scale.repeats(n <= 1024 ? 5 : 3)) {
+                    estimator.estimate(inputs, into: &out, workspace: workspace, stream: stream)
+                }.median)
             }
             figures.append(BenchFigure("\(label).seconds.n\(usable.last!)", times.last!, "s"))
             figures.append(BenchFigure("\(label).exponent", scalingExponent(usable.map(Double.init), times), "time ∝ N^exponent"))

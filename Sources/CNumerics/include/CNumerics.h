@@ -267,4 +267,12 @@ void cnumerics_prefetch_rows_for_writing(double *y, const int32_t *rows, long co
 /// the permutation is the same bit for bit; the draws run ahead and prefetch their targets.  O(n).
 void cnumerics_shuffle_int32(const gsl_rng *r, int32_t *a, size_t n);
 
+/* ---- sines and cosines together (sincos.c) ------------------------------------- */
+
+/// bySine[i] *= sin(angles[i]) and byCosine[i] *= cos(angles[i]) for i < n, from one glibc sincos
+/// call per angle (one argument reduction for both).  glibc's sincos returns sin and cos bit for
+/// bit (the same reduction and kernels; tested against sin and cos), so the products are those of
+/// the two separate calls.  O(n).
+void cnumerics_multiply_by_sincos(const double *angles, long n, double *bySine, double *byCosine);
+
 #endif
