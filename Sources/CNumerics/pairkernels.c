@@ -512,6 +512,30 @@ void cnumerics_smooth_block_pair_fused(const double *xs, double *ys, long stride
     smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
 }
 
+/* Not cloned: compiled for x86-64-v3 (AVX2 and FMA instructions) only, and run only if the CPU has it:
+ * on an AVX-512 machine the loader never picks the AVX2 clone, and without this entry no test would run
+ * that code. */
+#if defined(__x86_64__) && defined(__linux__)
+__attribute__((target("arch=x86-64-v3")))
+static void smooth_block_pair_fused_avx2(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                         long aEnd, long bFirst, long bEnd, double weightStrength) {
+    smooth_block_pair_fused(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
+}
+#endif
+
+int cnumerics_smooth_block_pair_fused_avx2(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                           long aEnd, long bFirst, long bEnd, double weightStrength) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (!__builtin_cpu_supports("x86-64-v3")) return 0;
+    if (d >= 1) smooth_block_pair_fused_avx2(xs, ys, stride, n, d, aFirst, aEnd, bFirst, bEnd, weightStrength);
+    return 1;
+#else
+    (void)xs; (void)ys; (void)stride; (void)n; (void)d; (void)aFirst; (void)aEnd; (void)bFirst; (void)bEnd;
+    (void)weightStrength;
+    return 0;
+#endif
+}
+
 /* Not cloned: compiled for the baseline instruction set only (the default clone's code, fma() from libm). */
 void cnumerics_smooth_block_pair_fused_baseline(const double *xs, double *ys, long stride, long n, long d, long aFirst,
                                                 long aEnd, long bFirst, long bEnd, double weightStrength) {

@@ -52,7 +52,7 @@ struct AllocationFreeHotLoopTests {
         #expect(count >= 1)
     }
 
-    @Test("exact pair drift: Newton's third law (d = 2, 3), per-target sums (d = 16)", arguments: [(2, 64), (3, 517), (16, 100)])
+    @Test("exact pair drift: Newton's third law (d = 2, 3; fused multiply-adds at d = 16)", arguments: [(2, 64), (3, 517), (16, 100)])
     func exactDriftAllocatesNothing(dimension d: Int, particles n: Int) {
         let problem = ReferenceProblem.smooth.make(particles: n, dimension: d, noise: nil)
         var x = [Double](repeating: 0, count: n * d), y = [Double](repeating: 0, count: n * d)

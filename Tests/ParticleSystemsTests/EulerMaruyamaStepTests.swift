@@ -39,4 +39,36 @@ struct EulerMaruyamaStepTests {
         let mismatches = zip(x, expected).filter { $0.0.bitPattern != $0.1.bitPattern }.count
         #expect(mismatches == 0, "\(mismatches) of \(n * d) coordinates differ in their bits")
     }
+
+    /// Without noise the step is X + τ·b(X) alone, as before the one-pass update: σ = 0 ignores the
+    /// increment entirely (σ·ΔW is not added, so a non-finite ΔW cannot turn the state into NaN through
+    /// 0·∞), and a nil increment adds nothing whatever σ is.
+    @Test("without noise (σ = 0, or no increment) the step is exactly X + τ·b(X), even for a non-finite increment",
+          arguments: [(0.0, true), (0.7, false)])
+    func stepWithoutNoiseIsTheDriftUpdate(noise: Double, passesIncrement: Bool) {
+        let n = 64, d = 3
+        let problem = ReferenceProblem.smooth.make(particles: n, dimension: d, noise: noise)
+        let drift = ParticleDrift(problem: problem, estimator: RandomBatchInteractionSum(batchSize: 4))
+        var x = [Double](repeating: 0, count: n * d)
+        RandomStream(seed: 43, purpose: .initialCondition).fillGaussian(&x)
+        let dW = [Double](repeating: .infinity, count: n * d).enumerated().map { $0.offset % 2 == 0 ? $0.element : .nan }
+        let dt = 0.01
+        var b = [Double](repeating: 0, count: n * d)
+        x.withUnsafeBufferPointer { px in
+            b.withUnsafeMutableBufferPointer { pb in
+                drift.evaluate(px, into: pb, workspace: EstimatorWorkspace(particles: n),
+                               stream: RandomStream(seed: 44, purpose: .batchPartition))
+            }
+        }
+        var expected = x
+        for k in expected.indices { expected[k] += dt * b[k] }
+        dW.withUnsafeBufferPointer { increment in
+            EulerMaruyamaIntegrator().step(&x, timeStep: dt, brownianIncrement: passesIncrement ? increment : nil, drift: drift,
+                                           workspace: IntegratorWorkspace(particles: n, dimension: d),
+                                           stream: RandomStream(seed: 44, purpose: .batchPartition))
+        }
+        let mismatches = zip(x, expected).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+        #expect(mismatches == 0, "\(mismatches) of \(n * d) coordinates differ in their bits")
+        #expect(x.allSatisfy { $0.isFinite })
+    }
 }

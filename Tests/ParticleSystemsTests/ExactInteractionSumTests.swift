@@ -120,6 +120,52 @@ struct ExactInteractionSumTests {
         #expect(fused.allSatisfy { $0.isFinite })
     }
 
+    /// The fused kernel's stated arithmetic, bit for bit, where the order of a particle's terms cannot
+    /// matter (N = 2: one term each): ‖z‖² = fma(z_c, z_c, ‖z‖²) from +0, s = w·c/√(1 + ‖z‖²),
+    /// y_i,c = fma(s, z_c, +0), z = fl(x_i − x_j); y_j = the same with fl(x_j − x_i). The reference is
+    /// scalar Swift (`addingProduct` is the correctly rounded fused multiply-add), independent of the
+    /// C kernel; masked padding lanes must add exact zeros.
+    @Test("smooth kernel: at N = 2 the fused exact sum is bit for bit the fused-multiply-add formula (d = 9, 16, 64, 65, 100)",
+          arguments: [9, 16, 64, 65, 100])
+    func fusedExactSumOfTwoParticlesIsTheFusedFormula(dimension d: Int) {
+        let kernel = BoundedSmoothKernel(strength: 0.25)
+        var x = [Double](repeating: 0, count: 2 * d)
+        RandomStream(seed: UInt64(500 + d), purpose: .initialCondition).fillGaussian(&x, scale: 1.5)
+        let fused = exactSum(kernel, x, particles: 2, dimension: d, threads: 1)
+        let weightStrength = 1.0 * kernel.strength  // weight 1/(N − 1) = 1
+        var expected = [Double](repeating: 0, count: 2 * d)
+        for (i, j) in [(0, 1), (1, 0)] {
+            var norm2 = 0.0
+            for c in 0..<d { let z = x[i * d + c] - x[j * d + c]; norm2 = norm2.addingProduct(z, z) }
+            let s = weightStrength / (1 + norm2).squareRoot()
+            for c in 0..<d { expected[i * d + c] = (0.0).addingProduct(s, x[i * d + c] - x[j * d + c]) }
+        }
+        let mismatches = zip(fused, expected).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+        #expect(mismatches == 0, "\(mismatches) of \(2 * d) coordinates differ in their bits")
+        #expect(fused.contains { $0 != 0 })
+    }
+
+    /// The bound of ``fusedNewtonSumIsWithinRoundingBound(dimension:particles:)`` at the edges of the
+    /// kernel's 8-lane groups and 16-particle double tiles: N below 8, a multiple of 8 and of 16, one
+    /// past them, and d up to 100. A pair missed or added twice moves a sum by a whole term, far beyond
+    /// the bound. (Some of these sums may round exactly as the per-pair ones, so unlike the test above
+    /// this one does not require a difference.)
+    @Test("smooth kernel: the fused exact sum is within its rounding bound for N = 3, 7, 8, 9, 16, 17, 24, 33 and d = 9, 64, 65, 100",
+          arguments: [(9, 3), (65, 7), (9, 8), (64, 9), (100, 16), (9, 17), (65, 24), (64, 33)])
+    func fusedNewtonSumIsWithinRoundingBoundAtGroupEdges(dimension d: Int, particles n: Int) {
+        let kernel = BoundedSmoothKernel(strength: 0.25)
+        let x = positionsWithCoincidentPair(particles: n, dimension: d, seed: UInt64(600 + d + n))
+        let fused = exactSum(kernel, x, particles: n, dimension: d, threads: 1)
+        let scalar = perPairSum(kernel, x, particles: n, dimension: d)
+        let scale = absoluteTermSums(kernel, x, particles: n, dimension: d)
+        let u: Double = 0x1p-53
+        func gamma(_ m: Int) -> Double { Double(m) * u / (1 - Double(m) * u) }
+        let bound = 2 * (gamma(n - 1) + gamma(d + 4)) * (1 + gamma(d + 4)) / ((1 - u) * (1 - gamma(d + 4)))
+        let outside = (0..<(n * d)).filter { !(abs(fused[$0] - scalar[$0]) <= bound * scale[$0]) }.count
+        #expect(outside == 0, "\(outside) of \(n * d) coordinates outside the bound")
+        #expect(scale.contains { $0 > 0 })
+    }
+
     @Test("exact sum is bit-identical for 1, 2 and 3 threads (smooth, d = 2, 3, 8 and fused d = 9, 12, 16; N = 517, 1100, 2100 span 3, 5 and 9 blocks)",
           arguments: [(2, 2100), (3, 517), (8, 2100), (9, 517), (12, 517), (16, 1100)])
     func exactSumIsBitIdenticalAcrossThreadCounts(dimension d: Int, particles n: Int) {

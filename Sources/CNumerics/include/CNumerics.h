@@ -171,6 +171,12 @@ void cnumerics_smooth_block_pair(const double *xs, double *ys, long stride, long
 void cnumerics_smooth_block_pair_fused(const double *xs, double *ys, long stride, long n, long d, long aFirst,
                                        long aEnd, long bFirst, long bEnd, double weightStrength);
 
+/// cnumerics_smooth_block_pair_fused compiled for x86-64-v3 (AVX2 and FMA instructions) only, for the
+/// ISA-independence test: on an AVX-512 CPU the loader never picks the AVX2 clone.  Runs it and returns
+/// 1 if the CPU supports x86-64-v3; returns 0 and writes nothing otherwise (and off x86-64 Linux).
+int cnumerics_smooth_block_pair_fused_avx2(const double *xs, double *ys, long stride, long n, long d, long aFirst,
+                                           long aEnd, long bFirst, long bEnd, double weightStrength);
+
 /// cnumerics_smooth_block_pair_fused compiled for the baseline x86-64 instruction set only (no
 /// target clones; fma() from libm): the ISA-independence test compares its bits with the clone the
 /// loader picked.  Same contract and result.

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /// Allocation calls made by the calling thread since it started (0 where the counting allocator
-/// is not in force, e.g. on other platforms).
+/// is not in force: on other platforms, and under AddressSanitizer).
 uint64_t allocation_counting_thread_allocations(void);
 
 #endif
