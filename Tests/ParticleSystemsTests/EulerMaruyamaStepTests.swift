@@ -8,6 +8,22 @@ import Testing
 /// then the noise.
 @Suite("Euler–Maruyama step")
 struct EulerMaruyamaStepTests {
+    /// The definition's drift update on its own, X + τ·b(X), with b drawn from the batch-partition
+    /// stream of `partitionSeed` (the stream the step under test is given).
+    private func driftUpdate(_ x: [Double], timeStep dt: Double, drift: ParticleDrift, particles n: Int,
+                             partitionSeed: UInt64) -> [Double] {
+        var b = [Double](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { px in
+            b.withUnsafeMutableBufferPointer { pb in
+                drift.evaluate(px, into: pb, workspace: EstimatorWorkspace(particles: n),
+                               stream: RandomStream(seed: partitionSeed, purpose: .batchPartition))
+            }
+        }
+        var updated = x
+        for k in updated.indices { updated[k] += dt * b[k] }
+        return updated
+    }
+
     @Test("the one-pass step equals the drift update followed by the noise update, bit for bit (RBM-1 drift, p = 4)",
           arguments: [(2, 1001), (3, 64)])
     func onePassStepEqualsDriftThenNoise(dimension d: Int, particles n: Int) {
@@ -20,15 +36,7 @@ struct EulerMaruyamaStepTests {
         #expect(problem.noise != 0, "the noise update must take part")
 
         // The definition, update by update: b(x) with the same estimator draws, then x + τ·b, then + σ·ΔW.
-        var b = [Double](repeating: 0, count: n * d)
-        x.withUnsafeBufferPointer { px in
-            b.withUnsafeMutableBufferPointer { pb in
-                drift.evaluate(px, into: pb, workspace: EstimatorWorkspace(particles: n),
-                               stream: RandomStream(seed: 42, purpose: .batchPartition))
-            }
-        }
-        var expected = x
-        for k in expected.indices { expected[k] += dt * b[k] }
+        var expected = driftUpdate(x, timeStep: dt, drift: drift, particles: n, partitionSeed: 42)
         for k in expected.indices { expected[k] += problem.noise * dW[k] }
 
         dW.withUnsafeBufferPointer { increment in
@@ -53,15 +61,7 @@ struct EulerMaruyamaStepTests {
         RandomStream(seed: 43, purpose: .initialCondition).fillGaussian(&x)
         let dW = [Double](repeating: .infinity, count: n * d).enumerated().map { $0.offset % 2 == 0 ? $0.element : .nan }
         let dt = 0.01
-        var b = [Double](repeating: 0, count: n * d)
-        x.withUnsafeBufferPointer { px in
-            b.withUnsafeMutableBufferPointer { pb in
-                drift.evaluate(px, into: pb, workspace: EstimatorWorkspace(particles: n),
-                               stream: RandomStream(seed: 44, purpose: .batchPartition))
-            }
-        }
-        var expected = x
-        for k in expected.indices { expected[k] += dt * b[k] }
+        let expected = driftUpdate(x, timeStep: dt, drift: drift, particles: n, partitionSeed: 44)
         dW.withUnsafeBufferPointer { increment in
             EulerMaruyamaIntegrator().step(&x, timeStep: dt, brownianIncrement: passesIncrement ? increment : nil, drift: drift,
                                            workspace: IntegratorWorkspace(particles: n, dimension: d),
